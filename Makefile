@@ -1,0 +1,35 @@
+# Every target sets itself up on a fresh machine: a virtual environment in .venv,
+# the package installed editable with its extras, and Graphviz's `dot` program.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: test demo bench lint notebooks notebooks-run graphviz clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev,notebooks,bench]"
+	touch $(STAMP)
+
+graphviz:
+	@command -v dot >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq graphviz; \
+	  elif command -v sudo >/dev/null 2>&1; then sudo apt-get update -qq && sudo apt-get install -y -qq graphviz; \
+	  else echo "Graphviz's 'dot' program is missing: install it with 'apt-get install graphviz' (Debian/Ubuntu), 'brew install graphviz' (macOS) or see https://graphviz.org/download/"; exit 1; fi; }
+
+lint: $(STAMP)
+	$(PY) -m ruff check autograd viz tests bench
+
+test: $(STAMP) graphviz lint
+	$(PY) -m pytest
+
+demo: $(STAMP) graphviz
+	$(PY) -m autograd.demo
+
+bench: $(STAMP)
+	$(PY) bench/engine.py
+
+clean:
+	rm -rf $(VENV) out .pytest_cache .ruff_cache

@@ -1,0 +1,33 @@
+"""autograd: a scalar autograd engine you can see.
+
+>>> from autograd import Value
+>>> x, y, z = Value(-2.0, "x"), Value(5.0, "y"), Value(-4.0, "z")
+>>> f = (x + y) * z
+>>> f.backward()
+>>> f.data, x.grad, y.grad, z.grad
+(-12.0, -4.0, -4.0, 3.0)
+"""
+
+from autograd.engine import (
+    Constant,
+    Parameter,
+    Value,
+    batch,
+    current_scope,
+    detect_anomaly,
+    grad,
+    is_grad_enabled,
+    no_grad,
+    scope,
+    topological_order,
+)
+from autograd.gradcheck import GradcheckError, gradcheck
+from autograd.ops import RULES, Rule
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Value", "Constant", "Parameter", "RULES", "Rule", "grad", "no_grad", "is_grad_enabled",
+    "detect_anomaly", "scope", "current_scope", "topological_order", "batch", "gradcheck",
+    "GradcheckError",
+]

@@ -1,0 +1,474 @@
+"""`Value`, the node of a computational graph, and the walker that applies the chain rule.
+
+Each op makes a new Value that remembers its rule (from ``autograd.ops.RULES``)
+and its inputs. ``backward()`` visits the graph once in reverse topological
+order; at each node it asks the rule for the local derivatives and passes on
+
+    input.grad += node.grad * d node / d input        (the chain rule)
+
+Nodes hold no closures, so a graph has no reference cycles: it is freed the
+moment it is dropped, and the cyclic garbage collector has nothing to chase.
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import numpy as np
+
+from autograd.ops import RULES, Rule
+
+__all__ = [
+    "Value", "Constant", "Parameter", "batch", "grad", "no_grad", "is_grad_enabled",
+    "detect_anomaly", "scope", "current_scope", "topological_order",
+]
+
+ndarray = np.ndarray
+
+
+class _State:
+    """Engine-wide switches, read by every op (so kept in one small object)."""
+
+    grad_enabled = True
+    anomaly = False
+    scope = ""
+
+
+_state = _State()
+
+
+class Value:
+    """A number (or, for a batch, a 1-D array of numbers) in a computational graph.
+
+    >>> x, y, z = Value(-2.0, "x"), Value(5.0, "y"), Value(-4.0, "z")
+    >>> f = (x + y) * z
+    >>> f.backward()
+    >>> f.data, x.grad, y.grad, z.grad
+    (-12.0, -4.0, -4.0, 3.0)
+
+    Attributes: ``data`` (the forward value), ``grad`` (d root / d self, 0.0
+    until ``backward()``), ``label`` (a name for diagrams), ``op`` (the name of
+    the rule that made it, "" for a leaf), ``inputs`` (in argument order, so
+    ``x * x`` has inputs ``(x, x)``) and ``scope`` (the named scope it was made in).
+    """
+
+    __slots__ = ("data", "grad", "label", "inputs", "scope", "_rule")
+    __array_ufunc__ = None  # `ndarray * Value` defers to Value instead of making an object array
+
+    def __init__(self, data: Any, label: str = "") -> None:
+        self.data = _as_data(data)
+        self.grad: Any = 0.0
+        self.label = label
+        self.inputs: tuple[Value, ...] = ()
+        self.scope = _state.scope
+        self._rule: Rule | None = None
+
+    @property
+    def op(self) -> str:
+        """The name of the rule that made this Value (a key of ``RULES``), "" for a leaf."""
+        return self._rule.name if self._rule is not None else ""
+
+    # -- arithmetic: each line picks a rule; `_apply` does the rest -----------------
+    def __add__(self, other: Any) -> Value: return _apply(ADD, self, other)
+    def __radd__(self, other: Any) -> Value: return _apply(ADD, other, self)
+    def __sub__(self, other: Any) -> Value: return _apply(SUB, self, other)
+    def __rsub__(self, other: Any) -> Value: return _apply(SUB, other, self)
+    def __mul__(self, other: Any) -> Value: return _apply(MUL, self, other)
+    def __rmul__(self, other: Any) -> Value: return _apply(MUL, other, self)
+    def __truediv__(self, other: Any) -> Value: return _apply(DIV, self, other)
+    def __rtruediv__(self, other: Any) -> Value: return _apply(DIV, other, self)
+    def __neg__(self) -> Value: return _apply(NEG, self)
+    def __abs__(self) -> Value: return _apply(ABS, self)
+
+    def __pow__(self, other: Any) -> Value:
+        return _apply(POWV if isinstance(other, Value) else POW, self, other)
+
+    def __rpow__(self, other: Any) -> Value: return _apply(POWV, other, self)
+
+    def exp(self) -> Value: return _apply(EXP, self)
+    def log(self) -> Value: return _apply(LOG, self)
+    def sqrt(self) -> Value: return _apply(SQRT, self)
+    def tanh(self) -> Value: return _apply(TANH, self)
+    def sigmoid(self) -> Value: return _apply(SIGMOID, self)
+    def relu(self) -> Value: return _apply(RELU, self)
+    def abs(self) -> Value: return _apply(ABS, self)
+    def sin(self) -> Value: return _apply(SIN, self)
+    def cos(self) -> Value: return _apply(COS, self)
+
+    def leaky_relu(self, negative_slope: float = 0.01) -> Value:
+        """x if x > 0 else negative_slope * x."""
+        return _apply(LEAKY_RELU, self, negative_slope)
+
+    def sum(self) -> Value:
+        """The sum of a batch Value over its samples (a scalar is returned as is)."""
+        return _apply(SUM, self) if self.data.__class__ is ndarray else self
+
+    def mean(self) -> Value:
+        """The mean of a batch Value over its samples (a scalar is returned as is)."""
+        return _apply(MEAN, self) if self.data.__class__ is ndarray else self
+
+    # -- the backward pass ----------------------------------------------------------
+    def backward(self, gradient: Any = 1.0) -> None:
+        """Add d self / d node to ``node.grad`` for every node this Value depends on.
+
+        ``gradient`` seeds ``self.grad`` (d self / d self = 1). Gradients
+        accumulate, as in PyTorch: call ``zero_grad()`` between steps.
+        """
+        order = topological_order(self)
+        grads = _propagate(order, self, gradient, create_graph=False)
+        for node, g in zip(order, grads):
+            if g is not None:
+                node.grad = node.grad + g
+
+    def zero_grad(self) -> None:
+        """Reset ``grad`` to 0.0 on this Value and everything it depends on."""
+        for node in topological_order(self):
+            node.grad = 0.0
+
+    # -- conveniences ---------------------------------------------------------------
+    def __float__(self) -> float:
+        if self.data.__class__ is ndarray:
+            raise TypeError(f"float() needs a scalar Value, but {_name(self)} holds a batch "
+                            f"of {self.data.size} samples; use .sum() or .mean() first")
+        return float(self.data)
+
+    def __repr__(self) -> str:
+        label = f", label={self.label!r}" if self.label else ""
+        op = f", op={self.op!r}" if self._rule is not None else ""
+        return f"{type(self).__name__}(data={self.data!r}, grad={self.grad!r}{label}{op})"
+
+    # micrograd compatibility: tutorials' drawing helpers read these two.
+    @property
+    def _prev(self) -> set[Value]:
+        return set(self.inputs)
+
+    @property
+    def _op(self) -> str:
+        return self._rule.symbol if self._rule is not None else ""
+
+
+class Constant(Value):
+    """A leaf made from a plain number in an expression, such as the 2 in ``x * 2``."""
+
+    __slots__ = ()
+
+
+class Parameter(Value):
+    """A leaf that a model learns (a weight or a bias)."""
+
+    __slots__ = ()
+
+
+ADD, SUB, MUL, DIV, NEG, POW, POWV = (RULES[n] for n in ("add", "sub", "mul", "div", "neg",
+                                                          "pow", "powv"))
+EXP, LOG, SQRT, TANH, SIGMOID, RELU, LEAKY_RELU, ABS, SIN, COS, SUM, MEAN = (
+    RULES[n] for n in ("exp", "log", "sqrt", "tanh", "sigmoid", "relu", "leaky_relu", "abs",
+                       "sin", "cos", "sum", "mean"))
+
+
+def _as_data(x: Any) -> Any:
+    """A float, or a 1-D float array for a batch; anything else is a TypeError."""
+    if x.__class__ is float:
+        return x
+    if isinstance(x, numbers.Real):  # int, bool, numpy scalars
+        return float(x)
+    if isinstance(x, np.ndarray):
+        if x.ndim == 0:
+            return float(x)
+        if x.ndim != 1 or x.size == 0 or not np.issubdtype(x.dtype, np.number) \
+                or np.iscomplexobj(x):
+            raise ValueError(f"a batch Value holds a non-empty 1-D array of real numbers, got an "
+                             f"array of shape {x.shape} and dtype {x.dtype}; for a 2-D data set "
+                             f"use autograd.batch(X), which gives one Value per column")
+        return x.astype(float)  # a copy: the graph never aliases the caller's array
+    if isinstance(x, Value):
+        raise TypeError("Value(...) got a Value; use the Value itself (it is already on the graph)")
+    hint = " (for several numbers make one Value each, or a batch from a numpy array)" \
+        if isinstance(x, (list, tuple)) else ""
+    raise TypeError(f"Value holds a real number, got {type(x).__name__}: {x!r:.60}{hint}")
+
+
+def _lift(x: Any) -> Value | None:
+    """A Constant leaf for a plain number or array; None for anything else."""
+    if isinstance(x, Value):
+        return x
+    if isinstance(x, (numbers.Real, np.ndarray)):
+        return Constant(x)
+    return None
+
+
+def _apply(rule: Rule, *args: Any) -> Value:
+    """Run ``rule`` forward on ``args`` and record the new node."""
+    if len(args) == 2:
+        a, b = args
+        if a.__class__ is not Value or b.__class__ is not Value:
+            a, b = _lift(a), _lift(b)
+            if a is None or b is None:
+                return NotImplemented
+        inputs: tuple[Value, ...] = (a, b)
+        if rule.guards:
+            _check_domain(rule, inputs)
+        try:
+            data = rule.forward(a.data, b.data)
+        except ValueError:
+            _check_lengths(rule, inputs)
+            raise
+    else:
+        inputs = args
+        if rule.guards:
+            _check_domain(rule, inputs)
+        data = rule.forward(args[0].data)
+    out = Value.__new__(Value)
+    out.data = data
+    out.grad = 0.0
+    out.label = ""
+    out.scope = _state.scope
+    if _state.grad_enabled:
+        out.inputs = inputs
+        out._rule = rule
+    else:
+        out.inputs = ()
+        out._rule = None
+    if _state.anomaly:
+        _check_finite(rule, inputs, data, "value")
+    return out
+
+
+def topological_order(root: Value) -> list[Value]:
+    """Every node ``root`` depends on, inputs before the nodes made from them.
+
+    Iterative depth-first search (no recursion limit), visiting inputs in
+    argument order, so the same program always gives the same order.
+    """
+    order: list[Value] = []
+    seen: set[Value] = set()
+    stack: list[tuple[Value, bool]] = [(root, False)]
+    push, pop, append = stack.append, stack.pop, order.append
+    while stack:
+        node, expanded = pop()
+        if expanded:
+            append(node)
+        elif node not in seen:
+            seen.add(node)
+            push((node, True))
+            for child in reversed(node.inputs):
+                if child not in seen:
+                    push((child, False))
+    return order
+
+
+def _propagate(order: list[Value], root: Value, seed: Any, create_graph: bool) -> list[Any]:
+    """Run the chain rule over ``order`` and return d root / d node for each node.
+
+    Gradients are gathered in a scratch slot (the nodes' ``grad``, saved and
+    restored around the walk) so that a second backward adds, never doubles.
+    With ``create_graph`` the local derivatives are computed on Values, so
+    the gradients are Values on a new graph.
+    """
+    saved = [node.grad for node in order]
+    for node in order:
+        node.grad = None
+    root.grad = _seed(root, seed)
+    anomaly = _state.anomaly
+    try:
+        with _grad_mode(create_graph):
+            for node in reversed(order):
+                rule = node._rule
+                g = node.grad
+                if rule is None or g is None:
+                    continue
+                inputs = node.inputs
+                try:
+                    if create_graph:  # constants stay numbers: they need no graph
+                        local = rule.local(node, *(i.data if i.__class__ is Constant else i
+                                                   for i in inputs))
+                    elif len(inputs) == 2:
+                        local = rule.local(node.data, inputs[0].data, inputs[1].data)
+                    else:
+                        local = rule.local(node.data, inputs[0].data)
+                except ZeroDivisionError:
+                    raise ZeroDivisionError(
+                        f"the derivative of {rule.name}: {rule.formula} is infinite at "
+                        + _show_inputs(rule, inputs)) from None
+                for inp, d in zip(inputs, local):
+                    c = g * d
+                    if c.__class__ is not float and inp.data.__class__ is float:
+                        c = _to_scalar_grad(c)
+                    if anomaly:
+                        _check_finite(rule, inputs, c, f"gradient for {_name(inp)}")
+                    old = inp.grad
+                    inp.grad = c if old is None else old + c
+        return [node.grad for node in order]
+    finally:
+        for node, g in zip(order, saved):
+            node.grad = g
+
+
+def _to_scalar_grad(c: Any) -> Any:
+    """A scalar input of a batched op gets the sum of its per-sample gradients."""
+    if c.__class__ is ndarray or (isinstance(c, Value) and c.data.__class__ is ndarray):
+        return c.sum()
+    return c
+
+
+def _seed(root: Value, seed: Any) -> Any:
+    if isinstance(seed, Value):
+        return seed
+    seed = _as_data(seed)
+    if root.data.__class__ is ndarray and seed.__class__ is float:
+        return np.full_like(root.data, seed)
+    return seed
+
+
+def grad(output: Value, inputs: Value | Sequence[Value], create_graph: bool = False
+         ) -> list[Value]:
+    """d output / d input for each input, as Values, leaving every ``.grad`` untouched.
+
+    With ``create_graph=True`` the gradients are themselves Values on a new graph,
+    so they can be differentiated again:
+
+    >>> x = Value(2.0)
+    >>> (dx,) = grad(x ** 3, [x], create_graph=True)   # 3x^2 = 12
+    >>> (d2x,) = grad(dx, [x])                          # 6x = 12
+    >>> dx.data, d2x.data
+    (12.0, 12.0)
+
+    An input that ``output`` does not depend on gets a gradient of 0.
+    """
+    if isinstance(inputs, Value):
+        inputs = [inputs]
+    if not isinstance(output, Value):
+        raise TypeError(f"grad() needs a Value as output, got {type(output).__name__}")
+    for i, inp in enumerate(inputs):
+        if not isinstance(inp, Value):
+            raise TypeError(f"grad() inputs must be Values; input {i} is {type(inp).__name__}")
+    order = topological_order(output)
+    grads = dict(zip(order, _propagate(order, output, 1.0, create_graph)))
+    results = []
+    for inp in inputs:
+        g = grads.get(inp)
+        if g is None:
+            g = np.zeros_like(inp.data) if inp.data.__class__ is ndarray else 0.0
+        results.append(g if isinstance(g, Value) else Value(g))
+    return results
+
+
+@contextmanager
+def _grad_mode(enabled: bool) -> Iterator[None]:
+    previous, _state.grad_enabled = _state.grad_enabled, enabled
+    try:
+        yield
+    finally:
+        _state.grad_enabled = previous
+
+
+def no_grad() -> Any:
+    """Within ``with no_grad():`` ops record no graph: for inference and weight updates.
+
+    Works as a decorator too.
+    """
+    return _grad_mode(False)
+
+
+def is_grad_enabled() -> bool:
+    """Whether ops record the graph now (False inside ``no_grad()``)."""
+    return _state.grad_enabled
+
+
+@contextmanager
+def detect_anomaly() -> Iterator[None]:
+    """Within this block, the first op whose value or gradient is NaN or inf raises
+    ``FloatingPointError`` naming that op and its inputs."""
+    previous, _state.anomaly = _state.anomaly, True
+    try:
+        yield
+    finally:
+        _state.anomaly = previous
+
+
+@contextmanager
+def scope(name: str) -> Iterator[str]:
+    """Record ``name`` on every Value made inside the block; nested scopes join with ".".
+
+    Diagrams group nodes by scope: ``with scope("l2 penalty"): ...``.
+    """
+    if not isinstance(name, str) or not name:
+        raise ValueError(f"a scope name is a non-empty string, got {name!r}")
+    previous = _state.scope
+    _state.scope = f"{previous}.{name}" if previous else name
+    try:
+        yield _state.scope
+    finally:
+        _state.scope = previous
+
+
+def current_scope() -> str:
+    """The scope new Values are recorded in ("" outside any scope)."""
+    return _state.scope
+
+
+def batch(X: Any) -> list[Value]:
+    """One batch Value per column of an ``(n_samples, n_features)`` array.
+
+    ``model(batch(X))`` then runs the model once for all samples.
+    """
+    X = np.asarray(X, dtype=float)
+    if X.ndim == 1:
+        X = X[:, None]
+    if X.ndim != 2 or X.shape[0] == 0:
+        raise ValueError(f"batch() needs an (n_samples, n_features) array, got shape {X.shape}")
+    return [Value(column) for column in X.T]
+
+
+# -- clear errors -------------------------------------------------------------------
+
+def _name(v: Value) -> str:
+    """How an error message names a Value: its label, or how it was made."""
+    if v.label:
+        return f"the Value {v.label!r}"
+    if v.__class__ is Constant:
+        return "a constant"
+    return f"the output of {v.op}" if v._rule is not None else "an unlabelled Value"
+
+
+def _show(x: Any) -> str:
+    if x.__class__ is ndarray:
+        return f"a batch of {x.size} (first values {np.array2string(x[:3], precision=4)})"
+    return repr(x)
+
+
+def _show_inputs(rule: Rule, inputs: Iterable[Value]) -> str:
+    return ", ".join(f"{letter} = {_show(i.data)} ({_name(i)})"
+                     for letter, i in zip(rule.args, inputs))
+
+
+def _check_domain(rule: Rule, inputs: tuple[Value, ...]) -> None:
+    datas = [i.data for i in inputs]
+    for guard in rule.guards:
+        bad = guard.bad(*datas)
+        if np.any(bad):
+            culprit = inputs[guard.arg]
+            value, where = culprit.data, ""
+            if value.__class__ is ndarray:
+                k = int(np.flatnonzero(np.broadcast_to(bad, value.shape))[0])
+                value, where = value[k], f" at sample {k}"
+            raise guard.error(f"{rule.name}: {rule.formula} needs {guard.needs}, got "
+                              f"{rule.args[guard.arg]} = {value!r}{where} ({_name(culprit)})")
+
+
+def _check_lengths(rule: Rule, inputs: tuple[Value, ...]) -> None:
+    sizes = [i.data.size for i in inputs if i.data.__class__ is ndarray]
+    if len(set(sizes)) > 1:
+        raise ValueError(f"{rule.name}: batches of different lengths, {sizes[0]} "
+                         f"({_name(inputs[0])}) and {sizes[1]} ({_name(inputs[1])})")
+
+
+def _check_finite(rule: Rule, inputs: Iterable[Value], x: Any, what: str) -> None:
+    x = x.data if isinstance(x, Value) else x
+    if not np.all(np.isfinite(x)):
+        raise FloatingPointError(f"detect_anomaly: {rule.name}: {rule.formula} gave a non-finite "
+                                 f"{what}, {_show(x)}, at {_show_inputs(rule, inputs)}")
+

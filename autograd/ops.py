@@ -1,0 +1,241 @@
+"""The op rule table: every op's forward and local derivatives, written once.
+
+A rule is the math of one slide::
+
+    mul:  out = a * b         d out/da = b,  d out/db = a
+    tanh: out = tanh(a)       d out/da = 1 - out**2
+
+``forward`` computes ``out`` from the inputs' data. ``local`` returns one local
+derivative per input, given ``out`` and the inputs. Both are written with the
+generic functions below (``exp``, ``log``, ``step``, ...), so one rule serves
+three kinds of number:
+
+- plain floats (the scalar engine),
+- 1-D numpy arrays (a whole batch of samples in one node),
+- ``Value`` objects (``autograd.grad(..., create_graph=True)`` evaluates the
+  local derivatives on the graph itself, which gives second derivatives).
+
+``derivatives`` holds the same local derivatives as text, for diagrams: a test
+evaluates every text against its code, so the two cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+__all__ = ["Guard", "Rule", "RULES"]
+
+ndarray = np.ndarray
+
+
+# Generic math: a float goes to `math` (fast), an array to numpy, and anything
+# else (a Value) to its own method, so the result stays on the graph.
+
+def exp(x: Any) -> Any:
+    """e ** x."""
+    if x.__class__ is float:
+        try:
+            return math.exp(x)
+        except OverflowError:  # numpy and PyTorch give inf here; so do we
+            return math.inf
+    return np.exp(x) if x.__class__ is ndarray else x.exp()
+
+
+def log(x: Any) -> Any:
+    """Natural logarithm."""
+    if x.__class__ is float:
+        return math.log(x)
+    return np.log(x) if x.__class__ is ndarray else x.log()
+
+
+def sqrt(x: Any) -> Any:
+    """Square root."""
+    if x.__class__ is float:
+        return math.sqrt(x)
+    return np.sqrt(x) if x.__class__ is ndarray else x.sqrt()
+
+
+def tanh(x: Any) -> Any:
+    """Hyperbolic tangent."""
+    if x.__class__ is float:
+        return math.tanh(x)
+    return np.tanh(x) if x.__class__ is ndarray else x.tanh()
+
+
+def sin(x: Any) -> Any:
+    """Sine."""
+    if x.__class__ is float:
+        return math.sin(x)
+    return np.sin(x) if x.__class__ is ndarray else x.sin()
+
+
+def cos(x: Any) -> Any:
+    """Cosine."""
+    if x.__class__ is float:
+        return math.cos(x)
+    return np.cos(x) if x.__class__ is ndarray else x.cos()
+
+
+def number(x: Any) -> Any:
+    """The plain number (float or array) inside ``x``: for derivatives that are
+    constant almost everywhere, such as relu's step, which need no graph."""
+    return x if x.__class__ is float or x.__class__ is ndarray else x.data
+
+
+def step(x: Any) -> Any:
+    """1 where x > 0, else 0 (so relu'(0) = 0)."""
+    x = number(x)
+    if x.__class__ is float:
+        return 1.0 if x > 0 else 0.0
+    return (x > 0).astype(float)
+
+
+def sign(x: Any) -> Any:
+    """+1, -1 or 0 (so |x|'(0) = 0)."""
+    x = number(x)
+    if x.__class__ is float:
+        return 1.0 if x > 0 else (-1.0 if x < 0 else 0.0)
+    return np.sign(x)
+
+
+def ones_like(x: Any) -> Any:
+    """1 for every sample of x: the local derivative of a sum over the batch."""
+    x = number(x)
+    return 1.0 if x.__class__ is float else np.ones_like(x)
+
+
+def size(x: Any) -> int:
+    """How many samples x holds (1 for a scalar)."""
+    x = number(x)
+    return 1 if x.__class__ is float else x.size
+
+
+def total(x: Any) -> float:
+    """The sum over the batch (a scalar is its own sum)."""
+    return x if x.__class__ is float else float(x.sum())
+
+
+def average(x: Any) -> float:
+    """The mean over the batch (a scalar is its own mean)."""
+    return x if x.__class__ is float else float(x.mean())
+
+
+def sigmoid(x: Any) -> Any:
+    """1 / (1 + e**-x), written through tanh so it never overflows."""
+    return 0.5 * (1.0 + tanh(0.5 * x))
+
+
+def relu(x: Any) -> Any:
+    """max(0, x)."""
+    if x.__class__ is float:
+        return x if x > 0 else 0.0
+    return np.maximum(x, 0.0)
+
+
+def leaky_relu(x: Any, slope: Any) -> Any:
+    """x if x > 0 else slope * x."""
+    if x.__class__ is float:
+        return x if x > 0 else slope * x
+    return np.where(x > 0, x, slope * x)
+
+
+def absolute(x: Any) -> Any:
+    """|x|."""
+    return abs(x)
+
+
+@dataclass(frozen=True)
+class Guard:
+    """A domain check run before the forward: ``bad(*inputs)`` is true where the
+    op is undefined; the error then names input ``arg``, its value and ``needs``."""
+
+    arg: int
+    bad: Callable[..., Any]
+    needs: str
+    error: type[Exception] = ValueError
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One op: ``out = forward(*inputs)`` and ``local(out, *inputs)``, the local
+    derivatives d out / d input, one per input.
+
+    ``symbol`` is what a diagram writes in the op node, ``formula`` the forward
+    as text (inputs named a, b) and ``derivatives`` the local derivatives as text.
+    """
+
+    name: str
+    symbol: str
+    formula: str
+    forward: Callable[..., Any]
+    local: Callable[..., tuple[Any, ...]]
+    derivatives: tuple[str, ...]
+    guards: tuple[Guard, ...] = ()
+    args: str = "ab"  # the inputs' names in formula and derivatives
+
+    @property
+    def arity(self) -> int:
+        return len(self.derivatives)
+
+
+def _nonpositive(a: Any, *_: Any) -> Any:
+    return a <= 0  # written this way round so an explicit NaN passes through
+
+
+RULES: dict[str, Rule] = {rule.name: rule for rule in (
+    Rule("add", "+", "a + b", lambda a, b: a + b,
+         lambda out, a, b: (1.0, 1.0), ("1", "1")),
+    Rule("sub", "-", "a - b", lambda a, b: a - b,
+         lambda out, a, b: (1.0, -1.0), ("1", "-1")),
+    Rule("mul", "*", "a * b", lambda a, b: a * b,
+         lambda out, a, b: (b, a), ("b", "a")),
+    Rule("div", "/", "a / b", lambda a, b: a / b,
+         lambda out, a, b: (1.0 / b, -out / b), ("1/b", "-out/b"),
+         (Guard(1, lambda a, b: b == 0, "b != 0 (division by zero)", ZeroDivisionError),)),
+    Rule("neg", "-", "-a", lambda a: -a,
+         lambda out, a: (-1.0,), ("-1",)),
+    # a ** n with a constant exponent n: the exponent gets no gradient.
+    Rule("pow", "**", "a ** n", lambda a, n: a ** n,
+         lambda out, a, n: (n * a ** (n - 1), 0.0), ("n * a**(n - 1)", "0"),
+         (Guard(0, lambda a, n: (a == 0) & (n < 0), "a != 0 for a negative exponent",
+                ZeroDivisionError),
+          Guard(0, lambda a, n: (a < 0) & (n != np.round(n)),
+                "a >= 0 for a fractional exponent (no real result)")), args="an"),
+    # a ** b with a Value exponent: d/db = a**b * log(a) needs a > 0.
+    Rule("powv", "**", "a ** b", lambda a, b: a ** b,
+         lambda out, a, b: (b * a ** (b - 1), out * log(a)), ("b * a**(b - 1)", "out * log(a)"),
+         (Guard(0, _nonpositive, "a > 0 when the exponent is a Value"),)),
+    Rule("exp", "exp", "exp(a)", exp,
+         lambda out, a: (out,), ("out",)),
+    Rule("log", "log", "log(a)", log,
+         lambda out, a: (1.0 / a,), ("1/a",),
+         (Guard(0, _nonpositive, "a > 0"),)),
+    Rule("sqrt", "sqrt", "sqrt(a)", sqrt,
+         lambda out, a: (0.5 / out,), ("0.5/out",),
+         (Guard(0, lambda a: a < 0, "a >= 0"),)),
+    Rule("tanh", "tanh", "tanh(a)", tanh,
+         lambda out, a: (1.0 - out * out,), ("1 - out**2",)),
+    Rule("sigmoid", "σ", "1 / (1 + exp(-a))", sigmoid,
+         lambda out, a: (out * (1.0 - out),), ("out * (1 - out)",)),
+    Rule("relu", "ReLU", "max(0, a)", relu,
+         lambda out, a: (step(a),), ("1 if a > 0 else 0",)),
+    Rule("leaky_relu", "LReLU", "a if a > 0 else s * a", leaky_relu,
+         lambda out, a, s: (s + (1.0 - s) * step(a), 0.0), ("1 if a > 0 else s", "0"),
+         args="as"),
+    Rule("abs", "abs", "|a|", absolute,
+         lambda out, a: (sign(a),), ("sign(a)",)),
+    Rule("sin", "sin", "sin(a)", sin,
+         lambda out, a: (cos(a),), ("cos(a)",)),
+    Rule("cos", "cos", "cos(a)", cos,
+         lambda out, a: (-sin(a),), ("-sin(a)",)),
+    # Reductions over a batch: a scalar from one value per sample.
+    Rule("sum", "Σ", "a_1 + ... + a_n", total,
+         lambda out, a: (ones_like(a),), ("1",)),
+    Rule("mean", "mean", "(a_1 + ... + a_n) / n", average,
+         lambda out, a: (ones_like(a) / size(a),), ("1/n",)),
+)}
