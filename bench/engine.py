@@ -1,0 +1,133 @@
+"""Engine benchmark: autograd-viz's Value against micrograd's, side by side in one run.
+
+    python bench/engine.py            # or: make bench
+
+Measures, for each engine:
+- build:    making a 200,000-node graph (nodes per second),
+- backward: backward through that graph (nodes per second),
+- chain:    backward through a 1,000,000-node chain (micrograd's recursive walk dies near 1,000),
+- memory:   bytes per live node (tracemalloc, while the graph is alive).
+
+Each timing is the median of several repeats; ratios are ours / micrograd's speed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import platform
+import statistics
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from autograd import Value  # noqa: E402
+
+try:
+    from micrograd.engine import Value as MicroValue
+except ImportError:  # pragma: no cover - the bench extra is not installed
+    MicroValue = None
+
+
+def build_graph(V: type, n_nodes: int) -> tuple[object, int]:
+    """A graph of about ``n_nodes`` nodes shaped like a training step: many short
+    mul-add-relu chains over 100 shared leaves, summed pairwise into one root.
+
+    The pairwise sum keeps the depth near log2(n), so micrograd's recursive
+    topological sort can walk it.
+    """
+    xs = [V(0.01 * (i % 100)) for i in range(100)]
+    terms = []
+    for i in range(max(1, (n_nodes - 100) // 4)):
+        a, b = xs[i % 100], xs[(i * 7 + 3) % 100]
+        terms.append((a * b + a).relu())  # 3 nodes, and one more in the sum below
+    while len(terms) > 1:
+        pairs = [terms[k] + terms[k + 1] for k in range(0, len(terms) - 1, 2)]
+        terms = pairs + terms[len(terms) - len(terms) % 2:]
+    return terms[0], 100 + 4 * ((n_nodes - 100) // 4) - 1
+
+
+def measure(V: type, n_nodes: int, repeats: int) -> dict[str, float]:
+    results: dict[str, float] = {}
+    builds, backs = [], []
+    for _ in range(repeats):
+        gc.collect()
+        start = time.perf_counter()
+        root, made = build_graph(V, n_nodes)
+        builds.append(made / (time.perf_counter() - start))
+        start = time.perf_counter()
+        root.backward()
+        backs.append(made / (time.perf_counter() - start))
+        del root
+    results["build"] = statistics.median(builds)
+    results["backward"] = statistics.median(backs)
+
+    gc.collect()
+    tracemalloc.start()
+    before = tracemalloc.get_traced_memory()[0]
+    root, made = build_graph(V, n_nodes)
+    after = tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+    results["bytes"] = (after - before) / made
+    del root
+    return results
+
+
+def measure_chain(V: type, n: int) -> float | str:
+    gc.collect()
+    try:
+        start = time.perf_counter()
+        y = V(0.5)
+        for _ in range(n):
+            y = y + 1.0
+        y.backward()
+        return n / (time.perf_counter() - start)
+    except RecursionError:
+        return "RecursionError"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--nodes", type=int, default=200_000)
+    parser.add_argument("--chain", type=int, default=1_000_000)
+    parser.add_argument("--repeats", type=int, default=5)
+    args = parser.parse_args()
+
+    engines = {"autograd-viz": Value}
+    if MicroValue is not None:
+        engines["micrograd"] = MicroValue
+    else:
+        print("micrograd is not installed (pip install -e '.[bench]'): measuring ours alone")
+
+    rows = {name: measure(V, args.nodes, args.repeats) for name, V in engines.items()}
+    for name, V in engines.items():
+        rows[name]["chain"] = measure_chain(V, args.chain)
+
+    print(f"# engine benchmark: {args.nodes:,}-node graph, {args.chain:,}-node chain, "
+          f"median of {args.repeats}")
+    print(f"# python {platform.python_version()}, {platform.machine()}, "
+          f"{__import__('os').cpu_count()} cores")
+    print(f"{'metric':<26}" + "".join(f"{name:>16}" for name in engines) + f"{'ratio':>10}")
+
+    def fmt(x: float | str) -> str:
+        return f"{x:>16,.0f}" if isinstance(x, float) else f"{x:>16}"
+
+    for key, title, higher_better in (("build", "build (nodes/s)", True),
+                                      ("backward", "backward (nodes/s)", True),
+                                      ("chain", "1e6 chain (nodes/s)", True),
+                                      ("bytes", "bytes per live node", False)):
+        values = [rows[name][key] for name in engines]
+        line = f"{title:<26}" + "".join(fmt(v) for v in values)
+        if len(values) == 2 and all(isinstance(v, float) for v in values):
+            ratio = values[0] / values[1] if higher_better else values[1] / values[0]
+            line += f"{ratio:>9.1f}x"
+        elif len(values) == 2:
+            line += f"{'n/a':>10}"
+        print(line)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,488 @@
+"""The engine: Value, the chain rule, backward, grad, no_grad, errors."""
+
+from __future__ import annotations
+
+import math
+import sys
+
+import numpy as np
+import pytest
+
+from autograd import (
+    RULES,
+    Constant,
+    Value,
+    current_scope,
+    detect_anomaly,
+    grad,
+    is_grad_enabled,
+    no_grad,
+    scope,
+    topological_order,
+)
+
+
+def numeric_derivative(f, x: float, eps: float = 1e-6) -> float:
+    return (f(x + eps) - f(x - eps)) / (2 * eps)
+
+
+# -- the seed example from the course ------------------------------------------------
+
+def test_seed_example_exact():
+    x, y, z = Value(-2.0, label="x"), Value(5.0, label="y"), Value(-4.0, label="z")
+    q = x + y
+    q.label = "q"
+    f = q * z
+    f.label = "f"
+    f.backward()
+    assert (f.data, q.data) == (-12.0, 3.0)
+    assert (x.grad, y.grad, z.grad, q.grad, f.grad) == (-4.0, -4.0, 3.0, -4.0, 1.0)
+
+
+def test_value_fields():
+    x = Value(2, label="x")
+    y = x * x
+    assert x.data == 2.0 and isinstance(x.data, float)
+    assert x.grad == 0.0 and x.op == "" and x.inputs == ()
+    assert y.op == "mul" and y.inputs == (x, x)
+    assert y.label == ""
+
+
+# -- every op: value and local derivative ------------------------------------------
+
+UNARY = {
+    "exp": (lambda v: v.exp(), math.exp, math.exp, [-1.3, 0.0, 2.1]),
+    "log": (lambda v: v.log(), math.log, lambda x: 1 / x, [0.2, 1.0, 3.5]),
+    "sqrt": (lambda v: v.sqrt(), math.sqrt, lambda x: 0.5 / math.sqrt(x), [0.3, 4.0]),
+    "tanh": (lambda v: v.tanh(), math.tanh, lambda x: 1 - math.tanh(x) ** 2, [-2.0, 0.0, 0.7]),
+    "sigmoid": (lambda v: v.sigmoid(), lambda x: 1 / (1 + math.exp(-x)),
+                lambda x: math.exp(-x) / (1 + math.exp(-x)) ** 2, [-3.0, 0.0, 1.5]),
+    "relu": (lambda v: v.relu(), lambda x: max(0.0, x), lambda x: float(x > 0), [-1.0, 2.0]),
+    "leaky_relu": (lambda v: v.leaky_relu(0.1), lambda x: x if x > 0 else 0.1 * x,
+                   lambda x: 1.0 if x > 0 else 0.1, [-1.5, 2.0]),
+    "abs": (lambda v: v.abs(), abs, lambda x: math.copysign(1.0, x), [-1.5, 2.0]),
+    "sin": (lambda v: v.sin(), math.sin, math.cos, [-1.0, 0.4, 2.0]),
+    "cos": (lambda v: v.cos(), math.cos, lambda x: -math.sin(x), [-1.0, 0.4, 2.0]),
+    "neg": (lambda v: -v, lambda x: -x, lambda x: -1.0, [3.0]),
+    "pow": (lambda v: v ** 3, lambda x: x ** 3, lambda x: 3 * x ** 2, [-2.0, 0.5]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(UNARY))
+def test_unary_op_value_and_derivative(name):
+    build, forward, derivative, points = UNARY[name]
+    for x0 in points:
+        x = Value(x0)
+        out = build(x)
+        out.backward()
+        assert out.op == name
+        assert out.data == pytest.approx(forward(x0), rel=1e-12, abs=1e-12)
+        assert x.grad == pytest.approx(derivative(x0), rel=1e-9, abs=1e-12)
+        fd = numeric_derivative(lambda t: build(Value(t)).data, x0)
+        assert x.grad == pytest.approx(fd, rel=1e-5, abs=1e-6)
+
+
+BINARY = {
+    "add": (lambda a, b: a + b, lambda a, b: (1.0, 1.0)),
+    "sub": (lambda a, b: a - b, lambda a, b: (1.0, -1.0)),
+    "mul": (lambda a, b: a * b, lambda a, b: (b, a)),
+    "div": (lambda a, b: a / b, lambda a, b: (1 / b, -a / b ** 2)),
+    "powv": (lambda a, b: a ** b, lambda a, b: (b * a ** (b - 1), a ** b * math.log(a))),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BINARY))
+@pytest.mark.parametrize("a0,b0", [(1.5, 2.5), (0.7, -1.2), (3.0, 0.5)])
+def test_binary_op_value_and_derivatives(name, a0, b0):
+    op, derivatives = BINARY[name]
+    a, b = Value(a0), Value(b0)
+    out = op(a, b)
+    out.backward()
+    assert out.op == name
+    assert out.data == pytest.approx(op(a0, b0), rel=1e-12)
+    da, db = derivatives(a0, b0)
+    assert (a.grad, b.grad) == (pytest.approx(da, rel=1e-9), pytest.approx(db, rel=1e-9))
+    assert a.grad == pytest.approx(numeric_derivative(lambda t: op(t, b0), a0), rel=1e-5)
+    assert b.grad == pytest.approx(numeric_derivative(lambda t: op(a0, t), b0), rel=1e-5)
+
+
+def test_numbers_mix_on_both_sides():
+    x = Value(3.0)
+    cases = {
+        x + 2: 5.0, 2 + x: 5.0, x - 2: 1.0, 2 - x: -1.0, x * 2: 6.0, 2 * x: 6.0,
+        x / 2: 1.5, 6 / x: 2.0, x ** 2: 9.0, 2 ** x: 8.0, -x: -3.0,
+    }
+    for v, expected in cases.items():
+        assert isinstance(v, Value) and v.data == expected
+    (2 - x).backward()
+    assert x.grad == -1.0
+    x.grad = 0.0
+    (6 / x).backward()
+    assert x.grad == pytest.approx(-6 / 9)
+
+
+def test_numbers_become_constant_leaves():
+    x = Value(3.0)
+    y = x * 2
+    assert isinstance(y.inputs[1], Constant) and y.inputs[1].data == 2.0
+    assert not isinstance(x, Constant)
+
+
+def test_value_exponent_and_rpow():
+    x = Value(1.5)
+    y = 2 ** x
+    y.backward()
+    assert y.op == "powv"
+    assert x.grad == pytest.approx(2 ** 1.5 * math.log(2))
+
+
+def test_inplace_add_and_sum():
+    x = Value(1.0)
+    acc = x
+    acc += 2
+    acc += x
+    assert acc.data == 4.0
+    total = sum([x, x * 2, Value(3.0)])
+    total.backward()
+    assert total.data == 6.0 and x.grad == 3.0
+
+
+def test_float_and_identity_hash():
+    a, b = Value(1.0), Value(1.0)
+    assert float(a * 3) == 3.0
+    assert len({a, b, a}) == 2
+    assert a != b
+
+
+def test_subgradients_at_zero():
+    for build in (lambda v: v.relu(), lambda v: v.abs()):
+        x = Value(0.0)
+        build(x).backward()
+        assert x.grad == 0.0
+
+
+def test_sigmoid_is_stable_for_large_inputs():
+    assert Value(-800.0).sigmoid().data == pytest.approx(0.0)
+    assert Value(800.0).sigmoid().data == pytest.approx(1.0)
+    assert Value(800.0).exp().data == math.inf
+
+
+# -- the rule table ----------------------------------------------------------------
+
+def _evaluate_text(text: str, names: dict) -> float:
+    env = {"log": math.log, "cos": math.cos, "sin": math.sin, "sign": np.sign, **names}
+    return float(eval(text, {"__builtins__": {}}, env))
+
+
+@pytest.mark.parametrize("name", sorted(set(RULES) - {"sum", "mean"}))
+def test_rule_text_matches_rule_code(name):
+    """The derivative text a diagram prints is the derivative the engine uses."""
+    rule = RULES[name]
+    for inputs in ([0.7, 1.3], [-0.4, 2.0], [1.9, 0.1]):
+        inputs = inputs[: rule.arity]
+        if any(np.any(guard.bad(*inputs)) for guard in rule.guards) or (
+                name == "powv" and inputs[0] <= 0):
+            continue
+        out = rule.forward(*inputs)
+        local = rule.local(out, *inputs)
+        names = dict(zip(rule.args, inputs))
+        names["out"] = out
+        for text, value in zip(rule.derivatives, local):
+            assert _evaluate_text(text, names) == pytest.approx(value, rel=1e-12), text
+
+
+def test_every_value_method_has_a_rule():
+    x = Value(0.5)
+    for name in ("exp", "log", "sqrt", "tanh", "sigmoid", "relu", "leaky_relu", "abs", "sin",
+                 "cos"):
+        assert getattr(x, name)().op == name
+
+
+# -- backward ----------------------------------------------------------------------
+
+def test_shared_subexpressions_accumulate():
+    a = Value(3.0)
+    (a + a).backward()
+    assert a.grad == 2.0
+    x = Value(-1.5)
+    (x * x).backward()
+    assert x.grad == -3.0
+    # a diamond: d = b * c with b = a + 1, c = a * 2
+    a = Value(2.0)
+    b, c = a + 1, a * 2
+    d = b * c
+    d.backward()
+    assert a.grad == pytest.approx(c.data * 1 + b.data * 2)  # 4 + 6
+
+
+def test_backward_twice_accumulates_like_pytorch():
+    x, y = Value(2.0), Value(3.0)
+    f = (x * y).tanh() + x
+    f.backward()
+    first = (x.grad, y.grad)
+    f.backward()
+    assert (x.grad, y.grad) == pytest.approx((2 * first[0], 2 * first[1]))
+    f.zero_grad()
+    assert (x.grad, y.grad, f.grad) == (0.0, 0.0, 0.0)
+    f.backward()
+    assert (x.grad, y.grad) == pytest.approx(first)
+
+
+def test_backward_with_seed_gradient():
+    x = Value(2.0)
+    (x * 3).backward(gradient=0.5)
+    assert x.grad == 1.5
+
+
+def test_million_node_chain_has_no_recursion_limit():
+    x = Value(0.5)
+    y = x
+    for _ in range(1_000_000):
+        y = y + 1.0
+    y.backward()
+    assert x.grad == 1.0
+    assert y.data == pytest.approx(1_000_000.5)
+    assert sys.getrecursionlimit() < 1_000_000
+
+
+def test_topological_order_is_deterministic():
+    def program():
+        x, y, z = Value(-2.0, "x"), Value(5.0, "y"), Value(-4.0, "z")
+        q = x + y
+        f = q * z + q.tanh() * x
+        return [(n.op, n.label, n.data) for n in topological_order(f)]
+
+    first = program()
+    assert first == program()
+    assert [label for _, label, _ in first[:3]] == ["x", "y", ""]  # inputs in argument order
+
+
+def test_topological_order_puts_inputs_first():
+    x = Value(1.0)
+    nodes = [x]
+    for k in range(50):
+        nodes.append(nodes[-1] * nodes[k // 2] + 1)
+    order = topological_order(nodes[-1])
+    position = {id(n): i for i, n in enumerate(order)}
+    for n in order:
+        for i in n.inputs:
+            assert position[id(i)] < position[id(n)]
+    assert len(order) == len({id(n) for n in order})
+
+
+# -- grad and higher derivatives ----------------------------------------------------
+
+def test_grad_leaves_dot_grad_untouched():
+    x, y = Value(2.0), Value(-1.0)
+    f = x * y + x.exp()
+    dx, dy = grad(f, [x, y])
+    assert dx.data == pytest.approx(-1.0 + math.exp(2.0))
+    assert dy.data == 2.0
+    assert x.grad == 0.0 and y.grad == 0.0 and f.grad == 0.0
+
+
+def test_second_derivative_of_cube():
+    for x0 in (-1.5, 0.5, 2.0):
+        x = Value(x0)
+        (dx,) = grad(x ** 3, [x], create_graph=True)
+        (d2x,) = grad(dx, [x], create_graph=True)
+        (d3x,) = grad(d2x, [x])
+        assert dx.data == pytest.approx(3 * x0 ** 2)
+        assert d2x.data == pytest.approx(6 * x0)
+        assert d3x.data == pytest.approx(6.0)
+
+
+def test_second_derivative_of_tanh():
+    for x0 in (-0.8, 0.3, 1.7):
+        x = Value(x0)
+        (dx,) = grad(x.tanh(), [x], create_graph=True)
+        (d2x,) = grad(dx, [x])
+        t = math.tanh(x0)
+        assert d2x.data == pytest.approx(-2 * t * (1 - t * t))
+        fd = numeric_derivative(lambda s: 1 - math.tanh(s) ** 2, x0)
+        assert d2x.data == pytest.approx(fd, rel=1e-6)
+
+
+def test_second_derivatives_of_every_unary_op_match_finite_differences():
+    for name, (build, _, derivative, points) in UNARY.items():
+        for x0 in points:
+            if name in ("relu", "leaky_relu", "abs", "neg"):
+                continue  # piecewise linear: second derivative 0, checked below
+            x = Value(x0)
+            (dx,) = grad(build(x), [x], create_graph=True)
+            (d2x,) = grad(dx, [x])
+            assert d2x.data == pytest.approx(numeric_derivative(derivative, x0, 1e-5),
+                                             rel=1e-4, abs=1e-6), name
+    x = Value(-2.0)
+    (dx,) = grad(x.relu() + x.abs(), [x], create_graph=True)
+    assert grad(dx, [x])[0].data == 0.0
+
+
+def test_hessian_vector_product_on_a_small_net():
+    """H v by differentiating (grad . v); checked against finite differences of the gradient."""
+    rng = np.random.default_rng(0)
+    w0 = rng.normal(size=4)
+    v = rng.normal(size=4)
+    xs = [(0.5, -1.0), (1.5, 0.3), (-0.7, 0.8)]
+
+    def loss(w):
+        total = 0
+        for x1, x2 in xs:
+            h = (w[0] * x1 + w[1] * x2).tanh()
+            total = total + (w[2] * h + w[3] - 1) ** 2
+        return total
+
+    def gradient_at(w_numbers):
+        w = [Value(float(t)) for t in w_numbers]
+        return np.array([g.data for g in grad(loss(w), w)])
+
+    w = [Value(float(t)) for t in w0]
+    g = grad(loss(w), w, create_graph=True)
+    gv = sum(gi * float(vi) for gi, vi in zip(g, v))
+    hv = np.array([h.data for h in grad(gv, w)])
+    eps = 1e-5
+    fd = (gradient_at(w0 + eps * v) - gradient_at(w0 - eps * v)) / (2 * eps)
+    np.testing.assert_allclose(hv, fd, rtol=1e-5, atol=1e-7)
+
+
+def test_grad_of_unused_input_is_zero():
+    x, y = Value(1.0), Value(2.0)
+    assert grad(x * 3, [y])[0].data == 0.0
+
+
+def test_grad_rejects_non_values():
+    with pytest.raises(TypeError, match="input 0 is float"):
+        grad(Value(1.0), [1.0])
+
+
+# -- no_grad, scope -------------------------------------------------------------------
+
+def test_no_grad_records_no_graph():
+    x = Value(2.0)
+    with no_grad():
+        assert not is_grad_enabled()
+        y = x * 3 + 1
+    assert is_grad_enabled()
+    assert y.data == 7.0 and y.op == "" and y.inputs == ()
+
+
+def test_no_grad_as_decorator():
+    @no_grad()
+    def update(v):
+        return v * 2
+
+    assert update(Value(1.0)).inputs == ()
+
+
+def test_scope_is_recorded_and_nests():
+    x = Value(1.0)
+    with scope("layers.0"):
+        with scope("neurons.3"):
+            assert current_scope() == "layers.0.neurons.3"
+            y = x * 2
+        z = y + 1
+    w = z * 1
+    assert (y.scope, z.scope, w.scope, x.scope) == ("layers.0.neurons.3", "layers.0", "", "")
+
+
+# -- bad input: clear errors ----------------------------------------------------------
+
+@pytest.mark.parametrize("bad,word", [("abc", "str"), (None, "NoneType"), ([1, 2], "list"),
+                                      (1 + 2j, "complex")])
+def test_bad_data_is_a_type_error_naming_the_type(bad, word):
+    with pytest.raises(TypeError, match=word):
+        Value(bad)
+
+
+@pytest.mark.parametrize("build,error,words", [
+    (lambda x: x.log(), ValueError, ["log", "a > 0", "0.0", "'x'"]),
+    (lambda x: (x - 1).log(), ValueError, ["log", "-1.0"]),
+    (lambda x: (x - 1).sqrt(), ValueError, ["sqrt", "-1.0"]),
+    (lambda x: x ** -1, ZeroDivisionError, ["pow", "0.0", "'x'"]),
+    (lambda x: 1 / x, ZeroDivisionError, ["div", "'x'", "b = 0.0"]),
+    (lambda x: (x + 1) / 0, ZeroDivisionError, ["div", "constant"]),
+    (lambda x: (x - 2) ** Value(2.0), ValueError, ["powv", "-2.0", "exponent is a Value"]),
+    (lambda x: (x - 8) ** 0.5, ValueError, ["pow", "-8.0", "fractional"]),
+])
+def test_domain_errors_name_op_value_and_label(build, error, words):
+    x = Value(0.0, label="x")
+    with pytest.raises(error) as info:
+        build(x)
+    for word in words:
+        assert word in str(info.value)
+
+
+def test_explicit_nan_and_inf_are_allowed():
+    x = Value(float("nan"))
+    y = Value(float("inf"))
+    assert math.isnan((x * 2).data) and (y + 1).data == math.inf
+    assert math.isnan(x.log().data)
+
+
+def test_detect_anomaly_names_the_first_bad_op():
+    x = Value(1000.0, label="x")
+    with detect_anomaly():
+        with pytest.raises(FloatingPointError, match=r"exp.*'x'"):
+            x.exp()
+    y = x.exp()  # outside the block: inf is allowed
+    assert y.data == math.inf
+
+
+def test_detect_anomaly_catches_bad_gradients():
+    x = Value(1e-300, label="x")
+    f = (x * 1e300) * 1e300  # a finite value, 1e300, but d f / d x = 1e600 overflows
+    f.backward()
+    assert f.data == pytest.approx(1e300) and x.grad == math.inf
+    x.grad = 0.0
+    with detect_anomaly():
+        f = (x * 1e300) * 1e300
+        with pytest.raises(FloatingPointError, match="gradient"):
+            f.backward()
+
+
+def test_infinite_local_derivative_is_a_clear_error():
+    with pytest.raises(ZeroDivisionError, match="sqrt"):
+        Value(0.0, label="x").sqrt().backward()
+
+
+def test_unsupported_operand_is_a_type_error():
+    with pytest.raises(TypeError):
+        Value(1.0) + "a"
+    with pytest.raises(TypeError):
+        float(Value(np.array([1.0, 2.0])))
+
+
+# -- micrograd compatibility ----------------------------------------------------------
+
+def test_micrograd_style_code_runs_unchanged():
+    # the neuron from the well-known tutorial, with its hand-derived gradients
+    x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
+    w1, w2 = Value(-3.0, label="w1"), Value(1.0, label="w2")
+    b = Value(6.8813735870195432, label="b")
+    x1w1 = x1 * w1
+    x1w1.label = "x1*w1"
+    x2w2 = x2 * w2
+    x2w2.label = "x2*w2"
+    n = x1w1 + x2w2 + b
+    n.label = "n"
+    o = n.tanh()
+    o.label = "o"
+    o.backward()
+    assert o.data == pytest.approx(math.sqrt(0.5))
+    assert (x1.grad, w1.grad, x2.grad, w2.grad) == pytest.approx((-1.5, 1.0, 0.5, 0.0))
+    assert o._prev == {n} and o._op == "tanh" and x1w1._op == "*" and x1._op == ""
+
+    # the tutorial's drawing helper walks _prev and reads _op, data, grad and label
+    nodes, edges = set(), set()
+    stack = [o]
+    while stack:
+        v = stack.pop()
+        if v not in nodes:
+            nodes.add(v)
+            for child in v._prev:
+                edges.add((child, v))
+                stack.append(child)
+    assert len(nodes) == 10 and len(edges) == 9
+    labels = {"{ %s | data %.4f | grad %.4f }" % (v.label, v.data, v.grad)  # noqa: UP031
+              for v in nodes}
+    assert "{ w1 | data -3.0000 | grad 1.0000 }" in labels

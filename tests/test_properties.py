@@ -1,0 +1,94 @@
+"""Property tests: random expression graphs against central finite differences."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from autograd import Value, grad, gradcheck, topological_order
+
+# Ops that are smooth on the whole real line, so finite differences are exact enough
+# wherever hypothesis lands; log and sqrt are fed positive arguments on purpose.
+UNARY = [
+    lambda v: v.tanh(),
+    lambda v: v.sin(),
+    lambda v: v.cos(),
+    lambda v: v.sigmoid(),
+    lambda v: (v * 0.5).exp(),
+    lambda v: (v * v + 1.0).log(),
+    lambda v: (v * v + 0.5).sqrt(),
+    lambda v: -v,
+    lambda v: v ** 2,
+    lambda v: v * 0.5 + 1.0,
+]
+BINARY = [
+    lambda a, b: a + b,
+    lambda a, b: a - b,
+    lambda a, b: a * b,
+    lambda a, b: a / (b * b + 1.0),
+    lambda a, b: (a * a + 1.0) ** b.tanh(),
+]
+
+program = st.lists(
+    st.tuples(st.booleans(), st.integers(0, 9), st.integers(0, 100), st.integers(0, 100)),
+    min_size=1, max_size=25)
+points = st.lists(st.floats(-2.0, 2.0), min_size=3, max_size=3)
+
+
+def run(steps, xs):
+    """Build a random graph over the inputs: each step applies an op to earlier nodes
+    (so nodes are shared and gradients must accumulate)."""
+    nodes = list(xs)
+    for binary, op, i, j in steps:
+        a, b = nodes[i % len(nodes)], nodes[j % len(nodes)]
+        nodes.append(BINARY[op % len(BINARY)](a, b) if binary else UNARY[op](a))
+    return nodes[-1] + nodes[len(nodes) // 2]
+
+
+@settings(max_examples=120, deadline=None)
+@given(program, points)
+def test_random_graphs_match_finite_differences(steps, values):
+    xs = [Value(v) for v in values]
+    assert gradcheck(lambda *inputs: run(steps, inputs), xs, eps=1e-6, atol=1e-5, rtol=1e-4)
+
+
+@settings(max_examples=60, deadline=None)
+@given(program, points)
+def test_backward_and_grad_agree(steps, values):
+    xs = [Value(v) for v in values]
+    out = run(steps, xs)
+    expected = [g.data for g in grad(out, xs)]
+    out.backward()
+    assert [x.grad for x in xs] == expected
+
+
+@settings(max_examples=60, deadline=None)
+@given(program, points)
+def test_order_is_topological_and_repeatable(steps, values):
+    out = run(steps, [Value(v) for v in values])
+    order = topological_order(out)
+    position = {id(n): k for k, n in enumerate(order)}
+    assert order[-1] is out
+    assert all(position[id(i)] < position[id(n)] for n in order for i in n.inputs)
+    again = run(steps, [Value(v) for v in values])
+    assert [(n.op, n.data) for n in topological_order(again)] == [(n.op, n.data) for n in order]
+
+
+@settings(max_examples=40, deadline=None)
+@given(program, st.lists(st.lists(st.floats(-2.0, 2.0), min_size=3, max_size=3),
+                         min_size=2, max_size=5))
+def test_a_batch_equals_its_samples_one_by_one(steps, rows):
+    X = np.array(rows)
+    batched = [Value(X[:, k]) for k in range(3)]
+    out = run(steps, batched)
+    out.sum().backward()
+    for s, row in enumerate(rows):
+        xs = [Value(v) for v in row]
+        single = run(steps, xs)
+        single.backward()
+        np.testing.assert_allclose(np.broadcast_to(out.data, len(rows))[s], single.data,
+                                   rtol=1e-12, atol=1e-12)
+        for k in range(3):
+            grad_k = np.broadcast_to(batched[k].grad, len(rows))  # 0.0 if unused
+            np.testing.assert_allclose(grad_k[s], xs[k].grad, rtol=1e-10, atol=1e-12)
