@@ -444,6 +444,12 @@ def _allocate(total: int, weights: np.ndarray, caps: np.ndarray) -> np.ndarray:
     return counts
 
 
+def _round_half_up(x: float) -> int:
+    # Python's round() sends 2.5 to 2 (to even); a split of 25% of 10 should hold 3.
+    # The small tolerance keeps 0.15 * 10 = 1.4999999999999998 a half.
+    return int(np.floor(x + 0.5 + 1e-9))
+
+
 def train_val_test_split(X: Any, y: Any, val: float = 0.1, test: float = 0.2, seed: Seed = 0,
                          stratify: bool | Any = False
                          ) -> tuple[np.ndarray, np.ndarray, np.ndarray,
@@ -453,8 +459,8 @@ def train_val_test_split(X: Any, y: Any, val: float = 0.1, test: float = 0.2, se
     ``val`` and ``test`` are the fractions of samples for validation and test
     (each in [0, 1), together below 1); the rest is for training: 70% by
     default, as the course recommends (70-80%). Sizes are
-    ``n_test = round(test * n)``, ``n_val = round(val * n)`` and
-    ``n_train = n - n_val - n_test``, which must be at least 1.
+    ``n_test = round(test * n)``, ``n_val = round(val * n)`` (halves round up)
+    and ``n_train = n - n_val - n_test``, which must be at least 1.
 
     The three sets are disjoint and together hold every sample once. The same
     ``seed`` gives the same split. With ``stratify=True`` each set keeps the
@@ -484,7 +490,7 @@ def train_val_test_split(X: Any, y: Any, val: float = 0.1, test: float = 0.2, se
     if len(y) != n:
         raise ValueError(f"X and y must have the same number of samples, "
                          f"got {n} rows in X and {len(y)} labels in y")
-    n_test, n_val = int(round(test * n)), int(round(val * n))
+    n_test, n_val = _round_half_up(test * n), _round_half_up(val * n)
     if n - n_test - n_val < 1:
         raise ValueError(f"{n} samples are too few: val={val} and test={test} take "
                          f"{n_val} + {n_test}, leaving none for training")
