@@ -23,13 +23,22 @@ lint: $(STAMP)
 	$(PY) -m ruff check autograd viz tests bench
 
 test: $(STAMP) graphviz lint
-	$(PY) -m pytest
+	$(PY) -m pytest tests
+	@if ls notebooks/*.ipynb >/dev/null 2>&1; then $(PY) -m pytest --nbmake notebooks; fi
 
 demo: $(STAMP) graphviz
 	$(PY) -m autograd.demo
 
 bench: $(STAMP)
 	$(PY) bench/engine.py
+	$(PY) bench/train.py
+
+# Re-run every notebook in place on a fresh kernel, so the committed outputs are a clean run's.
+notebooks-run: $(STAMP) graphviz
+	$(PY) -m jupyter nbconvert --to notebook --execute --inplace notebooks/*.ipynb
+
+notebooks: $(STAMP) graphviz
+	$(PY) -m jupyter lab notebooks
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .ruff_cache

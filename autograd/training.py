@@ -1,0 +1,289 @@
+"""The training loop: mini-batch gradient descent with validation and early stopping.
+
+>>> from autograd import data, losses, nn, optim, regularizers
+>>> from autograd.training import EarlyStopping, fit, predict
+>>> X, y = data.make_moons(100, noise=0.1, seed=0)
+>>> model = nn.MLP(2, [16, 16, 1], seed=0)
+>>> history = fit(model, losses.bce_with_logits, optim.Adam(model.parameters(), lr=0.05),
+...               X, y, epochs=60, verbose=False)
+>>> (predict(model, X) == y).mean() > 0.95
+True
+
+Every mini-batch runs the model once, on batch Values (one per feature column),
+so an epoch builds one small graph per batch instead of one per sample.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from autograd import metrics as _metrics
+from autograd.engine import Value, batch, no_grad
+
+__all__ = ["History", "EarlyStopping", "fit", "predict", "predict_proba", "outputs_of"]
+
+LossFn = Callable[[Any, Any], Value]
+
+
+@dataclass
+class History:
+    """What happened in ``fit``, epoch by epoch.
+
+    ``train_loss`` and ``val_loss`` are the data losses (without the
+    regularizer's penalty, so the two compare); ``metrics`` maps names such as
+    ``"train_accuracy"`` and ``"val_accuracy"`` to per-epoch lists.
+    ``best_epoch`` is the epoch (0-based) whose weights the model holds at the
+    end when early stopping restored them; ``stop_reason`` says why training ended.
+    """
+
+    train_loss: list[float] = field(default_factory=list)
+    val_loss: list[float] = field(default_factory=list)
+    metrics: dict[str, list[float]] = field(default_factory=dict)
+    best_epoch: int | None = None
+    stop_reason: str = "finished all epochs"
+
+    @property
+    def epochs(self) -> int:
+        return len(self.train_loss)
+
+    def as_dict(self) -> dict[str, list[float]]:
+        """Every per-epoch series by name: train_loss, val_loss and each metric."""
+        series = {"train_loss": self.train_loss, "val_loss": self.val_loss, **self.metrics}
+        return {name: values for name, values in series.items() if values}
+
+
+class EarlyStopping:
+    """Stop when the validation loss has not improved by ``min_delta`` for
+    ``patience`` epochs; with ``restore_best`` the model gets back the weights of
+    its best epoch (the course's remedy for training too long)."""
+
+    def __init__(self, patience: int = 10, min_delta: float = 0.0,
+                 restore_best: bool = True) -> None:
+        if not isinstance(patience, int) or patience < 1:
+            raise ValueError(f"patience must be a whole number >= 1, got {patience!r}")
+        if not min_delta >= 0:
+            raise ValueError(f"min_delta must be >= 0, got {min_delta!r}")
+        self.patience = patience
+        self.min_delta = float(min_delta)
+        self.restore_best = restore_best
+        self.best_loss = math.inf
+        self.best_epoch: int | None = None
+        self.best_state: dict[str, Any] | None = None
+        self.waited = 0
+
+    def update(self, epoch: int, loss: float, model: Any) -> bool:
+        """Record this epoch's loss; True when training should stop."""
+        if loss < self.best_loss - self.min_delta:
+            self.best_loss, self.best_epoch, self.waited = loss, epoch, 0
+            self.best_state = copy.deepcopy(model.state_dict())
+            return False
+        self.waited += 1
+        return self.waited >= self.patience
+
+    def __repr__(self) -> str:
+        return (f"EarlyStopping(patience={self.patience}, min_delta={self.min_delta}, "
+                f"restore_best={self.restore_best})")
+
+
+def _check_data(X: Any, y: Any, name: str) -> tuple[np.ndarray, np.ndarray]:
+    X = np.asarray(X, dtype=float)
+    y = np.asarray(y, dtype=float)
+    if X.ndim == 1:
+        X = X[:, None]
+    if X.ndim != 2:
+        raise ValueError(f"{name}: X must be an (n_samples, n_features) array, got shape {X.shape}")
+    if len(X) != len(y):
+        raise ValueError(f"{name}: X has {len(X)} samples but y has {len(y)}")
+    if len(X) == 0:
+        raise ValueError(f"{name}: no samples")
+    if not np.all(np.isfinite(X)):
+        raise ValueError(f"{name}: X holds NaN or inf; impute missing values first "
+                         "(autograd.preprocess.SimpleImputer)")
+    return X, y
+
+
+def outputs_of(model: Callable[[Any], Any], X: Any) -> np.ndarray:
+    """The model's raw outputs for every row of X, as an (n_samples,) array for one
+    output or (n_samples, n_outputs) for several; evaluated without a graph."""
+    X = np.asarray(X, dtype=float)
+    if X.ndim == 1:
+        X = X[:, None]
+    with no_grad():
+        return _as_array(model(batch(X)), len(X))
+
+
+def _as_array(out: Any, n: int) -> np.ndarray:
+    columns = out if isinstance(out, (list, tuple)) else [out]
+    arrays = [np.broadcast_to(np.asarray(v.data if isinstance(v, Value) else v, dtype=float),
+                              (n,)) for v in columns]
+    return arrays[0].copy() if len(arrays) == 1 else np.stack(arrays, axis=1)
+
+
+def predict_proba(model: Callable[[Any], Any], X: Any) -> np.ndarray:
+    """Class probabilities: sigmoid of a single logit (P(class 1), shape (n,)), or
+    the softmax over several outputs (shape (n, n_classes))."""
+    _eval_mode(model)
+    logits = outputs_of(model, X)
+    if logits.ndim == 1:
+        return 0.5 * (1.0 + np.tanh(0.5 * logits))  # the sigmoid, without overflow
+    shifted = np.exp(logits - logits.max(axis=1, keepdims=True))
+    return shifted / shifted.sum(axis=1, keepdims=True)
+
+
+def predict(model: Callable[[Any], Any], X: Any, task: str = "classification") -> np.ndarray:
+    """Predictions for every row of X as a numpy array.
+
+    Classification: 0/1 from one logit (probability >= 0.5, i.e. logit >= 0),
+    or the argmax over several outputs. ``task="regression"``: the raw outputs.
+    """
+    if task not in ("classification", "regression"):
+        raise ValueError(f"task must be 'classification' or 'regression', got {task!r}")
+    _eval_mode(model)
+    outputs = outputs_of(model, X)
+    if task == "regression":
+        return outputs
+    if outputs.ndim == 1:
+        return (outputs >= 0).astype(int)
+    return outputs.argmax(axis=1)
+
+
+def _eval_mode(model: Any) -> None:
+    if hasattr(model, "eval"):
+        model.eval()
+
+
+def _labels(y: np.ndarray, outputs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """True and predicted labels; binary targets may be 0/1 or -1/+1."""
+    if outputs.ndim == 1:
+        return (y > 0).astype(int), (outputs >= 0).astype(int)
+    return y.astype(int), outputs.argmax(axis=1)
+
+
+def _evaluate(model: Any, loss_fn: LossFn, X: np.ndarray, y: np.ndarray, task: str,
+              metric_names: Sequence[str]) -> tuple[float, dict[str, float]]:
+    with no_grad():
+        out = model(batch(X))
+        loss = float(loss_fn(out, y).data)
+    scores: dict[str, float] = {}
+    if metric_names:
+        outputs = _as_array(out, len(X))
+        if task == "classification":
+            truth, predicted = _labels(y, outputs)
+        else:
+            truth, predicted = y, outputs
+        for name in metric_names:
+            scores[name] = float(getattr(_metrics, name)(truth, predicted))
+    return loss, scores
+
+
+def fit(model: Any, loss_fn: LossFn, optimizer: Any, X: Any, y: Any, *,
+        val: tuple[Any, Any] | None = None, epochs: int = 100, batch_size: int | None = None,
+        early_stopping: EarlyStopping | None = None,
+        regularizer: Callable[[list[Value]], Value] | None = None,
+        metrics: Sequence[str] | None = None, task: str = "classification",
+        shuffle: bool = True, seed: int | None = 0, scheduler: Any = None,
+        verbose: bool = True) -> History:
+    """Train ``model`` by mini-batch gradient descent and return its ``History``.
+
+    Each step: ``loss = loss_fn(model(batch(X_b)), y_b) + regularizer(params)``,
+    ``optimizer.zero_grad()``, ``loss.backward()``, ``optimizer.step()``.
+    After each epoch the model is evaluated (in eval mode, without a graph) on
+    the training set and on ``val``; ``early_stopping`` watches the validation
+    loss (the training loss when there is no ``val``).
+
+    ``batch_size=None`` uses the whole training set as one batch. ``metrics``
+    names functions of ``autograd.metrics`` (default: accuracy for
+    classification, mse for regression). A progress bar shows when ``verbose``
+    and the output is a terminal. Ctrl-C stops cleanly: the history so far is
+    returned and, with early stopping, the best weights are restored.
+    """
+    X, y = _check_data(X, y, "fit")
+    if val is not None:
+        Xv, yv = _check_data(*val, "fit(val=...)")
+        if Xv.shape[1] != X.shape[1]:
+            raise ValueError(f"fit: validation data has {Xv.shape[1]} features, training "
+                             f"data {X.shape[1]}")
+    if task not in ("classification", "regression"):
+        raise ValueError(f"task must be 'classification' or 'regression', got {task!r}")
+    if not isinstance(epochs, int) or epochs < 1:
+        raise ValueError(f"epochs must be a whole number >= 1, got {epochs!r}")
+    n = len(X)
+    size = n if batch_size is None else batch_size
+    if not isinstance(size, int) or size < 1:
+        raise ValueError(f"batch_size must be a whole number >= 1 or None, got {batch_size!r}")
+    metric_names = list(metrics) if metrics is not None else (
+        ["accuracy"] if task == "classification" else ["mse"])
+    for name in metric_names:
+        if not callable(getattr(_metrics, name, None)):
+            raise ValueError(f"unknown metric {name!r}; choose from accuracy, precision, "
+                             "recall, f1, mse, mae, r2")
+
+    rng = np.random.default_rng(seed)
+    history = History()
+    params = model.parameters()
+    bar = _progress(epochs, verbose)
+    try:
+        for epoch in range(epochs):
+            if hasattr(model, "train"):
+                model.train()
+            order = rng.permutation(n) if shuffle else np.arange(n)
+            for start in range(0, n, size):
+                rows = order[start:start + size]
+                loss = loss_fn(model(batch(X[rows])), y[rows])
+                if regularizer is not None:
+                    loss = loss + regularizer(params)
+                optimizer.zero_grad()
+                loss.backward()
+                optimizer.step()
+            if scheduler is not None:
+                scheduler.step()
+            _eval_mode(model)
+            train_loss, train_scores = _evaluate(model, loss_fn, X, y, task, metric_names)
+            history.train_loss.append(train_loss)
+            for name, score in train_scores.items():
+                history.metrics.setdefault(f"train_{name}", []).append(score)
+            watched = train_loss
+            if val is not None:
+                val_loss, val_scores = _evaluate(model, loss_fn, Xv, yv, task, metric_names)
+                history.val_loss.append(val_loss)
+                for name, score in val_scores.items():
+                    history.metrics.setdefault(f"val_{name}", []).append(score)
+                watched = val_loss
+            if bar is not None:
+                bar.update(1)
+                bar.set_postfix(loss=f"{train_loss:.4f}", **(
+                    {"val_loss": f"{history.val_loss[-1]:.4f}"} if val is not None else {}))
+            if not math.isfinite(train_loss):
+                history.stop_reason = (f"the training loss became {train_loss} at epoch "
+                                       f"{epoch}: lower the learning rate")
+                break
+            if early_stopping is not None and early_stopping.update(epoch, watched, model):
+                history.stop_reason = (f"early stopping: no improvement for "
+                                       f"{early_stopping.patience} epochs")
+                break
+    except KeyboardInterrupt:
+        history.stop_reason = "interrupted (Ctrl-C)"
+    finally:
+        if bar is not None:
+            bar.close()
+    if early_stopping is not None and early_stopping.restore_best \
+            and early_stopping.best_state is not None:
+        model.load_state_dict(early_stopping.best_state)
+        history.best_epoch = early_stopping.best_epoch
+    _eval_mode(model)
+    return history
+
+
+def _progress(epochs: int, verbose: bool) -> Any:
+    if not verbose or not sys.stderr.isatty():
+        return None
+    from tqdm.auto import tqdm
+
+    return tqdm(total=epochs, desc="training", unit="epoch", leave=True)
