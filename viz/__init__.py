@@ -1,1 +1,45 @@
-"""viz"""
+"""viz: diagrams of autograd's computational graphs, with the numbers of the chain rule.
+
+>>> from autograd.engine import Value
+>>> import viz
+>>> x, y, z = Value(-2.0, "x"), Value(5.0, "y"), Value(-4.0, "z")
+>>> q = x + y; q.label = "q"
+>>> f = q * z; f.label = "f"
+>>> f.backward()
+>>> dot = viz.draw(f)          # a graphviz.Digraph: shows inline in Jupyter
+>>> # viz.save(f, "f.svg")     # or .png / .pdf
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import graphviz
+
+from autograd.engine import Value
+from viz.diagram import FORMATS, Diagram, GraphvizNotFoundError, write
+from viz.dot import draw
+from viz.html import to_html
+from viz.scene import TooLargeError
+from viz.stepper import Frame, show_steps, step_backward, step_forward
+
+__all__ = ["draw", "save", "step_backward", "step_forward", "show_steps", "to_html", "Frame",
+           "Diagram", "GraphvizNotFoundError", "TooLargeError", "FORMATS"]
+
+
+def save(root: Value | graphviz.Digraph, path: str | os.PathLike[str], **options: Any) -> Path:
+    """Draw ``root`` (or take a diagram ``draw`` already made) and write it to ``path``.
+
+    The extension picks the format: ``.svg``, ``.png`` or ``.pdf``. ``options``
+    are ``draw``'s keyword arguments. Returns the path written.
+    """
+    if isinstance(root, graphviz.Digraph):
+        if options:
+            raise TypeError(f"save() got draw options {sorted(options)} with a finished "
+                            f"diagram; pass the Value instead to draw it with them")
+        graph = root
+    else:
+        graph = draw(root, **options)
+    return write(graph, path)

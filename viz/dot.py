@@ -1,0 +1,372 @@
+"""``draw``: a computational graph as a Graphviz diagram of the chain rule.
+
+Each Value is a box with its name, forward value (green) and gradient (red);
+an op node (``+``, ``×``, ``tanh``, ...) sits between a Value and its inputs;
+each edge into an op carries the local derivative (blue) and, after
+``backward()``, the product the chain rule sends back along it (red). Header
+colours tell inputs, parameters, constants and the output apart.
+
+All user text reaches the DOT source through ``viz.text.escape`` inside
+HTML-like labels, and nodes are named ``n<i>`` after their place in the
+engine's topological order: the same program gives byte-identical DOT.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import graphviz
+
+from autograd.engine import Value
+from viz.diagram import Diagram
+from viz.scene import Box, Edge, GroupBox, OpNode, Options, Progress, Scene, build_scene
+from viz.text import escape, format_number
+
+__all__ = ["draw", "to_digraph", "PALETTE"]
+
+FONT = "Helvetica,Arial,sans-serif"
+
+PALETTE = {
+    "data": "#15803d",        # forward values: green, as on the course's slides
+    "grad": "#b91c1c",        # gradients: red
+    "local": "#1d4ed8",       # local derivatives: blue
+    "muted": "#6b7280",
+    "line": "#4b5563",
+    "input": "#dbeafe",       # header fills by kind
+    "parameter": "#fde68a",
+    "output": "#bbf7d0",
+    "value": "#f3f4f6",
+    "constant": "#f9fafb",
+    "penalty": "#ede9fe",     # regularization branches: violet
+    "penalty line": "#7c3aed",
+    "cluster": "#f9fafb",
+    "cluster line": "#d1d5db",
+    "bad": "#dc2626",         # NaN and inf
+    "highlight": "#f59e0b",   # the stepper's current node
+    "negative": "#2563eb",    # the colour scale's ends
+    "positive": "#dc2626",
+}
+
+KIND_NAMES = {"input": "input", "parameter": "parameter", "output": "output",
+              "constant": "constant", "value": ""}
+
+# Prettier glyphs for a few rule symbols; anything else is drawn as the rule says.
+GLYPHS = {"*": "×", "/": "÷", "-": "−", "**": "^"}
+
+SHADE_STEPS = 4  # colour levels on each side of zero
+
+
+def draw(root: Value, *, fmt: str = ".4g", rankdir: str = "LR", grads: bool | None = None,
+         edge_labels: bool | None = None, color_by: str | None = None,
+         hide_constants: bool = False, clusters: bool = True,
+         collapse: str | int | None = None, max_nodes: int = 2000, sample: int | None = None,
+         summary: str = "mean", legend: bool | None = None,
+         title: str | None = None) -> graphviz.Digraph:
+    """The computational graph of ``root`` as a ``graphviz.Digraph`` (shows inline in Jupyter).
+
+    >>> from autograd.engine import Value
+    >>> x, y, z = Value(-2.0, "x"), Value(5.0, "y"), Value(-4.0, "z")
+    >>> q = x + y; q.label = "q"
+    >>> f = q * z; f.label = "f"
+    >>> f.backward()
+    >>> dot = draw(f)                 # dot.source is the DOT text; viz.save(f, "f.svg")
+    >>> "∂f/∂x = ∂f/∂q · ∂q/∂x = -4 · 1 = -4" in dot.source
+    True
+
+    Args:
+        fmt: format spec for every number (``".4g"``, ``".3f"``, ...).
+        rankdir: ``"LR"`` (inputs left, output right), ``"TB"``, ``"RL"`` or ``"BT"``.
+        grads: show gradients; None (default) decides by whether ``backward()``
+            has run (some gradient is nonzero: backward seeds the output with 1).
+            Before it, the diagram says gradients are not computed yet.
+        edge_labels: local derivatives and chain-rule products on the edges; None
+            shows them for graphs of up to 30 values.
+        color_by: ``"grad"`` or ``"data"`` shades each value's box on a diverging
+            scale (blue negative, red positive, stronger for larger magnitude),
+            with a legend.
+        hide_constants: leave out constant leaves (the 2 in ``x * 2``).
+        clusters: group nodes made in the same named scope (``autograd.engine.scope``).
+        collapse: ``"neuron"`` or ``"layer"`` folds each such scope into one box
+            (an int folds scopes at that depth).
+        max_nodes: refuse (``ValueError``) graphs with more values than this,
+            before any layout work, suggesting ``collapse``.
+        sample, summary: for batched graphs (data holding one number per sample),
+            show sample ``sample``, or else the batch ``"mean"`` or ``"range"``.
+        legend: explain the node colours; None shows the colour scale when
+            ``color_by`` is set.
+        title: a caption on top.
+
+    NaN and infinite values or gradients are marked in red. Values made in a
+    scope whose name contains "penalty" (``with scope("l2 penalty")``) are tinted
+    violet, and a weight's box shows the part of its gradient that came
+    through the penalty.
+    """
+    options = Options(fmt=fmt, rankdir=rankdir, grads=grads, edge_labels=edge_labels,
+                      color_by=color_by, hide_constants=hide_constants, clusters=clusters,
+                      collapse=collapse, max_nodes=max_nodes, sample=sample, summary=summary,
+                      legend=legend, title=title)
+    return to_digraph(build_scene(root, options))
+
+
+def draw_progress(root: Value, options: Options, progress: Progress) -> graphviz.Digraph:
+    """A diagram that knows only part of the graph (one frame of the stepper)."""
+    return to_digraph(build_scene(root, options, progress))
+
+
+# -- Scene -> Digraph ------------------------------------------------------------------
+
+def to_digraph(scene: Scene) -> Diagram:
+    """Lay a :class:`viz.scene.Scene` out as Graphviz statements."""
+    opts = scene.options
+    graph = Diagram(
+        name="autograd",
+        graph_attr={"rankdir": opts.rankdir, "fontname": FONT, "bgcolor": "white",
+                    "nodesep": "0.25", "ranksep": "0.35", "pad": "0.25",
+                    "newrank": "true"},
+        node_attr={"fontname": FONT, "fontsize": "12"},
+        edge_attr={"fontname": FONT, "fontsize": "10", "color": PALETTE["line"],
+                   "arrowsize": "0.7"})
+    caption = _caption(scene)
+    if caption:
+        graph.attr(label=caption, labelloc="t", labeljust="l")
+
+    # Each cluster's statements, then nest children into parents, deepest first (the
+    # scope tree is a few levels deep; no recursion needed).
+    bodies: dict[tuple[str, ...], graphviz.Digraph] = {}
+    for i, path in enumerate(scene.cluster_order):
+        sub = graphviz.Digraph(name=f"cluster_{i}")
+        penalty = any("penalty" in level.lower() for level in path)
+        sub.attr(label=f"<<b>{escape(path[-1])}</b>>", labeljust="l", fontsize="11",
+                 fontname=FONT, style="rounded,filled",
+                 fillcolor="#faf5ff" if penalty else PALETTE["cluster"],
+                 color=PALETTE["penalty line"] if penalty else PALETTE["cluster line"],
+                 fontcolor=PALETTE["penalty line"] if penalty else PALETTE["muted"])
+        bodies[path] = sub
+
+    def home(path: tuple[str, ...]) -> graphviz.Digraph:
+        return bodies[path] if path else graph
+
+    for box in scene.boxes:
+        label, attrs = _box_node(box, scene)
+        home(box.cluster).node(box.name, label, **attrs)
+    for op in scene.ops:
+        _add_op(home(op.cluster), op)
+    for group in scene.groups:
+        label, attrs = _group_node(group)
+        home(group.cluster).node(group.name, label, **attrs)
+
+    for path in sorted(bodies, key=len, reverse=True):
+        home(path[:-1]).subgraph(bodies[path])
+
+    for edge in scene.edges:
+        graph.edge(edge.tail, edge.head, **_edge_attrs(edge))
+    return graph
+
+
+def _cell(text: str, color: str | None = None, bold: bool = False, size: int | None = None,
+          italic: bool = False) -> str:
+    """Already escaped ``text`` with font markup."""
+    if bold:
+        text = f"<b>{text}</b>"
+    if italic:
+        text = f"<i>{text}</i>"
+    attrs = (f' color="{color}"' if color else "") + (f' point-size="{size}"' if size else "")
+    return f"<font{attrs}>{text}</font>" if attrs else text
+
+
+def _number_row(name: str, text: str | None, color: str, bad: bool, fill: str | None) -> str:
+    """A "data" or "grad" row: a small grey name, then the number (or a blank)."""
+    bg = f' bgcolor="{PALETTE["bad"]}"' if bad else (f' bgcolor="{fill}"' if fill else "")
+    if text is None:
+        value = _cell("&#160;", PALETTE["muted"])
+    else:
+        value = _cell(escape(text), "white" if bad else color, bold=True)
+    return (f'<tr><td align="left"{bg}>{_cell(name, PALETTE["muted"], size=10)}</td>'
+            f'<td align="right"{bg}>{value}</td></tr>')
+
+
+def _table(rows: list[str]) -> str:
+    """An HTML-like label: a borderless table of ``rows`` (the node draws the border)."""
+    return (f'<<table border="0" cellborder="0" cellspacing="0" cellpadding="3">'
+            f'{"".join(rows)}</table>>')
+
+
+def _frame(border: str, width: float, fill: str, dashed: bool = False) -> dict[str, str]:
+    """Node attributes of a box: a rounded card whose margin keeps the table's square
+    cell colours clear of the rounded corners."""
+    return {"shape": "box", "style": "rounded,filled,dashed" if dashed else "rounded,filled",
+            "margin": "0.05,0.04", "width": "0", "height": "0", "color": border,
+            "penwidth": str(width), "fillcolor": fill}
+
+
+def _box_node(box: Box, scene: Scene) -> tuple[str, dict[str, str]]:
+    """The label and node attributes of a Value's box."""
+    border, width = PALETTE["line"], 1
+    if box.data_bad or box.grad_bad:
+        border, width = PALETTE["bad"], 2
+    if box.kind == "output":
+        width = 2
+    if box.highlight:
+        border, width = PALETTE["highlight"], 3
+    fill = _shade(box.shade, scene.shade_max)
+    body_bg = PALETTE["penalty"] if box.penalty else "white"
+    rows = []
+    if box.kind == "constant":
+        value = escape(box.data or "")
+        color = "white" if box.data_bad else PALETTE["muted"]
+        bg = f' bgcolor="{PALETTE["bad"]}"' if box.data_bad else ""
+        return (_table([f'<tr><td{bg}>{_cell(value, color)}</td></tr>']),
+                _frame(border if box.data_bad else PALETTE["muted"], width, PALETTE["constant"],
+                       dashed=True))
+    title = _cell(escape(box.title), PALETTE["muted"] if box.auto_title else None,
+                  bold=not box.auto_title, italic=box.auto_title)
+    tag = KIND_NAMES[box.kind]
+    if tag:
+        title += f' {_cell(tag, PALETTE["muted"], size=9)}'
+    header = PALETTE[box.kind]
+    rows.append(f'<tr><td colspan="2" bgcolor="{header}">{title}</td></tr>')
+    rows.append(_number_row("data", box.data, PALETTE["data"], box.data_bad,
+                            fill if scene.options.color_by == "data" else None))
+    if box.grad_row:
+        grad = box.grad
+        if grad is None and not scene.grads_shown:
+            grad = "—"
+        rows.append(_number_row("grad", grad, PALETTE["grad"] if box.grad else PALETTE["muted"],
+                                box.grad_bad,
+                                fill if scene.options.color_by == "grad" else None))
+    if box.penalty_share is not None:
+        rows.append(f'<tr><td align="left">{_cell("penalty", PALETTE["penalty line"], size=10)}'
+                    f'</td><td align="right">'
+                    f'{_cell(escape(box.penalty_share), PALETTE["penalty line"])}</td></tr>')
+    return _table(rows), _frame(border, width, body_bg)
+
+
+def _group_node(group: GroupBox) -> tuple[str, dict[str, str]]:
+    """The label and node attributes of a collapsed scope's box."""
+    border = PALETTE["bad"] if group.bad else PALETTE["line"]
+    bg = PALETTE["penalty"] if group.penalty else PALETTE["value"]
+    counts = f"{group.values} values"
+    if group.parameters:
+        counts += f" · {group.parameters} parameters"
+    rows = [f'<tr><td colspan="3">{_cell(escape(group.title), bold=True)}</td></tr>',
+            f'<tr><td colspan="3">{_cell(counts, PALETTE["muted"], size=10)}</td></tr>']
+    if group.outputs:
+        rows.append(f'<tr><td></td><td align="right">{_cell("data", PALETTE["muted"], size=9)}'
+                    f'</td><td align="right">{_cell("grad", PALETTE["muted"], size=9)}</td></tr>')
+    for name, data, grad in group.outputs:
+        rows.append(
+            f'<tr><td align="left">{_cell(escape(name), size=10)}</td>'
+            f'<td align="right">{_cell(escape(data) if data else "&#160;", PALETTE["data"])}'
+            f'</td><td align="right">'
+            f'{_cell(escape(grad) if grad else "&#160;", PALETTE["grad"])}</td></tr>')
+    if group.penalty_percent is not None:
+        share = f"penalty: {group.penalty_percent:.0f}% of the weights' gradient"
+        rows.append(f'<tr><td colspan="3">{_cell(share, PALETTE["penalty line"], size=9)}'
+                    f'</td></tr>')
+    if group.more_outputs:
+        rows.append(f'<tr><td colspan="3">'
+                    f'{_cell(f"+{group.more_outputs} more outputs", PALETTE["muted"], size=9)}'
+                    f'</td></tr>')
+    return _table(rows), _frame(border, 1, bg)
+
+
+def _add_op(graph: graphviz.Digraph, op: OpNode) -> None:
+    symbol = GLYPHS.get(op.symbol, op.symbol)
+    attrs: dict[str, Any] = {
+        "shape": "circle", "style": "filled", "margin": "0.02", "width": "0.36",
+        "fontsize": "14" if len(symbol) <= 2 else "10",
+        "fillcolor": PALETTE["penalty"] if op.penalty else "white",
+        "color": PALETTE["highlight"] if op.highlight else PALETTE["line"],
+        "penwidth": "3" if op.highlight else "1",
+        # The rule's formula is engine text, but escString treats backslashes and
+        # quotes specially, so keep it to the characters that are always literal.
+        "tooltip": op.tooltip.replace("\\", "/").replace('"', "'"),
+    }
+    graph.node(op.name, f"<{escape(symbol)}>", **attrs)
+
+
+def _edge_attrs(edge: Edge) -> dict[str, str]:
+    attrs: dict[str, str] = {}
+    lines = []
+    if edge.local:
+        lines.append(_cell(escape(edge.local), PALETTE["bad"] if edge.bad else PALETTE["local"]))
+    if edge.product:
+        lines.append(_cell(escape(edge.product), PALETTE["bad"] if edge.bad else PALETTE["grad"]))
+    if lines:
+        attrs["label"] = f"<{'<br/>'.join(lines)}>"
+    if edge.penalty:
+        attrs["color"] = PALETTE["penalty line"]
+    if edge.bad:
+        attrs["color"] = PALETTE["bad"]
+    if edge.highlight:
+        attrs["color"] = PALETTE["highlight"]
+        attrs["penwidth"] = "2.5"
+    return attrs
+
+
+# -- colour scale and captions ------------------------------------------------------------
+
+def _blend(color: str, amount: float) -> str:
+    """``color`` mixed with white: 0 gives white, 1 the colour itself."""
+    r, g, b = (int(color[i:i + 2], 16) for i in (1, 3, 5))
+    mix = [round(255 + (c - 255) * amount) for c in (r, g, b)]
+    return "#{:02x}{:02x}{:02x}".format(*mix)
+
+
+def _shade_level(x: float, top: float) -> int:
+    """-SHADE_STEPS .. SHADE_STEPS: the colour level of ``x`` on a scale ending at ``top``."""
+    if x == 0 or top == 0:
+        return 0
+    step = min(SHADE_STEPS, max(1, -int(-abs(x) / top * SHADE_STEPS // 1)))
+    return step if x > 0 else -step
+
+
+def _level_color(level: int) -> str:
+    end = PALETTE["positive"] if level > 0 else PALETTE["negative"]
+    return _blend(end, 0.7 * abs(level) / SHADE_STEPS)
+
+
+def _shade(x: float | None, top: float | None) -> str | None:
+    if x is None or top is None or not math.isfinite(x):
+        return None
+    return _level_color(_shade_level(x, top))
+
+
+def _caption(scene: Scene) -> str:
+    rows = []
+    for i, text in enumerate(scene.captions):
+        warn = text.startswith("gradients not computed")
+        rows.append(f'<tr><td align="left">'
+                    f'{_cell(escape(text), PALETTE["grad"] if warn else None, bold=i == 0)}'
+                    f'</td></tr>')
+    opts = scene.options
+    show_scale = opts.color_by is not None and scene.shade_max is not None \
+        and opts.legend is not False
+    if show_scale:
+        rows.append(f'<tr><td align="left">{_scale_legend(scene)}</td></tr>')
+    if opts.legend:
+        rows.append(f'<tr><td align="left">{_kind_legend()}</td></tr>')
+    if not rows:
+        return ""
+    return f'<<table border="0" cellspacing="0" cellpadding="2">{"".join(rows)}</table>>'
+
+
+def _scale_legend(scene: Scene) -> str:
+    top = scene.shade_max or 0.0
+    fmt = scene.options.fmt
+    cells = "".join(f'<td bgcolor="{_level_color(level)}" width="18">&#160;</td>'
+                    for level in range(-SHADE_STEPS, SHADE_STEPS + 1))
+    what = "gradient" if scene.options.color_by == "grad" else "value"
+    return (f'<table border="0" cellborder="1" cellspacing="0" cellpadding="2" '
+            f'color="{PALETTE["cluster line"]}"><tr>'
+            f'<td border="0">{_cell(f"{what}:", PALETTE["muted"], size=10)}</td>'
+            f'<td border="0">{_cell(format_number(-top, fmt), size=10)}</td>{cells}'
+            f'<td border="0">{_cell(format_number(top, fmt), size=10)}</td></tr></table>')
+
+
+def _kind_legend() -> str:
+    chips = "".join(f'<td bgcolor="{PALETTE[kind]}">{_cell(kind, size=10)}</td>'
+                    for kind in ("input", "parameter", "value", "output", "penalty"))
+    return (f'<table border="0" cellborder="1" cellspacing="2" cellpadding="3" '
+            f'color="{PALETTE["cluster line"]}"><tr>{chips}</tr></table>')
