@@ -1,0 +1,183 @@
+"""Stepping through a pass, one node at a time.
+
+``step_backward(f)`` yields one :class:`Frame` per node in the order backward
+visits them (reverse topological order): the current node highlighted in
+amber, the gradients known so far filled in, the rest blank. A node's
+gradient is complete when backward reaches it, since every node that uses
+it came earlier; the frame highlights the edges whose products it sums::
+
+    ∂f/∂x = Σ over the edges leaving x of  ∂f/∂(consumer) · ∂(consumer)/∂x
+
+``step_forward(f)`` does the same for the forward pass, in topological order,
+filling in values. Constants are known from the start and get no frame.
+
+>>> from autograd.engine import Value
+>>> x, y, z = Value(-2.0, "x"), Value(5.0, "y"), Value(-4.0, "z")
+>>> q = x + y; q.label = "q"
+>>> f = q * z; f.label = "f"
+>>> [frame.caption for frame in step_backward(f)][:2]
+['backward 1/5: ∂f/∂f = 1 (the seed)', 'backward 2/5: ∂f/∂z = 3']
+
+In Jupyter, ``show_steps(frames)`` gives a slider with buttons (needs
+ipywidgets; without it, the page ``viz.to_html`` writes); frames display one
+by one like any diagram.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import graphviz
+
+from autograd.engine import Constant, Value, grad, topological_order
+from autograd.ops import RULES
+from viz.diagram import render
+from viz.dot import to_digraph
+from viz.scene import Options, Progress, build_scene, check_size, display_names, substitute
+
+__all__ = ["Frame", "step_backward", "step_forward", "show_steps"]
+
+
+@dataclass(frozen=True)
+class Frame:
+    """One step of a pass: the diagram at that moment and what happened in it."""
+
+    graph: graphviz.Digraph
+    index: int         # 0-based position in the pass
+    total: int         # frames in the pass
+    direction: str     # "forward" or "backward"
+    node: Value        # the node this step computes
+    caption: str       # e.g. "backward 2/5: ∂f/∂z = 3"
+
+    @property
+    def source(self) -> str:
+        """The frame's DOT text."""
+        return self.graph.source
+
+    def svg(self) -> str:
+        """The frame as SVG text (runs Graphviz's ``dot``)."""
+        return render(self.graph, "svg").decode("utf-8")
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
+        return self.graph._repr_mimebundle_(include=include, exclude=exclude)
+
+
+def _stepped_nodes(root: Value, options: Options) -> list[Value]:
+    if not isinstance(root, Value):
+        raise TypeError(f"stepping needs a Value (the output of a computation), "
+                        f"got {type(root).__name__}")
+    check_size(root, options.max_nodes, options.hide_constants)
+    return [n for n in topological_order(root) if n.__class__ is not Constant]
+
+
+def step_backward(root: Value, **options: Any) -> Iterator[Frame]:
+    """One frame per node in backward order; ``options`` are ``viz.draw``'s.
+
+    The gradients are d root / d node computed afresh (``autograd.grad``), so
+    the frames are the same whether or not ``backward()`` has run, and no
+    ``.grad`` is changed.
+    """
+    opts = Options(**options)
+    nodes = _stepped_nodes(root, opts)  # checked now, not at the first next()
+    return _backward_frames(root, opts, nodes)
+
+
+def _backward_frames(root: Value, opts: Options, nodes: list[Value]) -> Iterator[Frame]:
+    order = topological_order(root)
+    exact = dict(zip(order, (g.data for g in grad(root, order))))
+    names, _ = display_names(order, opts.fmt)
+    uses = {node: 0 for node in order}
+    for node in order:
+        for inp in node.inputs:
+            uses[inp] += 1
+    known: dict[Value, Any] = {}
+    total = len(nodes)
+    for k, node in enumerate(reversed(nodes)):
+        known[node] = exact[node]
+        value = opts.numbers.text(exact[node])
+        what = f"∂{names[root]}/∂{names[node]} = {value}"
+        if node is root:
+            what += " (the seed)"
+        elif uses[node] > 1:
+            what += f", the sum over the {uses[node]} edges leaving {names[node]}"
+        caption = f"backward {k + 1}/{total}: {what}"
+        progress = Progress(grads=dict(known), current=node, caption=caption)
+        yield Frame(to_digraph(build_scene(root, opts, progress)), k, total, "backward",
+                    node, caption)
+
+
+def step_forward(root: Value, **options: Any) -> Iterator[Frame]:
+    """One frame per node in topological order (inputs first); ``options`` as ``viz.draw``'s."""
+    opts = Options(**options)
+    nodes = _stepped_nodes(root, opts)
+    return _forward_frames(root, opts, nodes)
+
+
+def _forward_frames(root: Value, opts: Options, nodes: list[Value]) -> Iterator[Frame]:
+    order = topological_order(root)
+    names, _ = display_names(order, opts.fmt)
+    known = {n for n in order if n.__class__ is Constant}
+    total = len(nodes)
+    for k, node in enumerate(nodes):
+        known.add(node)
+        value = opts.numbers.text(node.data)
+        if node.inputs:
+            formula = substitute(RULES[node.op].formula, node, names)
+            what = f"{names[node]} = {formula} = {value}"
+        else:
+            what = f"{names[node]} = {value} (given)"
+        caption = f"forward {k + 1}/{total}: {what}"
+        progress = Progress(data=set(known), current=node, forward=True, caption=caption)
+        yield Frame(to_digraph(build_scene(root, opts, progress)), k, total, "forward", node,
+                    caption)
+
+
+class _Page:
+    """Displays an HTML page in Jupyter (the fallback when ipywidgets is missing)."""
+
+    def __init__(self, html: str) -> None:
+        self.html = html
+
+    def _repr_html_(self) -> str:
+        return self.html
+
+
+def show_steps(frames: Iterable[Frame]) -> Any:
+    """A stepper for Jupyter: a slider and buttons over the frames' SVGs.
+
+    Uses ipywidgets when installed; otherwise returns the page ``viz.to_html``
+    makes (its own slider and keyboard arrows), which Jupyter displays too.
+    """
+    from viz.html import frame_svg, to_html
+
+    frames = list(frames)
+    if not frames:
+        raise ValueError("show_steps() got no frames; pass step_backward(root) or "
+                         "step_forward(root)")
+    try:
+        import ipywidgets as widgets
+    except ImportError:
+        return _Page(to_html(frames))
+    svgs = [frame_svg(frame, i) for i, frame in enumerate(frames)]
+    slider = widgets.IntSlider(value=0, min=0, max=len(frames) - 1, description="step",
+                               continuous_update=True)
+    back = widgets.Button(description="◀", tooltip="previous step",
+                          layout=widgets.Layout(width="3em"))
+    ahead = widgets.Button(description="▶", tooltip="next step",
+                           layout=widgets.Layout(width="3em"))
+    caption = widgets.HTML()
+    picture = widgets.HTML()
+
+    def show(change: Any = None) -> None:
+        import html
+        i = slider.value
+        caption.value = f"<b>{html.escape(frames[i].caption)}</b>"
+        picture.value = svgs[i]
+
+    slider.observe(show, names="value")
+    back.on_click(lambda _: setattr(slider, "value", max(0, slider.value - 1)))
+    ahead.on_click(lambda _: setattr(slider, "value", min(slider.max, slider.value + 1)))
+    show()
+    return widgets.VBox([widgets.HBox([back, slider, ahead]), caption, picture])
