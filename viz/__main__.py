@@ -1,0 +1,7 @@
+"""``python -m viz "(x + y) * z" x=-2 y=5 z=-4 -o f.svg``: see ``viz.cli``."""
+
+import sys
+
+from viz.cli import main
+
+sys.exit(main())

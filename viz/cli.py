@@ -1,0 +1,149 @@
+"""``python -m viz``: differentiate an expression and draw its graph.
+
+    python -m viz "(x + y) * z" x=-2 y=5 z=-4 -o f.svg
+    python -m viz "q = x + y; f = q * z" x=-2 y=5 z=-4 -o f.png --steps steps.html
+
+The expression is parsed with ``ast`` against a whitelist (see ``viz.expr``),
+never ``eval``-ed. Prints each variable's value and gradient, writes the
+diagram (``-o``: .svg, .png or .pdf) and the stepper page (``--steps``).
+Exit status: 0 on success, 2 for bad input (the message points at the
+offending part), 1 when the diagram cannot be written (e.g. Graphviz missing).
+An expression starting with "-" goes after ``--``: ``python -m viz -- "-x * y" x=1 y=2``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from typing import TextIO
+
+from autograd.engine import Value
+from viz.diagram import GraphvizNotFoundError, format_for, write
+from viz.dot import draw
+from viz.expr import FUNCTIONS, ExpressionError, check_name, evaluate
+from viz.html import to_html
+from viz.stepper import step_backward, step_forward
+from viz.text import check_fmt, format_number
+
+__all__ = ["main"]
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m viz",
+        description="Run an expression forward and backward on autograd Values, print every "
+                    "variable's value and gradient, and draw the computational graph.",
+        epilog=f"functions: {', '.join(FUNCTIONS)}. Example: python -m viz \"(x + y) * z\" "
+               f"x=-2 y=5 z=-4 -o f.svg. An expression that starts with '-' goes after --.")
+    parser.add_argument("expression", help='e.g. "(x + y) * z" or "q = x + y; f = q * z"')
+    parser.add_argument("values", nargs="*", metavar="NAME=VALUE",
+                        help="a value for each variable, e.g. x=-2")
+    parser.add_argument("-o", "--output", metavar="FILE",
+                        help="write the diagram here (.svg, .png or .pdf)")
+    parser.add_argument("--steps", metavar="FILE.html",
+                        help="write a page stepping through the forward and backward passes")
+    parser.add_argument("--fmt", default=".4g", help="number format (default .4g)")
+    parser.add_argument("--rankdir", default="LR", choices=("LR", "TB", "RL", "BT"),
+                        help="layout direction (default LR: inputs left, output right)")
+    parser.add_argument("--color-by", choices=("grad", "data"),
+                        help="shade boxes by gradient or value, with a legend")
+    return parser
+
+
+class _UsageError(Exception):
+    pass
+
+
+def _parse_values(items: Sequence[str]) -> dict[str, float]:
+    values: dict[str, float] = {}
+    for item in items:
+        name, sep, text = item.partition("=")
+        name = name.strip()
+        if not sep:
+            raise _UsageError(f"{item!r} is not NAME=VALUE (e.g. x=-2); if it is meant as "
+                              f"part of the expression, quote the whole expression")
+        try:
+            check_name(name)
+        except ValueError as e:
+            raise _UsageError(str(e)) from None
+        if name in values:
+            raise _UsageError(f"{name} is given twice")
+        try:
+            values[name] = float(text)
+        except ValueError:
+            raise _UsageError(f"{name}={text!r}: the value is not a number") from None
+    return values
+
+
+def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
+         err: TextIO | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    out = out or sys.stdout
+    err = err or sys.stderr
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as e:  # argparse printed its message
+        return int(e.code) if isinstance(e.code, int) else EXIT_USAGE
+    try:
+        values = _parse_values(args.values)
+        check_fmt(args.fmt)
+        if args.output:
+            format_for(args.output)
+        if args.steps and not args.steps.lower().endswith((".html", ".htm")):
+            raise _UsageError(f"--steps writes an HTML page; name it *.html, got {args.steps!r}")
+        names, result = evaluate(args.expression, values)
+    except (_UsageError, ExpressionError, ValueError) as e:
+        print(f"python -m viz: error: {e}", file=err)
+        return EXIT_USAGE
+
+    result.backward()
+    _report(result, names, values, args.fmt, out)
+    try:
+        if args.output:
+            graph = draw(result, fmt=args.fmt, rankdir=args.rankdir, color_by=args.color_by)
+            write(graph, args.output)
+            print(f"wrote {args.output}", file=out)
+        if args.steps:
+            options = {"fmt": args.fmt, "rankdir": args.rankdir}
+            frames = [*step_forward(result, **options), *step_backward(result, **options)]
+            to_html(frames, args.steps, title=f"{result.label} = {args.expression}")
+            print(f"wrote {args.steps} ({len(frames)} steps)", file=out)
+    except GraphvizNotFoundError as e:
+        print(f"python -m viz: error: {e}", file=err)
+        return EXIT_FAILED
+    except OSError as e:
+        print(f"python -m viz: error: cannot write: {e}", file=err)
+        return EXIT_FAILED
+    return EXIT_OK
+
+
+def _report(result: Value, names: dict[str, Value], values: dict[str, float], fmt: str,
+            out: TextIO) -> None:
+    """One line per named value: its value and d output / d it."""
+    f = result.label
+    print(f"{f} = {format_number(result.data, fmt)}", file=out)
+    rows = [(name, node, format_number(node.data, fmt)) for name, node in names.items()
+            if node is not result]
+    width = max((len(name) for name, _, _ in rows), default=1)
+    data_width = max((len(text) for _, _, text in rows), default=1)
+    for name, node, text in rows:
+        note = "" if name not in values or _used(result, node) else "  (not used)"
+        print(f"  {name:<{width}} = {text:<{data_width}}    "
+              f"∂{f}/∂{name} = {format_number(node.grad, fmt)}{note}", file=out)
+
+
+def _used(root: Value, node: Value) -> bool:
+    stack, seen = [root], {root}
+    while stack:
+        current = stack.pop()
+        if current is node:
+            return True
+        for inp in current.inputs:
+            if inp not in seen:
+                seen.add(inp)
+                stack.append(inp)
+    return False
