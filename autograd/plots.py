@@ -451,11 +451,15 @@ def plot_weight_histograms(weights: Any, bins: int = 41, zero_tol: float = 1e-3,
     edges = np.linspace(-limit, limit, int(bins) + 1)
 
     plt = _pyplot()
+    from matplotlib.ticker import MaxNLocator
+
     cols = min(len(groups), 3)
     rows = math.ceil(len(groups) / cols)
     fig, axes = _figure(plt, rows, cols, (4.4 * cols, 3.3 * rows), sharex=True)
     for ax, (name, w) in zip(axes.ravel(), groups.items()):
-        ax.hist(w, bins=edges, color="#4c72b0", edgecolor="white", linewidth=0.5)
+        counts, _, _ = ax.hist(w, bins=edges, color="#4c72b0", edgecolor="white",
+                               linewidth=0.5)
+        ax.set_ylim(0, max(counts.max(), 1) * 1.4)  # headroom: the summary box sits above bars
         ax.axvline(0.0, color="0.3", linewidth=0.8)
         dead = float(np.mean(np.abs(w) < zero_tol))
         ax.text(0.97, 0.95, f"n = {w.size}\nmean |w| = {np.abs(w).mean():.3g}\n"
@@ -464,6 +468,7 @@ def plot_weight_histograms(weights: Any, bins: int = 41, zero_tol: float = 1e-3,
         ax.set_title(name)
         ax.set_xlabel("weight")
         ax.set_ylabel("count")
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         ax.grid(alpha=0.3)
     for ax in axes.ravel()[len(groups):]:
         ax.set_visible(False)
