@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import io
 import numbers
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -128,9 +129,10 @@ def make_circles(n_samples: int = 100, noise: float = 0.05, factor: float = 0.5,
     return _shuffled(rng, X, y)
 
 
-def make_blobs(n_samples: int = 100, centers: int | Any = 3, n_features: int = 2,
-               cluster_std: float = 1.0, center_box: tuple[float, float] = (-10.0, 10.0),
-               seed: Seed = 0) -> tuple[np.ndarray, np.ndarray]:
+def make_blobs(n_samples: int = 100, centers: int | np.ndarray | Sequence[Sequence[float]] = 3,
+               n_features: int = 2, cluster_std: float = 1.0,
+               center_box: tuple[float, float] = (-10.0, 10.0), seed: Seed = 0
+               ) -> tuple[np.ndarray, np.ndarray]:
     """Gaussian clusters, one per class: ``x ~ N(center_k, cluster_std^2 I)`` for class k.
 
     ``centers`` is the number of classes (their centres drawn uniformly from

@@ -342,3 +342,34 @@ def test_outlier_argument_errors():
         find_outliers([[1.0]], columns=[3])
     with pytest.raises(ValueError, match="column_names"):
         find_outliers([[1.0]], column_names=["a", "b"])
+
+
+# -- the whole preprocessing recipe on the factory table -------------------------------
+
+def test_factory_pipeline_fitted_on_training_rows_gives_learnable_features():
+    d = make_factory_sensors(1000, seed=0)
+    itr, _, ite, ytr, _, yte = train_val_test_split(np.arange(1000), d.y, seed=0, stratify=True)
+    # Fit every step on the training rows only.
+    numeric = SimpleImputer(strategy="median").fit(d.X[itr])
+    machine = SimpleImputer(strategy="most_frequent").fit(d.categorical[itr])
+    Xtr, ytr, report = remove_outliers(numeric.transform(d.X[itr]), ytr,
+                                       column_names=d.numeric_names)
+    assert 0 < report.n_removed < 0.15 * len(itr)
+    scaler = StandardScaler().fit(Xtr)
+    encoder = OneHotEncoder().fit(machine.transform(d.categorical[itr])[report.keep])
+
+    def features(rows, X=None):
+        Z = scaler.transform(numeric.transform(d.X[rows]) if X is None else X)
+        onehot = encoder.transform(machine.transform(d.categorical[rows]))
+        return np.column_stack([Z, np.abs(Z[:, 2]), onehot])
+
+    F = features(itr[report.keep], Xtr)
+    assert not np.isnan(F).any()
+    w, b = np.zeros(F.shape[1]), 0.0
+    for _ in range(1500):                       # logistic regression by gradient descent
+        g = 1 / (1 + np.exp(-(F @ w + b))) - ytr
+        w, b = w - 0.5 * F.T @ g / len(g), b - 0.5 * g.mean()
+    Fte = features(ite)                         # the test rows keep their glitches
+    assert np.mean((Fte @ w + b > 0) == yte) > 0.78
+    # The signal is where it was put: temperature and vibration, not humidity.
+    assert w[0] > 1 and w[1] > 1 and abs(w[3]) < 0.5
