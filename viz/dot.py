@@ -137,7 +137,7 @@ def to_digraph(scene: Scene) -> Diagram:
     for i, path in enumerate(scene.cluster_order):
         sub = graphviz.Digraph(name=f"cluster_{i}")
         penalty = any("penalty" in level.lower() for level in path)
-        sub.attr(label=f"<<b>{escape(path[-1])}</b>>", labeljust="l", fontsize="11",
+        sub.attr("graph", label=f"<<b>{escape(path[-1])}</b>>", labeljust="l", fontsize="11",
                  fontname=FONT, style="rounded,filled",
                  fillcolor="#faf5ff" if penalty else PALETTE["cluster"],
                  color=PALETTE["penalty line"] if penalty else PALETTE["cluster line"],
