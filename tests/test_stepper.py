@@ -1,0 +1,194 @@
+"""viz.step_backward / step_forward / to_html / show_steps: stepping through the passes."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import sys
+
+import pytest
+
+import viz
+from autograd.engine import Value, grad, topological_order
+from viz.text import format_number
+
+needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz dot not installed")
+
+
+def seed() -> tuple[Value, ...]:
+    x, y, z = Value(-2.0, "x"), Value(5.0, "y"), Value(-4.0, "z")
+    q = x + y
+    q.label = "q"
+    f = q * z
+    f.label = "f"
+    return x, y, z, q, f
+
+
+def shared() -> Value:
+    """A graph where x feeds two ops, so its gradient is a sum of two paths."""
+    x = Value(0.5, "x")
+    a = x * x
+    a.label = "a"
+    b = (a + x).tanh()
+    b.label = "b"
+    return b
+
+
+def grad_cells(source: str) -> dict[str, str]:
+    """Box name -> the text of its grad row ("" when blank)."""
+    cells = {}
+    for line in source.splitlines():
+        m = re.match(r"\s*(n\d+) \[label=<(.*)>", line)
+        if m:
+            g = re.search(r">grad</font></td><td[^>]*>(.*?)</td>", m.group(2))
+            if g:
+                text = re.sub(r"<[^>]+>", "", g.group(1))
+                cells[m.group(1)] = "" if text == "&#160;" else text
+    return cells
+
+
+def data_cells(source: str) -> dict[str, str]:
+    cells = {}
+    for line in source.splitlines():
+        m = re.match(r"\s*(n\d+) \[label=<(.*)>", line)
+        if m:
+            d = re.search(r">data</font></td><td[^>]*>(.*?)</td>", m.group(2))
+            if d:
+                text = re.sub(r"<[^>]+>", "", d.group(1))
+                cells[m.group(1)] = "" if text == "&#160;" else text
+    return cells
+
+
+def test_step_backward_yields_one_frame_per_node_in_backward_order():
+    f = seed()[-1]
+    frames = list(viz.step_backward(f))
+    order = topological_order(f)
+    assert [frame.node for frame in frames] == order[::-1]
+    assert [frame.index for frame in frames] == list(range(5))
+    assert all(frame.total == 5 and frame.direction == "backward" for frame in frames)
+    assert frames[0].caption == "backward 1/5: ∂f/∂f = 1 (the seed)"
+    assert frames[-1].caption == "backward 5/5: ∂f/∂x = -4"
+
+
+@pytest.mark.parametrize("make", [lambda: seed()[-1], shared])
+def test_each_backward_frame_shows_exactly_the_gradients_computed_so_far(make):
+    root = make()
+    order = topological_order(root)
+    steps = [n for n in order if type(n).__name__ != "Constant"][::-1]
+    exact = {n: format_number(g.data) for n, g in zip(order, grad(root, order))}
+    frames = list(viz.step_backward(root))
+    assert len(frames) == len(steps)
+    for k, frame in enumerate(frames):
+        cells = grad_cells(frame.source)
+        done = set(steps[:k + 1])
+        for node in steps:
+            shown = cells[f"n{order.index(node)}"]
+            assert shown == (exact[node] if node in done else ""), (k, node.label)
+        # the node of this step is the highlighted one
+        current = f"n{order.index(frame.node)}"
+        assert re.search(rf"^\s*{current} \[.*penwidth=3", frame.source, flags=re.M)
+    assert all(n.grad == 0.0 for n in order)  # stepping computes afresh, touches no .grad
+
+
+def test_a_shared_value_gets_its_gradient_once_every_path_into_it_is_known():
+    b = shared()
+    frames = list(viz.step_backward(b))
+    x_frame = next(f for f in frames if f.node.label == "x")
+    b.backward()
+    x = x_frame.node
+    assert x_frame.caption.endswith(f"∂b/∂x = {format_number(x.grad)}, the sum over the 3 "
+                                    f"edges leaving x")
+    # the products along x's three edges are all on the picture by then
+    assert x_frame.source.count("· ∂a/∂x") == 2 and x_frame.source.count("· ∂v1/∂x") == 1
+
+
+def test_step_forward_fills_in_values_in_topological_order_and_shows_no_gradients():
+    x, y, z, q, f = seed()
+    frames = list(viz.step_forward(f))
+    order = topological_order(f)
+    assert [frame.node for frame in frames] == order
+    expected = {x: "-2", y: "5", q: "3", z: "-4", f: "-12"}
+    for k, frame in enumerate(frames):
+        cells = data_cells(frame.source)
+        for i, node in enumerate(order):
+            assert cells[f"n{i}"] == (expected[node] if i <= k else "")
+        assert grad_cells(frame.source) == {}
+        assert "not computed yet" not in frame.source
+    assert frames[2].caption == "forward 3/5: q = x + y = 3"
+    assert frames[0].caption == "forward 1/5: x = -2 (given)"
+
+
+def test_stepping_takes_draws_options_and_checks_them_at_once():
+    frames = list(viz.step_backward(seed()[-1], fmt=".2f"))
+    assert "-4.00" in frames[-1].caption
+    with pytest.raises(ValueError, match="fmt"):
+        viz.step_backward(seed()[-1], fmt="d")  # raised by the call, not the first next()
+    with pytest.raises(TypeError, match="Value"):
+        viz.step_forward(3.0)
+    x = Value(1.0)
+    for _ in range(50):
+        x = -x
+    with pytest.raises(viz.TooLargeError):
+        viz.step_backward(x, max_nodes=10)
+
+
+@needs_dot
+def test_html_export_holds_every_frame_and_loads_nothing(tmp_path):
+    f = seed()[-1]
+    frames = [*viz.step_forward(f), *viz.step_backward(f)]
+    path = tmp_path / "steps.html"
+    page = viz.to_html(frames, path, title='f = (x + y) * z <script>')
+    assert path.read_text(encoding="utf-8") == page
+    sections = re.findall(r'<section class="frame[^"]*" data-caption="([^"]*)">\s*<svg', page)
+    assert len(sections) == len(frames) == 10
+    for frame, caption in zip(frames, sections):
+        assert caption == frame.caption.replace("&", "&amp;")
+    assert page.count('<section class="frame on"') == 1          # the first shows without JS
+    assert 'max="9"' in page and "ArrowLeft" in page and "ArrowRight" in page
+    assert "&lt;script&gt;" in page and "<script>" in page        # the title is escaped
+    # self-contained: no file or URL is fetched
+    assert not re.search(r"""(src|href)\s*=|<link|@import|url\(""", page)
+    ids = re.findall(r'\bid="([^"]+)"', page)
+    assert len(ids) == len(set(ids))                               # unique across frames
+    # each frame's picture has that frame's numbers: the last backward frame has x's grad
+    last = page.rsplit("<section", 1)[1]
+    assert last.count("&#45;4</text>") >= 4
+
+
+def test_to_html_needs_frames():
+    with pytest.raises(ValueError, match="no frames"):
+        viz.to_html([])
+    with pytest.raises(TypeError, match="item 0"):
+        viz.to_html(["not a frame"])
+
+
+@needs_dot
+def test_show_steps_gives_a_slider_when_ipywidgets_is_installed():
+    widgets = pytest.importorskip("ipywidgets")
+    frames = list(viz.step_backward(seed()[-1]))
+    box = viz.show_steps(frames)
+    assert isinstance(box, widgets.VBox)
+    controls, caption, picture = box.children
+    back, slider, ahead = controls.children
+    assert slider.max == 4 and "∂f/∂f = 1" in caption.value
+    ahead.click()
+    ahead.click()
+    assert slider.value == 2 and "∂f/∂q = -4" in caption.value and "<svg" in picture.value
+    back.click()
+    assert slider.value == 1
+
+
+@needs_dot
+def test_show_steps_falls_back_to_the_html_page_without_ipywidgets(monkeypatch):
+    monkeypatch.setitem(sys.modules, "ipywidgets", None)  # import now fails
+    shown = viz.show_steps(viz.step_backward(seed()[-1]))
+    html = shown._repr_html_()
+    assert html.count('<section class="frame') == 5
+
+
+@needs_dot
+def test_a_frame_displays_like_a_diagram():
+    frame = next(viz.step_backward(seed()[-1]))
+    bundle = frame._repr_mimebundle_()
+    assert "<svg" in bundle["image/svg+xml"]
+    assert frame.svg().lstrip().startswith("<?xml")
