@@ -131,7 +131,10 @@ def evaluate(source: str, variables: Mapping[str, float], output: str | None = N
         start = max(0, (e.offset or 1) - 1)
         end = (e.end_offset - 1) if e.end_offset and e.end_lineno == e.lineno else None
         raise ExpressionError(f"syntax error: {e.msg}", source, line, start, end) from None
-    except (ValueError, RecursionError, MemoryError) as e:  # e.g. NUL bytes, deep nesting
+    except (RecursionError, MemoryError):
+        raise ExpressionError("the expression is nested too deeply for Python's parser; "
+                              "name some parts (q = ...; f = q * ...)") from None
+    except ValueError as e:  # e.g. a NUL byte
         raise ExpressionError(f"cannot parse the expression: {e}") from None
 
     names: dict[str, Value] = {}
