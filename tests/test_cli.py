@@ -42,6 +42,17 @@ def test_round_trip_prints_values_and_gradients_and_writes_both_files(tmp_path):
     assert f"wrote {svg}" in out and "(10 steps)" in out
 
 
+@needs_dot
+def test_title_and_legend_reach_the_diagram(tmp_path):
+    svg = tmp_path / "seed.svg"
+    code, _, err = run("q = x + y; f = q * z", "x=-2", "y=5", "z=-4", "-o", str(svg),
+                       "--title", "f = (x + y) · z", "--legend")
+    assert code == 0, err
+    text = svg.read_text(encoding="utf-8")
+    assert "f = (x + y) · z" in text and "data: forward value" in text
+    assert "∂f/∂q = z = &#45;4" in text
+
+
 def test_assignments_name_the_intermediate_values():
     code, out, _ = run("q = x + y; f = q * z", "x=-2", "y=5", "z=-4")
     assert code == 0

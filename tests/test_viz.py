@@ -602,3 +602,12 @@ def test_without_graphviz_the_source_works_and_rendering_says_how_to_install(
         assert "brew install graphviz" in str(e.value)
         assert isinstance(e.value, graphviz.ExecutableNotFound)
     assert old.read_text() == "an older diagram"  # a failed save never clobbers a file
+
+
+def test_legend_explains_the_colours_of_what_is_drawn():
+    source = viz.draw(seed()[-1], legend=True, title="f = (x + y) z").source
+    assert "data: forward value" in source and "grad: ∂output/∂value (backward)" in source
+    assert ">input<" in source and ">output<" in source
+    assert ">parameter<" not in source and ">penalty<" not in source  # none in this graph
+    assert re.search(r"<b>f = \(x \+ y\) z</b>", source)
+    assert "data: forward value" not in viz.draw(seed()[-1]).source

@@ -50,6 +50,9 @@ def _parser() -> argparse.ArgumentParser:
                         help="layout direction (default LR: inputs left, output right)")
     parser.add_argument("--color-by", choices=("grad", "data"),
                         help="shade boxes by gradient or value, with a legend")
+    parser.add_argument("--title", help="a caption on top of the diagram")
+    parser.add_argument("--legend", action="store_true",
+                        help="explain the colours under the diagram")
     return parser
 
 
@@ -104,7 +107,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
     _report(result, names, values, args.fmt, out)
     try:
         if args.output:
-            graph = draw(result, fmt=args.fmt, rankdir=args.rankdir, color_by=args.color_by)
+            graph = draw(result, fmt=args.fmt, rankdir=args.rankdir, color_by=args.color_by,
+                         title=args.title, legend=args.legend or None)
             write(graph, args.output)
             print(f"wrote {args.output}", file=out)
         if args.steps:

@@ -346,7 +346,7 @@ def _caption(scene: Scene) -> str:
     if show_scale:
         rows.append(f'<tr><td align="left">{_scale_legend(scene)}</td></tr>')
     if opts.legend:
-        rows.append(f'<tr><td align="left">{_kind_legend()}</td></tr>')
+        rows.append(f'<tr><td align="left">{_kind_legend(scene)}</td></tr>')
     if not rows:
         return ""
     return f'<<table border="0" cellspacing="0" cellpadding="2">{"".join(rows)}</table>>'
@@ -365,8 +365,17 @@ def _scale_legend(scene: Scene) -> str:
             f'<td border="0">{_cell(format_number(top, fmt), size=10)}</td></tr></table>')
 
 
-def _kind_legend() -> str:
+def _kind_legend(scene: Scene) -> str:
+    """What the colours mean: the kinds of box drawn, and the three kinds of number."""
+    kinds = {box.kind for box in scene.boxes}
+    shown = [kind for kind in ("input", "parameter", "value", "output") if kind in kinds]
+    if any(b.penalty for b in scene.boxes) or any(g.penalty for g in scene.groups):
+        shown.append("penalty")
     chips = "".join(f'<td bgcolor="{PALETTE[kind]}">{_cell(kind, size=10)}</td>'
-                    for kind in ("input", "parameter", "value", "output", "penalty"))
-    return (f'<table border="0" cellborder="1" cellspacing="2" cellpadding="3" '
-            f'color="{PALETTE["cluster line"]}"><tr>{chips}</tr></table>')
+                    for kind in shown)
+    numbers = "".join(
+        f'<td border="0">{_cell(text, PALETTE[key], size=10)}</td>' for key, text in (
+            ("data", "&#160; data: forward value"), ("grad", "grad: ∂output/∂value (backward)"),
+            ("local", "edges: the chain rule")))
+    return (f'<table border="0" cellborder="1" cellspacing="3" cellpadding="3" '
+            f'color="{PALETTE["cluster line"]}"><tr>{chips}{numbers}</tr></table>')
