@@ -94,7 +94,9 @@ class EarlyStopping:
 
 def _check_data(X: Any, y: Any, name: str) -> tuple[np.ndarray, np.ndarray]:
     X = np.asarray(X, dtype=float)
-    y = np.asarray(y, dtype=float)
+    y = np.asarray(y)
+    if not np.issubdtype(y.dtype, np.integer):  # class indices stay ints for cross_entropy
+        y = y.astype(float)
     if X.ndim == 1:
         X = X[:, None]
     if X.ndim != 2:

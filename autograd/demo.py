@@ -1,0 +1,142 @@
+"""The whole machine-learning process, end to end: ``python -m autograd.demo`` (``make demo``).
+
+1. The problem: tell malignant from benign tumours (Wisconsin diagnostic breast cancer data).
+2. The data: 569 samples, 30 features, shipped inside the package.
+3. Preprocessing and split: 70% training, 10% validation, 20% test (stratified);
+   z-scores fitted on the training set only.
+4. Training: an MLP, by mini-batch gradient descent with Adam, an L2 penalty and
+   early stopping on the validation loss.
+5. Evaluation: accuracy, precision, recall and F1 on train, validation and test.
+6. Prediction: a few test rows, with the predicted probability.
+7. Pictures in ``out/``: the loss curve, the confusion matrix, a two-moons
+   decision boundary, and the course's backprop example f = (x + y) z as a
+   diagram (SVG) and a step-by-step page (HTML).
+
+The demo is an application of both packages, so unlike the library it imports ``viz``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+import numpy as np
+
+from autograd import data, losses, metrics, nn, optim, regularizers
+from autograd.engine import Value
+from autograd.preprocess import StandardScaler
+from autograd.training import EarlyStopping, fit, predict, predict_proba
+
+POSITIVE = "malignant"
+
+
+def _table(rows: dict[str, dict[str, float]]) -> str:
+    names = ["accuracy", "precision", "recall", "f1"]
+    lines = [f"{'':<12}" + "".join(f"{n:>11}" for n in names)]
+    for split, scores in rows.items():
+        lines.append(f"{split:<12}" + "".join(f"{scores[n]:>11.3f}" for n in names))
+    return "\n".join(lines)
+
+
+def _scores(y_true: np.ndarray, y_pred: np.ndarray) -> dict[str, float]:
+    return {"accuracy": metrics.accuracy(y_true, y_pred),
+            "precision": metrics.precision(y_true, y_pred),
+            "recall": metrics.recall(y_true, y_pred),
+            "f1": metrics.f1(y_true, y_pred)}
+
+
+def seed_example() -> Value:
+    """The course's example: f = (x + y) z at x = -2, y = 5, z = -4, after backward."""
+    x, y, z = Value(-2.0, "x"), Value(5.0, "y"), Value(-4.0, "z")
+    q = x + y
+    q.label = "q"
+    f = q * z
+    f.label = "f"
+    f.backward()
+    return f
+
+
+def main(argv: list[str] | None = None) -> dict[str, Path]:
+    parser = argparse.ArgumentParser(prog="python -m autograd.demo", description=__doc__.split(
+        "\n")[0])
+    parser.add_argument("--epochs", type=int, default=200, help="most epochs to train")
+    parser.add_argument("--out", default="out", help="folder for the pictures (default out/)")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    args = parser.parse_args(argv)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+
+    print("1-2. Problem and data: Wisconsin diagnostic breast cancer (569 samples, 30 features)")
+    cancer = data.load_breast_cancer()
+    X, y = cancer.X, cancer.y
+    print(f"     {int(y.sum())} {POSITIVE} (label 1), {int(len(y) - y.sum())} benign (label 0)")
+
+    print("3.   Split 70/10/20 (stratified) and z-score with training statistics only")
+    Xtr, Xva, Xte, ytr, yva, yte = data.train_val_test_split(X, y, val=0.1, test=0.2,
+                                                             seed=args.seed, stratify=True)
+    scaler = StandardScaler().fit(Xtr)
+    Xtr, Xva, Xte = scaler.transform(Xtr), scaler.transform(Xva), scaler.transform(Xte)
+    print(f"     train {len(Xtr)}, validation {len(Xva)}, test {len(Xte)}")
+
+    print("4.   Train MLP(30, [16, 1]) with Adam, L2 penalty and early stopping")
+    model = nn.MLP(30, [16, 1], seed=args.seed)
+    history = fit(model, losses.bce_with_logits, optim.Adam(model.parameters(), lr=0.01),
+                  Xtr, ytr, val=(Xva, yva), epochs=args.epochs, batch_size=32,
+                  regularizer=lambda params: regularizers.l2(params, 1e-3),
+                  early_stopping=EarlyStopping(patience=15, restore_best=True),
+                  seed=args.seed, verbose=not args.quiet)
+    kept = "" if history.best_epoch is None else \
+        f"; kept the weights of epoch {history.best_epoch + 1}"
+    print(f"     {history.epochs} epochs, {history.stop_reason}{kept}")
+
+    print("5.   Evaluation")
+    rows = {name: _scores(t, predict(model, Xs)) for name, Xs, t in
+            (("train", Xtr, ytr), ("validation", Xva, yva), ("test", Xte, yte))}
+    print("     " + _table(rows).replace("\n", "\n     "))
+
+    print("6.   Predictions on the first five test rows")
+    proba = predict_proba(model, Xte[:5])
+    for p, label in zip(proba, yte[:5]):
+        print(f"     P({POSITIVE}) = {p:.3f} -> predicted {int(p >= 0.5)}, true {int(label)}")
+
+    print("7.   Pictures")
+    paths = _pictures(out, history, metrics.confusion_matrix(yte, predict(model, Xte)),
+                      args.seed)
+    for name, path in paths.items():
+        print(f"     {name:<22} {path}")
+    print(f"done in {time.perf_counter() - started:.1f} s")
+    return paths
+
+
+def _pictures(out: Path, history, cm: np.ndarray, seed: int) -> dict[str, Path]:
+    import viz
+    from autograd import plots
+
+    paths: dict[str, Path] = {}
+    fig = plots.plot_history(history)
+    paths["loss curve"] = out / "loss_curve.png"
+    fig.savefig(paths["loss curve"], dpi=110)
+    fig = plots.plot_confusion_matrix(cm, labels=["benign", POSITIVE])
+    paths["confusion matrix"] = out / "confusion_matrix.png"
+    fig.savefig(paths["confusion matrix"], dpi=110)
+
+    X, y = data.make_moons(100, noise=0.1, seed=seed)
+    moons = nn.MLP(2, [16, 16, 1], seed=seed)
+    fit(moons, losses.hinge, optim.Adam(moons.parameters(), lr=0.05), X, 2 * y - 1,
+        epochs=150, verbose=False)
+    fig = plots.plot_decision_boundary(lambda points: predict(moons, points), X, y)
+    paths["moons boundary"] = out / "moons_decision_boundary.png"
+    fig.savefig(paths["moons boundary"], dpi=110)
+
+    f = seed_example()
+    paths["backprop diagram"] = Path(viz.save(f, out / "seed_backprop.svg"))
+    paths["backprop stepper"] = out / "seed_steps.html"
+    viz.to_html(viz.step_backward(f), paths["backprop stepper"])
+    return paths
+
+
+if __name__ == "__main__":
+    main()

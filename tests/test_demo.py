@@ -1,0 +1,37 @@
+"""The demo runs end to end and writes its pictures; the library never imports viz."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from autograd import demo
+
+
+def test_demo_runs_end_to_end_and_writes_its_files(tmp_path, capsys):
+    paths = demo.main(["--epochs", "4", "--out", str(tmp_path), "--quiet"])
+    printed = capsys.readouterr().out
+    assert {"loss curve", "confusion matrix", "moons boundary", "backprop diagram",
+            "backprop stepper"} <= set(paths)
+    for path in paths.values():
+        assert path.parent == tmp_path and path.stat().st_size > 1000
+        assert str(path) in printed
+    svg = paths["backprop diagram"].read_text(encoding="utf-8")
+    assert "-12" in svg and "<svg" in svg
+    html = paths["backprop stepper"].read_text(encoding="utf-8")
+    assert html.count("<svg") == 5  # one frame per node of f = (x + y) z
+    for split in ("train", "validation", "test"):
+        assert split in printed
+    assert "accuracy" in printed and "P(malignant)" in printed
+
+
+def test_the_library_does_not_import_viz():
+    modules = ["autograd", "autograd.engine", "autograd.nn", "autograd.losses",
+               "autograd.optim", "autograd.regularizers", "autograd.rnn", "autograd.data",
+               "autograd.preprocess", "autograd.metrics", "autograd.training",
+               "autograd.plots"]
+    code = ("import sys\n" + "".join(f"import {m}\n" for m in modules)
+            + "print(sorted(m for m in sys.modules if m == 'viz' or m.startswith('viz.')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.strip() == "[]"

@@ -1,0 +1,124 @@
+"""The training loop: fit, early stopping, predict, overfitting made measurable."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from autograd import batch, data, losses, nn, optim, regularizers
+from autograd.training import EarlyStopping, History, fit, predict, predict_proba
+
+
+@pytest.fixture(scope="module")
+def moons():
+    X, y = data.make_moons(200, noise=0.1, seed=1)
+    return data.train_val_test_split(X, y, val=0.15, test=0.15, seed=0)
+
+
+def test_fit_learns_two_moons_and_records_history(moons):
+    Xtr, Xva, Xte, ytr, yva, yte = moons
+    model = nn.MLP(2, [16, 16, 1], seed=0)
+    history = fit(model, losses.bce_with_logits, optim.Adam(model.parameters(), lr=0.03),
+                  Xtr, ytr, val=(Xva, yva), epochs=80, batch_size=32, verbose=False)
+    assert isinstance(history, History) and history.epochs == 80
+    assert len(history.val_loss) == 80 and len(history.metrics["val_accuracy"]) == 80
+    assert history.train_loss[-1] < 0.5 * history.train_loss[0]
+    assert (predict(model, Xte) == yte).mean() >= 0.95
+    p = predict_proba(model, Xte)
+    assert p.shape == (len(Xte),) and np.all((p >= 0) & (p <= 1))
+    np.testing.assert_array_equal(predict(model, Xte), (p >= 0.5).astype(int))
+
+
+def test_early_stopping_restores_the_best_epoch(moons):
+    Xtr, Xva, _, ytr, yva, _ = moons
+    model = nn.MLP(2, [32, 32, 1], seed=3)
+    stopper = EarlyStopping(patience=4, restore_best=True)
+    history = fit(model, losses.bce_with_logits, optim.Adam(model.parameters(), lr=0.2),
+                  Xtr[:30], ytr[:30], val=(Xva, yva), epochs=200, batch_size=8,
+                  early_stopping=stopper, verbose=False)
+    assert history.epochs < 200 and "early stopping" in history.stop_reason
+    best = int(np.argmin(history.val_loss))
+    assert history.best_epoch == best
+    # the model holds exactly the weights it had after the best epoch
+    restored = losses.bce_with_logits(model(batch(Xva)), yva).data
+    assert restored == pytest.approx(history.val_loss[best], rel=1e-12)
+    assert restored < history.val_loss[-1]
+
+
+def test_overfitting_is_visible_and_l2_closes_the_gap():
+    """A big MLP on 24 noisy points: training accuracy far above validation; an L2
+    penalty (weight decay) narrows the gap."""
+    X, y = data.make_moons(424, noise=0.35, seed=7)
+    Xtr, ytr, Xva, yva = X[:24], y[:24], X[24:], y[24:]
+
+    def gap(penalty):
+        model = nn.MLP(2, [16, 16, 1], seed=0)
+        fit(model, losses.bce_with_logits, optim.Adam(model.parameters(), lr=0.03),
+            Xtr, ytr, epochs=200, regularizer=penalty, verbose=False)
+        train = (predict(model, Xtr) == ytr).mean()
+        val = (predict(model, Xva) == yva).mean()
+        return train, val
+
+    train, val = gap(None)
+    assert train == 1.0 and train - val >= 0.1
+    train_l2, val_l2 = gap(lambda params: regularizers.l2(params, 0.02))
+    assert train_l2 - val_l2 < 0.6 * (train - val)
+    assert val_l2 > val
+
+
+def test_regression_task_predicts_raw_outputs():
+    X, y = data.make_regression_curve(120, noise=0.05, seed=0)
+    model = nn.MLP(1, [16, 1], activation="tanh", seed=0)
+    history = fit(model, losses.mse, optim.Adam(model.parameters(), lr=0.02), X, y,
+                  epochs=150, task="regression", metrics=["mse", "r2"], verbose=False)
+    out = predict(model, X, task="regression")
+    assert out.shape == (120,)
+    assert history.metrics["train_r2"][-1] > 0.8
+    assert history.metrics["train_mse"][-1] == pytest.approx(np.mean((out - y) ** 2))
+
+
+def test_multiclass_predict_is_argmax():
+    X, y = data.make_blobs(150, centers=3, seed=0)
+    model = nn.MLP(2, [16, 3], seed=0)
+    fit(model, losses.cross_entropy, optim.Adam(model.parameters(), lr=0.05), X, y,
+        epochs=40, verbose=False)
+    p = predict_proba(model, X)
+    assert p.shape == (150, 3) and np.allclose(p.sum(axis=1), 1.0)
+    np.testing.assert_array_equal(predict(model, X), p.argmax(axis=1))
+    assert (predict(model, X) == y).mean() > 0.9
+
+
+def test_ctrl_c_stops_cleanly_keeping_the_best_weights(moons):
+    Xtr, Xva, _, ytr, yva, _ = moons
+    model = nn.MLP(2, [8, 1], seed=0)
+    opt = optim.Adam(model.parameters(), lr=0.05)
+    calls = {"n": 0}
+    step = opt.step
+
+    def interrupting_step():
+        calls["n"] += 1
+        if calls["n"] == 25:
+            raise KeyboardInterrupt
+        step()
+
+    opt.step = interrupting_step
+    stopper = EarlyStopping(patience=50)
+    history = fit(model, losses.bce_with_logits, opt, Xtr, ytr, val=(Xva, yva), epochs=100,
+                  batch_size=40, early_stopping=stopper, verbose=False)
+    assert history.stop_reason == "interrupted (Ctrl-C)"
+    assert 0 < history.epochs < 100
+    assert history.best_epoch == int(np.argmin(history.val_loss))
+
+
+def test_fit_rejects_bad_input(moons):
+    Xtr, _, _, ytr, _, _ = moons
+    model = nn.MLP(2, [4, 1], seed=0)
+    opt = optim.SGD(model.parameters(), lr=0.1)
+    with pytest.raises(ValueError, match="140 samples but y has 10"):
+        fit(model, losses.mse, opt, Xtr, ytr[:10])
+    with pytest.raises(ValueError, match="NaN"):
+        fit(model, losses.mse, opt, np.full((4, 2), np.nan), np.zeros(4))
+    with pytest.raises(ValueError, match="unknown metric"):
+        fit(model, losses.mse, opt, Xtr, ytr, metrics=["accuracyy"])
+    with pytest.raises(ValueError, match="patience"):
+        EarlyStopping(patience=0)
