@@ -119,9 +119,8 @@ def _elementwise_loss(name: str, f: Elementwise, outputs: Any, targets: Any,
                       reduction: str, check: Callable[[Any], None] | None = None) -> Any:
     _check_reduction(name, reduction)
     pairs = _pairs(name, outputs, targets)
-    if check is not None:
-        for _, t in pairs:
-            check(t.data if isinstance(t, Value) else t)
+    if check is not None:  # one vectorized check of every target
+        check(np.concatenate([np.ravel(t.data if isinstance(t, Value) else t) for _, t in pairs]))
     with scope(f"{name} loss"):
         return _reduce(name, outputs, [f(v, t) for v, t in pairs], reduction)
 
@@ -158,9 +157,10 @@ l2 = mse  # the course's name for the squared loss
 # -- classification -------------------------------------------------------------------
 
 def _check_signs(t: Any) -> None:
-    bad = ~np.isin(np.asarray(t), (-1.0, 1.0))
+    t = np.asarray(t)
+    bad = (t != 1.0) & (t != -1.0)
     if np.any(bad):
-        value = float(np.asarray(t).ravel()[np.flatnonzero(bad)[0]])
+        value = float(t.ravel()[np.flatnonzero(bad)[0]])
         hint = " (for 0/1 labels use 2 * y - 1)" if value == 0 else ""
         raise ValueError(f"hinge: labels must be -1 or +1, got {value!r}{hint}")
 
