@@ -101,6 +101,9 @@ class Value:
 
     def leaky_relu(self, negative_slope: float = 0.01) -> Value:
         """x if x > 0 else negative_slope * x."""
+        if not isinstance(negative_slope, numbers.Real):
+            raise TypeError(f"leaky_relu's negative_slope is a number, got "
+                            f"{type(negative_slope).__name__}")
         return _apply(LEAKY_RELU, self, negative_slope)
 
     def sum(self) -> Value:

@@ -448,6 +448,8 @@ def test_infinite_local_derivative_is_a_clear_error():
 def test_unsupported_operand_is_a_type_error():
     with pytest.raises(TypeError):
         Value(1.0) + "a"
+    with pytest.raises(TypeError, match="negative_slope"):
+        Value(1.0).leaky_relu("a")
     with pytest.raises(TypeError):
         float(Value(np.array([1.0, 2.0])))
 
