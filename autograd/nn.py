@@ -723,6 +723,11 @@ class Dropout(Module):
         self._rng = _rng(seed)
         self.mask: np.ndarray | None = None
 
+    def reseed(self, seed: Seed) -> None:
+        """Restart the masks from ``seed``: the next calls draw the same masks again
+        (for a repeatable forward, e.g. under ``gradcheck``)."""
+        self._rng = _rng(seed)
+
     def forward(self, x: Any) -> Any:
         if _is_samples(x):
             return [self.forward(sample) for sample in x]

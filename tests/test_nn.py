@@ -553,6 +553,27 @@ def test_layernorm_gradients_pass_gradcheck():
                      ln.parameters() + xb)
 
 
+def test_a_network_of_every_layer_trains_batched_and_passes_gradcheck():
+    net = Sequential(Layer(3, 4, "tanh", seed=0, label="L0"), BatchNorm1d(4),
+                     Dropout(0.25, seed=1), LayerNorm(4), Layer(4, 1, "linear", seed=2, label="L1"))
+    xb = batch(X4)
+    y = np.array([1.0, -1.0, 0.5, 0.0])
+
+    def loss(*_):
+        net.layers[2].reseed(1)  # the same dropout masks at every call
+        return losses.mse(net(xb), y)
+
+    assert gradcheck(loss, net.parameters() + xb)
+    opt = optim.Adam(net.parameters(), lr=0.05)
+    first = loss().data
+    for _ in range(30):
+        value = loss()
+        opt.zero_grad()
+        value.backward()
+        opt.step()
+    assert loss().data < 0.2 * first
+
+
 # -- state_dict, save, load ------------------------------------------------------------
 
 def small_model():
@@ -692,4 +713,5 @@ def test_a_custom_module_finds_its_parameters_and_children():
     names = [n for n, _ in net.named_parameters()]
     assert names[:2] == ["scale", "body.neurons.0.w.0"] and names[-1] == "head.b"
     assert len(names) == 1 + 6 + 3
+    assert [p for _, p in net.named_parameters()] == net.parameters()
     assert net([1.0, 2.0]).inputs[0].scope == "head"
