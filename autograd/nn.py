@@ -525,8 +525,8 @@ class Layer(Module):
     def forward(self, x: Any) -> Value | list[Value]:
         x = _features(x, self.nin, self)
         out = []
-        for neuron in self.neurons:
-            with scope(neuron._name):
+        for j, neuron in enumerate(self.neurons):
+            with scope(neuron._name or f"neurons.{j}"):
                 out.append(neuron._activate(neuron._net(x)))
         return out[0] if self.squeeze and len(out) == 1 else out
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import doctest
 import math
 
 import numpy as np
@@ -158,3 +159,9 @@ def test_loss_inputs_get_clear_errors():
 def test_losses_open_a_named_scope():
     assert losses.hinge(Value(0.3), 1).scope == "hinge loss"
     assert losses.cross_entropy([Value(0.3), Value(0.1)], 1).scope == "cross_entropy loss"
+
+
+def test_docstring_examples_run():
+    import autograd.losses
+
+    assert doctest.testmod(autograd.losses).failed == 0

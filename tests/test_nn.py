@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import doctest
 import json
 import math
 import os
@@ -715,3 +716,9 @@ def test_a_custom_module_finds_its_parameters_and_children():
     assert len(names) == 1 + 6 + 3
     assert [p for _, p in net.named_parameters()] == net.parameters()
     assert net([1.0, 2.0]).inputs[0].scope == "head"
+
+
+def test_docstring_examples_run():
+    import autograd.nn
+
+    assert doctest.testmod(autograd.nn).failed == 0

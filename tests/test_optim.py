@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import doctest
 import math
 
 import numpy as np
@@ -162,3 +163,9 @@ def test_linear_decay_is_micrograds_demo_schedule_then_holds():
         LinearDecay([Parameter(1.0)], end_lr=0.1, total_steps=10)
     with pytest.raises(ValueError, match="total_steps"):
         LinearDecay(opt, end_lr=0.1, total_steps=0)
+
+
+def test_docstring_examples_run():
+    import autograd.optim
+
+    assert doctest.testmod(autograd.optim).failed == 0

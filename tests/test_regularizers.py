@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import doctest
+
 import numpy as np
 import pytest
 
@@ -85,3 +87,9 @@ def test_l1_drives_a_clearly_larger_share_of_weights_to_zero_than_l2():
         accuracy[name] = np.mean((model(xb).data > 0) == (y > 0))
     assert share["l1"] > 0.5 and share["l1"] > 5 * share["l2"]
     assert min(accuracy.values()) >= 0.95  # both still fit: L1 pruned weights it did not need
+
+
+def test_docstring_examples_run():
+    import autograd.regularizers
+
+    assert doctest.testmod(autograd.regularizers).failed == 0

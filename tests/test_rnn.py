@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import doctest
 import math
 
 import numpy as np
@@ -135,3 +136,9 @@ def test_h0_and_bad_sequences():
         RNN(2, 3, 1)(np.zeros((3, 4, 5)))
     with pytest.raises(ValueError, match="run the RNN"):
         RNN(1, 2, 1).gradient_norms()
+
+
+def test_docstring_examples_run():
+    import autograd.rnn
+
+    assert doctest.testmod(autograd.rnn).failed == 0
