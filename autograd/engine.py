@@ -55,17 +55,28 @@ class Value:
     ``x * x`` has inputs ``(x, x)``) and ``scope`` (the named scope it was made in).
     """
 
-    __slots__ = ("data", "grad", "label", "inputs", "scope", "_rule", "_g")
+    # Every rule takes one or two inputs, so a node keeps them in two fields, _a and
+    # _b, rather than a tuple: one object fewer per node for the cyclic garbage
+    # collector to walk, which otherwise takes most of the time of building a graph.
+    __slots__ = ("data", "grad", "label", "scope", "_rule", "_a", "_b", "_g")
     __array_ufunc__ = None  # `ndarray * Value` defers to Value instead of making an object array
 
     def __init__(self, data: Any, label: str = "") -> None:
         self.data = _as_data(data)
         self.grad: Any = 0.0
         self.label = label
-        self.inputs: tuple[Value, ...] = ()
         self.scope = _state.scope
         self._rule: Rule | None = None
+        self._a: Value | None = None
+        self._b: Value | None = None
         self._g: Any = None  # scratch for backward (see _propagate)
+
+    @property
+    def inputs(self) -> tuple[Value, ...]:
+        """The Values this one was made from, in argument order (``x * x``: ``(x, x)``)."""
+        if self._a is None:
+            return ()
+        return (self._a,) if self._b is None else (self._a, self._b)
 
     @property
     def op(self) -> str:
@@ -200,42 +211,42 @@ def _lift(x: Any) -> Value | None:
     return None
 
 
-def _apply(rule: Rule, *args: Any) -> Value:
-    """Run ``rule`` forward on ``args`` and record the new node."""
-    if len(args) == 2:
-        a, b = args
-        if a.__class__ is not Value or b.__class__ is not Value:
+def _apply(rule: Rule, a: Any, b: Any = None) -> Value:
+    """Run ``rule`` forward on ``a`` (and ``b`` for a binary rule); record the new node."""
+    if rule.arity == 2:
+        if not isinstance(b, Value) or not isinstance(a, Value):
             a, b = _lift(a), _lift(b)
             if a is None or b is None:
                 return NotImplemented
-        inputs: tuple[Value, ...] = (a, b)
         if rule.guards:
-            _check_domain(rule, inputs)
+            _check_domain(rule, (a, b))
         try:
             data = rule.forward(a.data, b.data)
         except ValueError:
-            _check_lengths(rule, inputs)
+            _check_lengths(rule, (a, b))
             raise
     else:
-        inputs = args
         if rule.guards:
-            _check_domain(rule, inputs)
-        data = rule.forward(args[0].data)
-    out = Value.__new__(Value)
+            _check_domain(rule, (a,))
+        data = rule.forward(a.data)
+    out = _new(Value)
     out.data = data
     out.grad = 0.0
     out.label = ""
     out.scope = _state.scope
     out._g = None
     if _state.grad_enabled:
-        out.inputs = inputs
         out._rule = rule
+        out._a = a
+        out._b = b
     else:
-        out.inputs = ()
-        out._rule = None
+        out._rule = out._a = out._b = None
     if _state.anomaly:
-        _check_finite(rule, inputs, data, "value")
+        _check_finite(rule, (a, b)[:rule.arity], data, "value")
     return out
+
+
+_new = object.__new__
 
 
 def topological_order(root: Value) -> list[Value]:
@@ -266,10 +277,13 @@ def _order(root: Value, mark: object) -> list[Value]:
             pop()  # pushed twice, finished the first time
         else:
             waiting = False
-            for child in reversed(node.inputs):
-                if child._g is not mark:
-                    push(child)
-                    waiting = True
+            a, b = node._a, node._b
+            if b is not None and b._g is not mark:  # pushed first, so visited after a
+                push(b)
+                waiting = True
+            if a is not None and a._g is not mark:
+                push(a)
+                waiting = True
             if waiting:
                 node._g = opened
             else:  # a leaf, or all inputs done: finish now, saving a trip round the loop
@@ -305,36 +319,34 @@ def _propagate(root: Value, seed: Any, create_graph: bool = False,
             rule = node._rule
             if rule is None:
                 continue
-            inputs = node.inputs
+            a, b = node._a, node._b
             try:
                 if create_graph:  # constants stay numbers: they need no graph
                     local = rule.local(node, *(i.data if i.__class__ is Constant else i
-                                               for i in inputs))
-                elif len(inputs) == 2:
-                    local = rule.local(node.data, inputs[0].data, inputs[1].data)
+                                               for i in node.inputs))
+                elif b is None:
+                    local = rule.local(node.data, a.data)
                 else:
-                    local = rule.local(node.data, inputs[0].data)
+                    local = rule.local(node.data, a.data, b.data)
             except ZeroDivisionError:
                 raise ZeroDivisionError(
                     f"the derivative of {rule.name}: {rule.formula} is infinite at "
-                    + _show_inputs(rule, inputs)) from None
-            # The chain rule, written out for the first and (if any) second input: a
-            # loop over zip(inputs, local) costs a third of backward's time.
-            a = inputs[0]
+                    + _show_inputs(rule, node.inputs)) from None
+            # The chain rule, written out for input a and (if any) input b: a loop
+            # over zip(inputs, local) costs a third of backward's time.
             c = g * local[0]
             if c.__class__ is not float and a.data.__class__ is float:
                 c = _to_scalar_grad(c)
             if anomaly:
-                _check_finite(rule, inputs, c, f"gradient for {_name(a)}")
+                _check_finite(rule, node.inputs, c, f"gradient for {_name(a)}")
             old = a._g
             a._g = c if old is mark else old + c
-            if len(inputs) == 2:
-                b = inputs[1]
+            if b is not None:
                 c = g * local[1]
                 if c.__class__ is not float and b.data.__class__ is float:
                     c = _to_scalar_grad(c)
                 if anomaly:
-                    _check_finite(rule, inputs, c, f"gradient for {_name(b)}")
+                    _check_finite(rule, node.inputs, c, f"gradient for {_name(b)}")
                 old = b._g
                 b._g = c if old is mark else old + c
     return order
@@ -342,7 +354,9 @@ def _propagate(root: Value, seed: Any, create_graph: bool = False,
 
 def _to_scalar_grad(c: Any) -> Any:
     """A scalar input of a batched op gets the sum of its per-sample gradients."""
-    if c.__class__ is ndarray or (isinstance(c, Value) and c.data.__class__ is ndarray):
+    if c.__class__ is ndarray:
+        return float(c.sum())
+    if isinstance(c, Value) and c.data.__class__ is ndarray:
         return c.sum()
     return c
 

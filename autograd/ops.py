@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -177,10 +177,10 @@ class Rule:
     derivatives: tuple[str, ...]
     guards: tuple[Guard, ...] = ()
     args: str = "ab"  # the inputs' names in formula and derivatives
+    arity: int = field(init=False)  # how many inputs: 1 or 2
 
-    @property
-    def arity(self) -> int:
-        return len(self.derivatives)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "arity", len(self.derivatives))
 
 
 def _nonpositive(a: Any, *_: Any) -> Any:
