@@ -438,20 +438,28 @@ def detect_anomaly() -> Iterator[None]:
         _state.anomaly = previous
 
 
-@contextmanager
-def scope(name: str) -> Iterator[str]:
-    """Record ``name`` on every Value made inside the block; nested scopes join with ".".
+class scope:
+    """Record ``name`` on every Value made inside ``with scope(name):``; nested scopes
+    join with ".", so modules give paths like ``layers.0.neurons.3``.
 
-    Diagrams group nodes by scope: ``with scope("l2 penalty"): ...``.
+    Diagrams group nodes by scope: ``with scope("l2 penalty"): ...``. (A class
+    rather than a generator: modules open one per neuron per call, so it is hot.)
     """
-    if not isinstance(name, str) or not name:
-        raise ValueError(f"a scope name is a non-empty string, got {name!r}")
-    previous = _state.scope
-    _state.scope = f"{previous}.{name}" if previous else name
-    try:
-        yield _state.scope
-    finally:
-        _state.scope = previous
+
+    __slots__ = ("name", "_previous")
+
+    def __init__(self, name: str) -> None:
+        if not isinstance(name, str) or not name:
+            raise ValueError(f"a scope name is a non-empty string, got {name!r}")
+        self.name = name
+
+    def __enter__(self) -> str:
+        self._previous = previous = _state.scope
+        _state.scope = f"{previous}.{self.name}" if previous else self.name
+        return _state.scope
+
+    def __exit__(self, *exc: object) -> None:
+        _state.scope = self._previous
 
 
 def current_scope() -> str:
