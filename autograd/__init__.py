@@ -8,6 +8,19 @@
 (-12.0, -4.0, -4.0, 3.0)
 """
 
+# The library's modules, so `import autograd` then `autograd.nn.MLP(...)` works.
+# (`autograd.plots` needs matplotlib and stays an explicit import.)
+from autograd import (
+    data,
+    losses,
+    metrics,
+    nn,
+    optim,
+    preprocess,
+    regularizers,
+    rnn,
+    training,
+)
 from autograd.engine import (
     Constant,
     Parameter,
@@ -29,5 +42,6 @@ __version__ = "0.1.0"
 __all__ = [
     "Value", "Constant", "Parameter", "RULES", "Rule", "grad", "no_grad", "is_grad_enabled",
     "detect_anomaly", "scope", "current_scope", "topological_order", "batch", "gradcheck",
-    "GradcheckError",
+    "GradcheckError", "data", "losses", "metrics", "nn", "optim", "preprocess", "regularizers",
+    "rnn", "training",
 ]
