@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 from autograd import demo
+from autograd.training import predict
 
 
 def test_demo_runs_end_to_end_and_writes_its_files(tmp_path, capsys):
@@ -35,3 +36,9 @@ def test_the_library_does_not_import_viz():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_the_demos_breast_cancer_mlp_reaches_95_percent_test_accuracy():
+    model, _, (_, _, Xte, _, _, yte) = demo.train_breast_cancer(seed=0)
+    assert len(Xte) == 114  # 20% of 569, rounded up
+    assert (predict(model, Xte) == yte).mean() >= 0.95
