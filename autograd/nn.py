@@ -32,6 +32,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from autograd.data import Seed, _rng
 from autograd.engine import Parameter, Value, batch, no_grad, scope
 
 __all__ = [
@@ -39,8 +40,6 @@ __all__ = [
     "LayerNorm", "Parameter", "IncompatibleKeys", "StateDictError", "ModelFileError",
     "ACTIVATIONS", "INITS",
 ]
-
-Seed = int | np.random.Generator | None
 
 ACTIVATIONS = ("relu", "tanh", "sigmoid", "leaky_relu", "linear")
 """The activations a ``Neuron``, ``Layer`` or ``MLP`` layer can use."""
@@ -371,15 +370,6 @@ def _finite_number(value: Any, name: str) -> float:
 
 
 # -- arguments ----------------------------------------------------------------------
-
-def _rng(seed: Seed) -> np.random.Generator:
-    if isinstance(seed, np.random.Generator):
-        return seed
-    if seed is None or (isinstance(seed, numbers.Integral) and not isinstance(seed, bool)):
-        return np.random.default_rng(seed)
-    raise TypeError(f"seed must be an int, a numpy.random.Generator or None, "
-                    f"got {type(seed).__name__}: {seed!r}")
-
 
 def _size(value: Any, name: str) -> int:
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:

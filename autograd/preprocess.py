@@ -129,7 +129,25 @@ class _Fitted:
 
 # -- scalers ---------------------------------------------------------------------------
 
-class StandardScaler(_Fitted):
+class _Scaler(_Fitted):
+    """What both scalers share: a numeric table whose NaNs are an error unless allowed."""
+
+    allow_nan: bool = False
+
+    def _table(self, X: Any, method: str, fitted: bool = False) -> tuple[np.ndarray, bool]:
+        if fitted:
+            self._check_fitted(method)
+        who = f"{type(self).__name__}.{method}"
+        A, was_1d = _numeric_table(X, who)
+        if fitted:
+            self._check_columns(A, method)
+        if not self.allow_nan:
+            _reject_nan(A, who, "fill them first with SimpleImputer (fitted on the training "
+                        "split), or pass allow_nan=True to ignore them in fit and keep them")
+        return A, was_1d
+
+
+class StandardScaler(_Scaler):
     """Z-score standardization: ``z = (x - mean_) / scale_``, column by column.
 
     ``fit`` saves each column's mean (``mean_``), variance (``var_``, the
@@ -186,23 +204,11 @@ class StandardScaler(_Fitted):
         A, was_1d = self._table(Z, "inverse_transform", fitted=True)
         return _shape_back(A * self.scale_ + self.mean_, was_1d)
 
-    def _table(self, X: Any, method: str, fitted: bool = False) -> tuple[np.ndarray, bool]:
-        if fitted:
-            self._check_fitted(method)
-        who = f"StandardScaler.{method}"
-        A, was_1d = _numeric_table(X, who)
-        if fitted:
-            self._check_columns(A, method)
-        if not self.allow_nan:
-            _reject_nan(A, who, "fill them first with SimpleImputer (fitted on the training "
-                        "split), or pass allow_nan=True to ignore them in fit and keep them")
-        return A, was_1d
-
     def __repr__(self) -> str:
         return f"StandardScaler(with_mean={self.with_mean}, with_std={self.with_std})"
 
 
-class MinMaxScaler(_Fitted):
+class MinMaxScaler(_Scaler):
     """Min-max scaling of each column to ``feature_range`` (default [0, 1]).
 
     ``x' = lo + (x - data_min_) * (hi - lo) / data_range_``, computed as
@@ -260,18 +266,6 @@ class MinMaxScaler(_Fitted):
         """Undo ``transform``: ``(Z - min_) / scale_`` (back to the original units)."""
         A, was_1d = self._table(Z, "inverse_transform", fitted=True)
         return _shape_back((A - self.min_) / self.scale_, was_1d)
-
-    def _table(self, X: Any, method: str, fitted: bool = False) -> tuple[np.ndarray, bool]:
-        if fitted:
-            self._check_fitted(method)
-        who = f"MinMaxScaler.{method}"
-        A, was_1d = _numeric_table(X, who)
-        if fitted:
-            self._check_columns(A, method)
-        if not self.allow_nan:
-            _reject_nan(A, who, "fill them first with SimpleImputer (fitted on the training "
-                        "split), or pass allow_nan=True to ignore them in fit and keep them")
-        return A, was_1d
 
     def __repr__(self) -> str:
         return f"MinMaxScaler(feature_range={self.feature_range}, clip={self.clip})"
