@@ -40,7 +40,8 @@ __all__ = ["RNN"]
 class RNN(Module):
     """A vanilla tanh RNN: ``xh`` (W_xh, b_h), ``hh`` (W_hh) and ``hy`` (W_hy, b_y) layers.
 
-    - ``rnn(xs)``: many-to-many, the outputs y_1 .. y_T;
+    - ``rnn(xs)``: many-to-many, the outputs y_1 .. y_T; with ``returns="last"``,
+      many-to-one (y_T only), so ``training.fit`` can train a sequence classifier;
     - ``rnn.many_to_one(xs)``: the last output y_T only;
     - ``rnn.one_to_many(x, steps)``: x at the first step, zeros after, ``steps`` outputs.
 
@@ -52,7 +53,11 @@ class RNN(Module):
     """
 
     def __init__(self, input_size: int, hidden_size: int, output_size: int, *,
-                 init: str = "xavier", seed: Seed = None) -> None:
+                 init: str = "xavier", seed: Seed = None, returns: str = "sequence") -> None:
+        if returns not in ("sequence", "last"):
+            raise ValueError(f'returns is "sequence" (y_1 .. y_T) or "last" (y_T), '
+                             f"got {returns!r}")
+        self.returns = returns
         self.input_size = _size(input_size, "input_size")
         self.hidden_size = _size(hidden_size, "hidden_size")
         self.output_size = _size(output_size, "output_size")
@@ -70,13 +75,14 @@ class RNN(Module):
         """h_1 .. h_T from the last call, one list of ``hidden_size`` Values per step."""
         return list(self._hidden)
 
-    def forward(self, xs: Any, h0: Any = None) -> list[Any]:
-        """Many-to-many: one output per input step."""
-        return self._run(self._steps(xs), h0)
+    def forward(self, xs: Any, h0: Any = None) -> Any:
+        """Many-to-many: one output per input step (only the last with ``returns="last"``)."""
+        outputs = self._run(self._steps(xs), h0)
+        return outputs[-1] if self.returns == "last" else outputs
 
     def many_to_one(self, xs: Any, h0: Any = None) -> Any:
         """Read the whole sequence, output once at the end (e.g. classify a sentence)."""
-        return self(xs, h0)[-1]
+        return self._run(self._steps(xs), h0)[-1]
 
     def one_to_many(self, x: Any, steps: int, h0: Any = None) -> list[Any]:
         """Input at the first step only (zeros after), ``steps`` outputs (e.g. describe
@@ -84,7 +90,7 @@ class RNN(Module):
         steps = _size(steps, "steps")
         x = _features(x, self.input_size, self)
         zeros = [0.0] * self.input_size
-        return self(self._steps([x] + [zeros] * (steps - 1)), h0)
+        return self._run([x] + [zeros] * (steps - 1), h0)
 
     def _steps(self, xs: Any) -> list[Any]:
         if isinstance(xs, np.ndarray):
@@ -134,4 +140,5 @@ class RNN(Module):
         return [math.sqrt(sum(float(np.sum(np.square(g))) for g in gs)) for gs in per_step]
 
     def __repr__(self) -> str:
-        return f"RNN({self.input_size}, {self.hidden_size}, {self.output_size})"
+        last = ', returns="last"' if self.returns == "last" else ""
+        return f"RNN({self.input_size}, {self.hidden_size}, {self.output_size}{last})"

@@ -142,3 +142,19 @@ def test_docstring_examples_run():
     import autograd.rnn
 
     assert doctest.testmod(autograd.rnn).failed == 0
+
+
+def test_returns_last_makes_a_sequence_classifier_fit_can_train():
+    from autograd import data, losses, optim
+    from autograd.training import fit, predict
+
+    X, y = data.make_first_symbol_sequences(200, length=5, seed=0)
+    rnn = RNN(1, 4, 1, seed=0, returns="last")
+    assert rnn(X[:3, :, None]).data.tolist() == RNN(1, 4, 1, seed=0).many_to_one(
+        X[:3, :, None]).data.tolist()
+    fit(rnn, losses.bce_with_logits, optim.Adam(rnn.parameters(), lr=0.05), X[:150], y[:150],
+        epochs=40, verbose=False)
+    assert (predict(rnn, X[150:]) == y[150:]).mean() >= 0.95
+    assert len(rnn.one_to_many(1.0, 3)) == 3  # the other shapes keep their length
+    with pytest.raises(ValueError, match='returns is "sequence"'):
+        RNN(1, 2, 1, returns="first")
