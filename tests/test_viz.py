@@ -496,6 +496,20 @@ def test_collapse_neuron_draws_one_box_per_neuron():
                for g, label in boxes.items() if "<b>neurons." in label)
 
 
+def test_collapse_neuron_keeps_an_rnn_steps_loose_values_inside_the_step():
+    rnn_module = pytest.importorskip("autograd.rnn")
+    y = rnn_module.RNN(1, 2, 1, seed=0).many_to_one([1.0, 0.0, 1.0])
+    y.backward()
+    source = viz.draw(y, collapse="neuron").source
+    where = dot_clusters(source)
+    steps = {name: re.search(r"<b>(t\d)</b>", label).group(1)
+             for name, label in node_labels(source).items()
+             if name.startswith("g") and re.search(r"<b>t\d</b>", label)}
+    assert sorted(steps.values()) == ["t1", "t2", "t3"]  # each step's sums and tanh
+    for name, step in steps.items():
+        assert where[name] == [step], (name, step)
+
+
 def test_collapse_that_matches_no_scope_is_a_clear_error():
     with pytest.raises(ValueError, match="matched no scope"):
         viz.draw(seed()[-1], collapse="neuron")

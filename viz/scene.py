@@ -384,15 +384,21 @@ class _Builder:
         """Which nodes fold into a collapsed box, and the DOT name of every drawn node."""
         opts, home = self.opts, self.home
         self.group_of: dict[Value, tuple[str, ...]] = {}
+        self.inner_loose: set[tuple[str, ...]] = set()
         if opts.collapse is not None:
-            matched = False
+            matched, loose = False, set()
             for node in self.order:
                 key = collapse_key(home[node], opts.collapse)
                 matched = matched or key is not None
                 if key is None and home[node]:
                     key = levels(home[node])[:1]  # outside any neuron (a loss): one box too
+                    loose.add(key)
                 if key is not None:
                     self.group_of[node] = key
+            # A scope's loose values (an RNN step's sums and tanh) sit inside that scope's
+            # cluster when it also holds neurons, beside them; a loss's box stands alone.
+            self.inner_loose = {key for key in loose if any(
+                len(k) > len(key) and k[:len(key)] == key for k in set(self.group_of.values()))}
             if not matched:
                 found = sorted({n.scope for n in self.order if n.scope})[:8]
                 raise ValueError(f"collapse={opts.collapse!r} matched no scope in this graph "
@@ -569,7 +575,7 @@ class _Builder:
                 name, key[-1], len(members[key]), len(params), outputs,
                 more_outputs=max(0, len(out) - 3), penalty=is_penalty(".".join(key)), bad=bad,
                 penalty_percent=self.penalty_percent(params),
-                cluster=self.cluster_of(key[:-1])))
+                cluster=self.cluster_of(key if key in self.inner_loose else key[:-1])))
         return groups
 
     def penalty_percent(self, params: list[Value]) -> float | None:
