@@ -36,8 +36,8 @@ from autograd.data import Seed, _rng
 from autograd.engine import Parameter, Value, batch, no_grad, scope
 
 __all__ = [
-    "Module", "Neuron", "Layer", "MLP", "Perceptron", "Sequential", "Dropout", "BatchNorm1d",
-    "LayerNorm", "Parameter", "IncompatibleKeys", "StateDictError", "ModelFileError",
+    "Module", "Neuron", "Layer", "MLP", "Perceptron", "Sequential", "Activation", "Dropout",
+    "BatchNorm1d", "LayerNorm", "Parameter", "IncompatibleKeys", "StateDictError", "ModelFileError",
     "ACTIVATIONS", "INITS",
 ]
 
@@ -477,16 +477,7 @@ class Neuron(Module):
         return act
 
     def _activate(self, act: Value) -> Value:
-        a = self.activation
-        if a == "relu":
-            return act.relu()
-        if a == "linear":
-            return act
-        if a == "tanh":
-            return act.tanh()
-        if a == "sigmoid":
-            return act.sigmoid()
-        return act.leaky_relu(self.negative_slope)
+        return _activate(act, self.activation, self.negative_slope)
 
     def __repr__(self) -> str:
         return f"Neuron({self.nin}, activation={self.activation!r})"
@@ -693,6 +684,47 @@ def _add_all(values: Sequence[Value]) -> Value:
 
 def _is_samples(x: Any) -> bool:
     return isinstance(x, (list, tuple)) and len(x) > 0 and isinstance(x[0], (list, tuple))
+
+
+def _activate(x: Any, kind: str, negative_slope: float) -> Any:
+    if kind == "relu":
+        return x.relu()
+    if kind == "linear":
+        return x
+    if kind == "tanh":
+        return x.tanh()
+    if kind == "sigmoid":
+        return x.sigmoid()
+    return x.leaky_relu(negative_slope)
+
+
+class Activation(Module):
+    """An activation on its own, for ``Sequential``: ``y_j = f(x_j)`` for every feature.
+
+    ``kind`` is one of ``ACTIVATIONS``. Put it after a normalization layer, which
+    goes between a linear layer and its non-linearity:
+
+    >>> net = Sequential(Layer(3, 4, "linear", seed=0), LayerNorm(4), Activation("tanh"))
+    >>> len(net([1.0, 2.0, 3.0]))
+    4
+    """
+
+    def __init__(self, kind: str = "relu", negative_slope: float = 0.01) -> None:
+        self.kind = _choice(kind, "activation", ACTIVATIONS)
+        self.negative_slope = float(negative_slope)
+
+    def forward(self, x: Any) -> Any:
+        if _is_samples(x):
+            return [self.forward(sample) for sample in x]
+        if isinstance(x, (list, tuple)):
+            return [self._one(v) for v in x]
+        return self._one(x)
+
+    def _one(self, v: Any) -> Value:
+        return _activate(v if isinstance(v, Value) else Value(v), self.kind, self.negative_slope)
+
+    def __repr__(self) -> str:
+        return f"Activation({self.kind!r})"
 
 
 class Dropout(Module):
