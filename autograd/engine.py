@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd.ops import RULES, Rule
+from autograd.ops import ONE, RULES, Rule
 
 __all__ = [
     "Value", "Constant", "Parameter", "batch", "grad", "no_grad", "is_grad_enabled",
@@ -334,17 +334,25 @@ def _propagate(root: Value, seed: Any, create_graph: bool = False,
                     + _show_inputs(rule, node.inputs)) from None
             # The chain rule, written out for input a and (if any) input b: a loop
             # over zip(inputs, local) costs a third of backward's time.
-            c = g * local[0]
-            if c.__class__ is not float and a.data.__class__ is float:
-                c = _to_scalar_grad(c)
+            c = local[0]
+            if g.__class__ is ndarray and a.data.__class__ is float:
+                c = _batch_total(g, c)
+            else:
+                c = g if c is ONE else g * c  # ONE: pass g on, no copy of a batch
+                if c.__class__ is not float and a.data.__class__ is float:
+                    c = _to_scalar_grad(c)
             if anomaly:
                 _check_finite(rule, node.inputs, c, f"gradient for {_name(a)}")
             old = a._g
             a._g = c if old is mark else old + c
             if b is not None:
-                c = g * local[1]
-                if c.__class__ is not float and b.data.__class__ is float:
-                    c = _to_scalar_grad(c)
+                c = local[1]
+                if g.__class__ is ndarray and b.data.__class__ is float:
+                    c = _batch_total(g, c)
+                else:
+                    c = g if c is ONE else g * c
+                    if c.__class__ is not float and b.data.__class__ is float:
+                        c = _to_scalar_grad(c)
                 if anomaly:
                     _check_finite(rule, node.inputs, c, f"gradient for {_name(b)}")
                 old = b._g
@@ -352,8 +360,18 @@ def _propagate(root: Value, seed: Any, create_graph: bool = False,
     return order
 
 
+def _batch_total(g: ndarray, local: Any) -> float:
+    """A scalar input of a batched op gets the sum of its per-sample gradients,
+    sum_i g_i * local_i (one dot product: no array of products in between)."""
+    if local.__class__ is ndarray:
+        return float(g @ local)
+    total = float(g.sum())
+    return total if local is ONE else total * local
+
+
 def _to_scalar_grad(c: Any) -> Any:
-    """A scalar input of a batched op gets the sum of its per-sample gradients."""
+    """A scalar input of a batched op gets the sum of its per-sample gradients
+    (here: a Value under ``create_graph``, or a product already formed)."""
     if c.__class__ is ndarray:
         return float(c.sum())
     if isinstance(c, Value) and c.data.__class__ is ndarray:

@@ -8,7 +8,8 @@ Measures, for each engine:
 - chain:    backward through a 1,000,000-node chain (micrograd's recursive walk dies near 1,000),
 - memory:   bytes per live node (tracemalloc, while the graph is alive).
 
-Each timing is the median of several repeats; ratios are ours / micrograd's speed.
+Each timing is the median of several rounds in which the engines take turns;
+ratios are ours / micrograd's speed.
 """
 
 from __future__ import annotations
@@ -50,30 +51,42 @@ def build_graph(V: type, n_nodes: int) -> tuple[object, int]:
     return terms[0], 100 + 4 * ((n_nodes - 100) // 4) - 1
 
 
-def measure(V: type, n_nodes: int, repeats: int) -> dict[str, float]:
-    results: dict[str, float] = {}
-    builds, backs = [], []
-    for _ in range(repeats):
-        gc.collect()
-        start = time.perf_counter()
-        root, made = build_graph(V, n_nodes)
-        builds.append(made / (time.perf_counter() - start))
-        start = time.perf_counter()
-        root.backward()
-        backs.append(made / (time.perf_counter() - start))
-        del root
-    results["build"] = statistics.median(builds)
-    results["backward"] = statistics.median(backs)
+def time_once(V: type, n_nodes: int) -> tuple[float, float]:
+    """Build the graph and run its backward once: (build, backward) in nodes per second."""
+    gc.collect()
+    start = time.perf_counter()
+    root, made = build_graph(V, n_nodes)
+    build = made / (time.perf_counter() - start)
+    start = time.perf_counter()
+    root.backward()
+    return build, made / (time.perf_counter() - start)
 
+
+def bytes_per_node(V: type, n_nodes: int) -> float:
     gc.collect()
     tracemalloc.start()
     before = tracemalloc.get_traced_memory()[0]
     root, made = build_graph(V, n_nodes)
     after = tracemalloc.get_traced_memory()[0]
     tracemalloc.stop()
-    results["bytes"] = (after - before) / made
     del root
-    return results
+    return (after - before) / made
+
+
+def measure(engines: dict[str, type], n_nodes: int, repeats: int) -> dict[str, dict]:
+    """Medians over ``repeats`` rounds. The engines take turns within each round
+    (starting engine alternating), after one discarded warm-up round, so neither
+    gets a cold start or a quieter stretch of the machine."""
+    times: dict[str, list[tuple[float, float]]] = {name: [] for name in engines}
+    names = list(engines)
+    for round_ in range(repeats + 1):
+        for name in names if round_ % 2 else names[::-1]:
+            result = time_once(engines[name], n_nodes)
+            if round_:
+                times[name].append(result)
+    return {name: {"build": statistics.median(b for b, _ in times[name]),
+                   "backward": statistics.median(k for _, k in times[name]),
+                   "bytes": bytes_per_node(engines[name], n_nodes)} for name in engines}
 
 
 def measure_chain(V: type, n: int) -> float | str:
@@ -102,7 +115,7 @@ def main() -> None:
     else:
         print("micrograd is not installed (pip install -e '.[bench]'): measuring ours alone")
 
-    rows = {name: measure(V, args.nodes, args.repeats) for name, V in engines.items()}
+    rows = measure(engines, args.nodes, args.repeats)
     for name, V in engines.items():
         rows[name]["chain"] = measure_chain(V, args.chain)
 
