@@ -59,6 +59,9 @@ class Diagram(graphviz.Digraph):
     It displays inline in Jupyter like any Digraph; ``.source`` is its DOT text.
     """
 
+    def __repr__(self) -> str:  # no memory address: notebooks' outputs stay the same run to run
+        return f"<viz Diagram: {len(self.body)} DOT statements>"
+
     def pipe(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
         with explain_missing_dot():
             return super().pipe(*args, **kwargs)

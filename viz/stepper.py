@@ -26,7 +26,7 @@ by one like any diagram.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import graphviz
@@ -44,7 +44,7 @@ __all__ = ["Frame", "step_backward", "step_forward", "show_steps"]
 class Frame:
     """One step of a pass: the diagram at that moment and what happened in it."""
 
-    graph: graphviz.Digraph
+    graph: graphviz.Digraph = field(repr=False)
     index: int         # 0-based position in the pass
     total: int         # frames in the pass
     direction: str     # "forward" or "backward"
