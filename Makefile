@@ -34,9 +34,9 @@ bench: $(STAMP)
 	$(PY) bench/train.py
 
 # Re-run every notebook in place on a fresh kernel, so the committed outputs are a clean run's;
-# without timing metadata and with one stream output per cell, so a re-run diffs cleanly.
+# without timing metadata, so a re-run diffs cleanly.
 notebooks-run: $(STAMP) graphviz
-	$(PY) -m jupyter nbconvert --to notebook --execute --inplace --coalesce-streams \
+	$(PY) -m jupyter nbconvert --to notebook --execute --inplace \
 	  --ExecutePreprocessor.record_timing=False notebooks/*.ipynb
 
 notebooks: $(STAMP) graphviz
