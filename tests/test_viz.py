@@ -625,3 +625,10 @@ def test_legend_explains_the_colours_of_what_is_drawn():
     assert ">parameter<" not in source and ">penalty<" not in source  # none in this graph
     assert re.search(r"<b>f = \(x \+ y\) z</b>", source)
     assert "data: forward value" not in viz.draw(seed()[-1]).source
+
+
+def test_reprs_hold_no_memory_address_so_notebook_outputs_are_stable():
+    f = seed()[-1]
+    frame = next(iter(viz.step_backward(f)))
+    assert re.fullmatch(r"<viz Diagram: \d+ DOT statements>", repr(viz.draw(f)))
+    assert "0x" not in repr(frame) and "caption=" in repr(frame)
