@@ -397,8 +397,9 @@ class _Builder:
                     self.group_of[node] = key
             # A scope's loose values (an RNN step's sums and tanh) sit inside that scope's
             # cluster when it also holds neurons, beside them; a loss's box stands alone.
+            keys = set(self.group_of.values())
             self.inner_loose = {key for key in loose if any(
-                len(k) > len(key) and k[:len(key)] == key for k in set(self.group_of.values()))}
+                len(k) > len(key) and k[:len(key)] == key for k in keys)}
             if not matched:
                 found = sorted({n.scope for n in self.order if n.scope})[:8]
                 raise ValueError(f"collapse={opts.collapse!r} matched no scope in this graph "
