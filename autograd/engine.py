@@ -370,10 +370,8 @@ def _batch_total(g: ndarray, local: Any) -> float:
 
 
 def _to_scalar_grad(c: Any) -> Any:
-    """A scalar input of a batched op gets the sum of its per-sample gradients
-    (here: a Value under ``create_graph``, or a product already formed)."""
-    if c.__class__ is ndarray:
-        return float(c.sum())
+    """Under ``create_graph``, a scalar input of a batched op gets the sum of its
+    per-sample gradients as a Value (plain arrays go through ``_batch_total``)."""
     if isinstance(c, Value) and c.data.__class__ is ndarray:
         return c.sum()
     return c
