@@ -57,25 +57,28 @@ def seed_example() -> Value:
     return f
 
 
-def train_breast_cancer(epochs: int = 200, seed: int = 0, verbose: bool = False
-                        ) -> tuple[nn.MLP, History, tuple[np.ndarray, ...]]:
-    """Steps 2-4 of the demo: load, split 70/10/20, z-score, train ``MLP(30, [16, 1])``.
-
-    Returns the trained model, its :class:`History` and the scaled splits
-    ``(Xtr, Xva, Xte, ytr, yva, yte)``.
-    """
+def breast_cancer_splits(seed: int = 0) -> tuple[np.ndarray, ...]:
+    """Steps 2-3 of the demo: load, split 70/10/20 (stratified), z-score with the
+    training statistics only. Returns ``(Xtr, Xva, Xte, ytr, yva, yte)``."""
     cancer = data.load_breast_cancer()
     Xtr, Xva, Xte, ytr, yva, yte = data.train_val_test_split(cancer.X, cancer.y, val=0.1,
                                                              test=0.2, seed=seed, stratify=True)
     scaler = StandardScaler().fit(Xtr)
-    Xtr, Xva, Xte = scaler.transform(Xtr), scaler.transform(Xva), scaler.transform(Xte)
+    return scaler.transform(Xtr), scaler.transform(Xva), scaler.transform(Xte), ytr, yva, yte
+
+
+def train_breast_cancer(splits: tuple[np.ndarray, ...], epochs: int = 200, seed: int = 0,
+                        verbose: bool = False) -> tuple[nn.MLP, History]:
+    """Step 4 of the demo: ``MLP(30, [16, 1])`` with Adam, an L2 penalty and early
+    stopping on the validation split. Returns the trained model and its History."""
+    Xtr, Xva, _, ytr, yva, _ = splits
     model = nn.MLP(30, [16, 1], seed=seed)
     history = fit(model, losses.bce_with_logits, optim.Adam(model.parameters(), lr=0.01),
                   Xtr, ytr, val=(Xva, yva), epochs=epochs, batch_size=32,
                   regularizer=lambda params: regularizers.l2(params, 1e-3),
                   early_stopping=EarlyStopping(patience=15, restore_best=True),
                   seed=seed, verbose=verbose)
-    return model, history, (Xtr, Xva, Xte, ytr, yva, yte)
+    return model, history
 
 
 def main(argv: list[str] | None = None) -> dict[str, Path]:
@@ -91,16 +94,19 @@ def main(argv: list[str] | None = None) -> dict[str, Path]:
     started = time.perf_counter()
 
     print("1-2. Problem and data: Wisconsin diagnostic breast cancer (569 samples, 30 features)")
-    y = data.load_breast_cancer().y
-    print(f"     {int(y.sum())} {POSITIVE} (label 1), {int(len(y) - y.sum())} benign (label 0)")
-    print("3.   Split 70/10/20 (stratified) and z-score with training statistics only")
-    print("4.   Train MLP(30, [16, 1]) with Adam, L2 penalty and early stopping")
-    model, history, splits = train_breast_cancer(args.epochs, args.seed, verbose=not args.quiet)
+    splits = breast_cancer_splits(args.seed)
     Xtr, Xva, Xte, ytr, yva, yte = splits
+    y = np.concatenate([ytr, yva, yte])
+    print(f"     {int(y.sum())} {POSITIVE} (label 1), {int(len(y) - y.sum())} benign (label 0)")
+
+    print("3.   Split 70/10/20 (stratified) and z-score with training statistics only")
+    print(f"     train {len(Xtr)}, validation {len(Xva)}, test {len(Xte)}")
+
+    print("4.   Train MLP(30, [16, 1]) with Adam, L2 penalty and early stopping")
+    model, history = train_breast_cancer(splits, args.epochs, args.seed, verbose=not args.quiet)
     kept = "" if history.best_epoch is None else \
         f"; kept the weights of epoch {history.best_epoch + 1}"
-    print(f"     train {len(Xtr)}, validation {len(Xva)}, test {len(Xte)}: "
-          f"{history.epochs} epochs, {history.stop_reason}{kept}")
+    print(f"     {history.epochs} epochs, {history.stop_reason}{kept}")
 
     print("5.   Evaluation")
     rows = {name: _scores(t, predict(model, Xs)) for name, Xs, t in

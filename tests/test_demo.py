@@ -39,6 +39,8 @@ def test_the_library_does_not_import_viz():
 
 
 def test_the_demos_breast_cancer_mlp_reaches_95_percent_test_accuracy():
-    model, _, (_, _, Xte, _, _, yte) = demo.train_breast_cancer(seed=0)
+    splits = demo.breast_cancer_splits(seed=0)
+    model, _ = demo.train_breast_cancer(splits, seed=0)
+    Xte, yte = splits[2], splits[5]
     assert len(Xte) == 114  # 20% of 569, rounded up
     assert (predict(model, Xte) == yte).mean() >= 0.95
