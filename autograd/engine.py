@@ -261,7 +261,8 @@ def topological_order(root: Value) -> list[Value]:
 def _order(root: Value, mark: object) -> list[Value]:
     # A node is done when its scratch slot `_g` holds this walk's `mark` (cheaper
     # than a set, and it leaves `_g` ready for `_propagate`); `opened` marks a node
-    # whose inputs are on the stack above it.
+    # whose inputs are on the stack above it. A leaf input is done at once, without
+    # a trip through the stack, unless input a is still waiting (argument order).
     order: list[Value] = []
     opened = object()
     stack = [root]
@@ -276,17 +277,27 @@ def _order(root: Value, mark: object) -> list[Value]:
         elif state is mark:
             pop()  # pushed twice, finished the first time
         else:
-            waiting = False
             a, b = node._a, node._b
-            if b is not None and b._g is not mark:  # pushed first, so visited after a
-                push(b)
-                waiting = True
+            wait_a = wait_b = False
             if a is not None and a._g is not mark:
+                if a._a is None:
+                    a._g = mark
+                    append(a)
+                else:
+                    wait_a = True
+            if b is not None and b._g is not mark:
+                if b._a is None and not wait_a:
+                    b._g = mark
+                    append(b)
+                else:
+                    wait_b = True
+            if wait_b:
+                push(b)  # pushed first, so visited after a
+            if wait_a:
                 push(a)
-                waiting = True
-            if waiting:
+            if wait_a or wait_b:
                 node._g = opened
-            else:  # a leaf, or all inputs done: finish now, saving a trip round the loop
+            else:  # all inputs done: finish now, saving a trip round the loop
                 pop()
                 node._g = mark
                 append(node)

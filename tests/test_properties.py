@@ -73,6 +73,22 @@ def test_order_is_topological_and_repeatable(steps, values):
     assert all(position[id(i)] < position[id(n)] for n in order for i in n.inputs)
     again = run(steps, [Value(v) for v in values])
     assert [(n.op, n.data) for n in topological_order(again)] == [(n.op, n.data) for n in order]
+    assert order == depth_first_post_order(out)
+
+
+def depth_first_post_order(root):
+    """The order topological_order promises, written the obvious (recursive) way."""
+    seen, order = set(), []
+
+    def visit(node):
+        if id(node) not in seen:
+            seen.add(id(node))
+            for i in node.inputs:
+                visit(i)
+            order.append(node)
+
+    visit(root)
+    return order
 
 
 @settings(max_examples=40, deadline=None)
