@@ -43,6 +43,20 @@ def test_mean_gives_the_batch_mean_gradient():
     assert w.grad == pytest.approx(np.mean(2 * (X[:, 0] * 2 - 1) * X[:, 0]))
 
 
+def test_each_node_owns_its_gradient_array():
+    x1, x2 = batch(X)
+    s = x1 + x2  # + passes its gradient on unchanged to both inputs
+    f = s * 2.0
+    f.backward()
+    np.testing.assert_array_equal(x1.grad, np.full(4, 2.0))
+    x1.grad *= 10  # changing one node's gradient in place leaves the others alone
+    np.testing.assert_array_equal(x2.grad, np.full(4, 2.0))
+    np.testing.assert_array_equal(s.grad, np.full(4, 2.0))
+    f.backward()  # a second backward adds to each gradient once
+    np.testing.assert_array_equal(x1.grad, np.full(4, 22.0))
+    np.testing.assert_array_equal(x2.grad, np.full(4, 4.0))
+
+
 def _build(name, a, b):
     """One op of the rule table applied to a (and b), inside a small graph."""
     binary = {"add": lambda: a + b, "sub": lambda: a - b, "mul": lambda: a * b,
