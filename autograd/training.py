@@ -6,7 +6,7 @@
 >>> model = nn.MLP(2, [16, 16, 1], seed=0)
 >>> history = fit(model, losses.bce_with_logits, optim.Adam(model.parameters(), lr=0.05),
 ...               X, y, epochs=60, verbose=False)
->>> (predict(model, X) == y).mean() > 0.95
+>>> bool((predict(model, X) == y).mean() > 0.95)
 True
 
 Every mini-batch runs the model once, on batch Values (one per feature column),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import doctest
 import math
 import sys
 
@@ -488,3 +489,11 @@ def test_micrograd_style_code_runs_unchanged():
     labels = {"{ %s | data %.4f | grad %.4f }" % (v.label, v.data, v.grad)  # noqa: UP031
               for v in nodes}
     assert "{ w1 | data -3.0000 | grad 1.0000 }" in labels
+
+
+def test_docstring_examples_run():
+    import autograd
+    import autograd.engine
+
+    for module in (autograd, autograd.engine):
+        assert doctest.testmod(module).failed == 0, module.__name__

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import doctest
+
 import numpy as np
 import pytest
 
@@ -122,3 +124,9 @@ def test_fit_rejects_bad_input(moons):
         fit(model, losses.mse, opt, Xtr, ytr, metrics=["accuracyy"])
     with pytest.raises(ValueError, match="patience"):
         EarlyStopping(patience=0)
+
+
+def test_docstring_examples_run():
+    import autograd.training
+
+    assert doctest.testmod(autograd.training).failed == 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import doctest
 import os
 import re
 import shutil
@@ -632,3 +633,16 @@ def test_reprs_hold_no_memory_address_so_notebook_outputs_are_stable():
     frame = next(iter(viz.step_backward(f)))
     assert re.fullmatch(r"<viz Diagram: \d+ DOT statements>", repr(viz.draw(f)))
     assert "0x" not in repr(frame) and "caption=" in repr(frame)
+
+
+@needs_dot
+def test_docstring_examples_run():
+    import viz.dot
+    import viz.expr
+    import viz.html
+    import viz.scope
+    import viz.stepper
+    import viz.text
+
+    for module in (viz, viz.dot, viz.expr, viz.html, viz.scope, viz.stepper, viz.text):
+        assert doctest.testmod(module).failed == 0, module.__name__
