@@ -524,6 +524,12 @@ class OutlierReport:
         flagged: bool ``(n_samples, n_features)``, True for each value outside its bounds.
         lower, upper: each column's bounds (``-inf``/``inf`` for unchecked columns).
         column_names: the columns' names (``x0, x1, ...`` unless given).
+
+    ``outside(X)`` and ``as_missing(X)`` apply the same bounds to new rows:
+
+    >>> report = find_outliers([[1.0], [2.0], [3.0], [2.0], [100.0]], method="iqr")
+    >>> report.as_missing([[2.5], [-40.0]]).ravel().tolist()
+    [2.5, nan]
     """
 
     method: str
@@ -547,6 +553,30 @@ class OutlierReport:
     def per_column(self) -> dict[str, int]:
         """How many values each column had outside its bounds."""
         return {name: int(n) for name, n in zip(self.column_names, self.flagged.sum(axis=0))}
+
+    def outside(self, X: Any) -> np.ndarray:
+        """Which values of ``X`` lie outside these bounds: bool, the shape of ``X``.
+
+        For new rows (validation, test, production data) judged by the training
+        set's bounds: they keep their rows, so a glitch there is a value to
+        repair, not a row to drop. Missing values (NaN) are never outside.
+        """
+        A, was_1d = _numeric_table(X, "OutlierReport.outside")
+        return _shape_back(self._outside(A, "outside"), was_1d)
+
+    def as_missing(self, X: Any) -> np.ndarray:
+        """A copy of ``X`` in which every value outside these bounds is NaN (missing),
+        for an imputer fitted on the training set to fill (see ``outside``)."""
+        A, was_1d = _numeric_table(X, "OutlierReport.as_missing")
+        A[self._outside(A, "as_missing")] = np.nan
+        return _shape_back(A, was_1d)
+
+    def _outside(self, A: np.ndarray, method: str) -> np.ndarray:
+        if A.shape[1] != len(self.lower):
+            raise ValueError(f"OutlierReport.{method}: X has {A.shape[1]} column(s), but the "
+                             f"bounds were found on {len(self.lower)}")
+        with np.errstate(invalid="ignore"):  # NaN compares False: never outside
+            return (A < self.lower) | (A > self.upper)
 
     def __str__(self) -> str:
         rule = (f"|z| > {self.threshold:g}" if self.method == "zscore"

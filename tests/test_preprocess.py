@@ -373,3 +373,24 @@ def test_factory_pipeline_fitted_on_training_rows_gives_learnable_features():
     assert np.mean((Fte @ w + b > 0) == yte) > 0.78
     # The signal is where it was put: temperature and vibration, not humidity.
     assert w[0] > 1 and w[1] > 1 and abs(w[3]) < 0.5
+
+
+def test_outlier_bounds_apply_to_new_rows():
+    train = np.array([[1.0, 10.0], [2.0, 12.0], [3.0, 11.0], [2.0, 13.0], [100.0, 12.0]])
+    report = find_outliers(train, method="iqr")
+    new = np.array([[2.5, 11.0], [-40.0, 12.0], [np.nan, 99.0]])
+    expected = (new < report.lower) | (new > report.upper)  # NaN compares False
+    np.testing.assert_array_equal(report.outside(new), expected)
+    np.testing.assert_array_equal(report.outside(new), [[False, False], [True, False],
+                                                         [False, True]])
+    repaired = report.as_missing(new)
+    np.testing.assert_array_equal(np.isnan(repaired), [[False, False], [True, False],
+                                                       [True, True]])
+    assert repaired[0].tolist() == [2.5, 11.0]
+    assert new[1, 0] == -40.0  # the caller's array is untouched
+    column = find_outliers([1.0, 2.0, 3.0, 2.0, 100.0], method="iqr")
+    assert column.outside([2.0, 50.0]).tolist() == [False, True]   # 1-D in, 1-D out
+    with pytest.raises(ValueError, match="X has 1 column.*found on 2"):
+        report.as_missing([[1.0]])
+    with pytest.raises(TypeError, match="numbers"):
+        report.outside([["hot", "cold"]])
