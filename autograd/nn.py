@@ -511,6 +511,27 @@ class Layer(Module):
                 out.append(neuron._activate(neuron._net(x)))
         return out[0] if self.squeeze and len(out) == 1 else out
 
+    def weight_matrix(self) -> np.ndarray:
+        """The weights as an ``(nout, nin)`` array W (a copy): row j holds neuron j's
+        weights, so the layer computes ``W @ x + b``."""
+        return np.array([[w.data for w in neuron.w] for neuron in self.neurons])
+
+    def set_weight_matrix(self, W: Any) -> None:
+        """Set every weight from an ``(nout, nin)`` array (row j: neuron j). The shape
+        and values are checked before any weight changes."""
+        try:
+            W = np.asarray(W)
+        except ValueError:  # rows of different lengths
+            W = np.asarray(W, dtype=object)
+        if W.shape != (self.nout, self.nin):
+            raise ValueError(f"{self!r}.set_weight_matrix needs an array of shape "
+                             f"({self.nout}, {self.nin}), got {W.shape}")
+        rows = [[_finite_number(v, f"W[{j}, {i}]") for i, v in enumerate(row)]
+                for j, row in enumerate(W.tolist())]
+        for neuron, row in zip(self.neurons, rows):
+            for w, value in zip(neuron.w, row):
+                w.data = value
+
     def __repr__(self) -> str:
         return f"Layer({self.nin}, {self.nout}, activation={self.activation!r})"
 

@@ -50,6 +50,8 @@ class RNN(Module):
     parameters are named ``xh.neurons.3.w.0`` and labelled ``xh.N3.w0``
     (row 3, column 0 of W_xh). Each step runs in the scope ``t1``, ``t2``, ...
     ``hidden_states`` holds the last call's h_1 .. h_T (each a list of Values).
+    The matrices: ``rnn.hh.weight_matrix()`` is W_hh (``set_weight_matrix`` sets it),
+    likewise ``xh`` and ``hy``.
     """
 
     def __init__(self, input_size: int, hidden_size: int, output_size: int, *,

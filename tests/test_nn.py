@@ -226,6 +226,34 @@ def test_mlp_takes_a_2d_array_as_a_batch():
     np.testing.assert_array_equal(model(X4).data, model(batch(X4)).data)
 
 
+def test_layer_weight_matrix_is_what_the_layer_computes():
+    layer = Layer(3, 2, "linear", seed=0)
+    W = layer.weight_matrix()
+    b = np.array([n.b.data for n in layer.neurons])
+    x = np.array([0.5, -1.0, 2.0])
+    assert W.shape == (2, 3)
+    np.testing.assert_allclose([o.data for o in layer(x.tolist())], W @ x + b, rtol=1e-15)
+    layer.set_weight_matrix(2 * W)
+    np.testing.assert_array_equal(layer.weight_matrix(), 2 * W)
+    assert all(isinstance(w.data, float) for n in layer.neurons for w in n.w)
+    W[0, 0] = 99.0  # a copy: changing it leaves the layer alone
+    assert layer.weight_matrix()[0, 0] != 99.0
+
+
+@pytest.mark.parametrize("W, error, message", [
+    (np.zeros((3, 2)), ValueError, r"shape \(2, 3\), got \(3, 2\)"),
+    ([[1.0, 2.0, 3.0], [4.0]], ValueError, "shape"),
+    ([[1.0, 2.0, np.nan], [0.0, 0.0, 0.0]], ValueError, r"W\[0, 2\] must be a finite"),
+    ([["a", "b", "c"], ["d", "e", "f"]], TypeError, r"W\[0, 0\] must be a number"),
+])
+def test_set_weight_matrix_rejects_bad_input_and_changes_nothing(W, error, message):
+    layer = Layer(3, 2, seed=0)
+    before = layer.weight_matrix()
+    with pytest.raises(error, match=message):
+        layer.set_weight_matrix(W)
+    np.testing.assert_array_equal(layer.weight_matrix(), before)
+
+
 # -- gradients against finite differences -------------------------------------------
 
 @pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid", "leaky_relu", "linear"])

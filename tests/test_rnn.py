@@ -44,6 +44,19 @@ def test_forward_by_hand():
     assert [h[0].data for h in rnn.hidden_states] == pytest.approx([h1, h2], abs=1e-15)
 
 
+def test_forward_with_the_weight_matrices():
+    rnn = RNN(2, 3, 2, seed=1)
+    rnn.hh.set_weight_matrix(0.5 * np.eye(3)[::-1])
+    W_xh, W_hh, W_hy = (layer.weight_matrix() for layer in (rnn.xh, rnn.hh, rnn.hy))
+    b_h = np.array([n.b.data for n in rnn.xh.neurons])
+    b_y = np.array([n.b.data for n in rnn.hy.neurons])
+    h = np.zeros(3)
+    for x, y in zip(SEQS[0], rnn(SEQS[0])):
+        h = np.tanh(W_xh @ x + W_hh @ h + b_h)
+        np.testing.assert_allclose([v.data for v in y], W_hy @ h + b_y, rtol=1e-13)
+    assert W_hh[0, 2] == 0.5 and W_hh[0, 0] == 0.0
+
+
 def test_backpropagation_through_time_by_hand():
     rnn = tiny_rnn()
     y = rnn.many_to_one([1.0, -2.0])
