@@ -17,7 +17,10 @@ micrograd's demo objective: mean hinge loss + 1e-4 * sum w^2 (our
   for a design that runs one Python op per scalar node.
 
 Before timing, every implementation's loss is checked to agree (to 1e-9) at the
-first step and after one update. Each row's figure is the median time of one step.
+first step and after one update. The rows take turns of equal length (see
+``time_rows``). "time per step" is the median over a row's turns of the turn's
+mean step time; "best turn" is the fastest turn's, the least disturbed by other
+work on the machine. The ratios to micrograd divide like by like.
 """
 
 from __future__ import annotations
@@ -178,37 +181,48 @@ class GCClock:
         gc.callbacks.remove(self)
 
 
-def time_rows(steps: dict[str, Callable[[], float]], rounds: int
-              ) -> dict[str, tuple[float, int, float]]:
-    """Median seconds per step for each row, how many steps were timed, and the
-    share of the timed steps' time spent in the cyclic garbage collector.
+def time_rows(steps: dict[str, Callable[[], float]], rounds: int, turn: float
+              ) -> dict[str, tuple[list[float], int, float]]:
+    """For each row: the mean step time of each of its turns, how many steps
+    were timed, and the share of the timed time spent in the cyclic garbage
+    collector.
 
-    The rows take turns, ``rounds`` times, so a change in the machine's load
-    hits every row alike and the ratios stay fair. A turn is a run of
-    consecutive steps (5 for a slow row, 50 for a fast one), as in a real
+    The rows take turns, ``rounds`` times, and every turn lasts about as long:
+    at least ``turn`` seconds and at least 2 steps. This shared machine has
+    slow spells of one to three seconds in which everything, numpy and pure
+    Python alike, runs up to twice as slow. One of micrograd's steps (over a
+    second) usually spans fast and slow spells, while a 5 ms step falls in one
+    or the other, so the median of single steps would compare micrograd's
+    average against our luckiest or unluckiest mode. Timing every row over
+    turns of the same length, and taking each turn's mean, lets every row
+    see the same weather. A turn is a run of consecutive steps, as in a real
     training loop: micrograd's graphs are reference cycles that only the
-    cyclic garbage collector frees, and within a run each step pays for
-    collecting the garbage of the steps before it, as it would in training.
-    The heap is cleaned (untimed) between turns, so no row pays for another's.
+    cyclic garbage collector frees, and in training each step pays for
+    collecting the garbage of the step before it (a step that starts from a
+    clean heap takes micrograd about 40% less time). The heap is cleaned
+    between turns, so no row pays for another's garbage, and then one untimed
+    step leaves the garbage that a training step finds.
     """
-    per_turn = {}
-    for name, step in steps.items():  # warm-up, and a first guess of the step time
-        t = time.perf_counter()
-        step()
-        per_turn[name] = 5 if time.perf_counter() - t > 0.02 else 50
-    times: dict[str, list[float]] = {name: [] for name in steps}
+    turn_means: dict[str, list[float]] = {name: [] for name in steps}
+    counts = dict.fromkeys(steps, 0)
     in_gc = dict.fromkeys(steps, 0.0)
+    clock = time.perf_counter
     for _ in range(rounds):
         for name, step in steps.items():
             gc.collect()
-            with GCClock() as clock:
-                for _ in range(per_turn[name]):
-                    t = time.perf_counter()
+            step()
+            with GCClock() as gc_clock:
+                start = clock()
+                n = 0
+                while n < 2 or clock() - start < turn:
                     step()
-                    times[name].append(time.perf_counter() - t)
-            in_gc[name] += clock.total
-    return {name: (statistics.median(ts), len(ts), in_gc[name] / sum(ts))
-            for name, ts in times.items()}
+                    n += 1
+                elapsed = clock() - start
+            turn_means[name].append(elapsed / n)
+            counts[name] += n
+            in_gc[name] += gc_clock.total / elapsed
+    return {name: (means, counts[name], in_gc[name] / rounds)
+            for name, means in turn_means.items()}
 
 
 def machine() -> str:
@@ -247,8 +261,9 @@ def profile(name: str, step: Callable[[], float], steps: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--rounds", type=int, default=3,
-                        help="turns per row (5 steps a turn for slow rows, 50 for fast ones)")
+    parser.add_argument("--rounds", type=int, default=5, help="turns per row")
+    parser.add_argument("--turn", type=float, default=1.5,
+                        help="seconds per turn (at least 2 steps)")
     parser.add_argument("--profile", action="store_true", help="profile our rows with cProfile")
     args = parser.parse_args()
 
@@ -283,18 +298,21 @@ def main() -> None:
     # (the weight-decay row makes the same update: tests/test_optim.py shows it)
 
     print(f"machine: {machine()}")
-    print(f"MLP(2, {SIZES}), 100 two-moons points, hinge + L2, SGD; median time per step\n")
-    results, gc_share = {}, {}
-    for name, (t, n, share) in time_rows(dict(rows), args.rounds).items():
-        results[name], gc_share[name] = t, share
+    print(f"MLP(2, {SIZES}), 100 two-moons points, hinge + L2, SGD; {args.rounds} turns "
+          f"of at least {args.turn} s per row\n")
+    median, best, gc_share = {}, {}, {}
+    for name, (means, n, share) in time_rows(dict(rows), args.rounds, args.turn).items():
+        median[name], best[name], gc_share[name] = statistics.median(means), min(means), share
         print(f"  measured {name}: {n} steps", file=sys.stderr)
-    micro = results.get("micrograd 0.1.0, per sample")
-    floor = results["numpy, hand-written backward (floor)"]
-    table = [("implementation", "median step", "speed-up vs micrograd", "time / numpy floor",
-              "in cyclic GC")]
-    for name, t in results.items():
-        table.append((name, _ms(t), f"{micro / t:.1f}x" if micro else "n/a", f"{t / floor:.1f}x",
-                      f"{100 * gc_share[name]:.0f}%"))
+    micro = "micrograd 0.1.0, per sample"
+    floor = median["numpy, hand-written backward (floor)"]
+    table = [("implementation", "time per step", "best turn", "vs micrograd",
+              "vs micrograd, best turns", "time / numpy floor", "in cyclic GC")]
+    for name in median:
+        table.append((name, _ms(median[name]), _ms(best[name]),
+                      f"{median[micro] / median[name]:.1f}x" if micro in median else "n/a",
+                      f"{best[micro] / best[name]:.1f}x" if micro in best else "n/a",
+                      f"{median[name] / floor:.1f}x", f"{100 * gc_share[name]:.0f}%"))
     widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
     for k, row in enumerate(table):
         cells = [row[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(row[1:], widths[1:])]
