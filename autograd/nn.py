@@ -28,6 +28,7 @@ import numbers
 import os
 import tempfile
 from collections.abc import Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -105,11 +106,13 @@ class Module:
         object.__setattr__(self, name, value)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        name = self._name
-        if name:
-            with scope(name):
-                return self.forward(*args, **kwargs)
-        return self.forward(*args, **kwargs)
+        with self._scope():
+            return self.forward(*args, **kwargs)
+
+    def _scope(self) -> AbstractContextManager[Any]:
+        """The scope named after this module's path in its parent (none at the top);
+        for any method that, like ``forward``, builds graph."""
+        return scope(self._name) if self._name else nullcontext()
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
         raise NotImplementedError(f"{type(self).__name__} must define forward()")

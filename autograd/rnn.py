@@ -84,7 +84,8 @@ class RNN(Module):
 
     def many_to_one(self, xs: Any, h0: Any = None) -> Any:
         """Read the whole sequence, output once at the end (e.g. classify a sentence)."""
-        return self._run(self._steps(xs), h0)[-1]
+        with self._scope():
+            return self._run(self._steps(xs), h0)[-1]
 
     def one_to_many(self, x: Any, steps: int, h0: Any = None) -> list[Any]:
         """Input at the first step only (zeros after), ``steps`` outputs (e.g. describe
@@ -92,7 +93,8 @@ class RNN(Module):
         steps = _size(steps, "steps")
         x = _features(x, self.input_size, self)
         zeros = [0.0] * self.input_size
-        return self._run([x] + [zeros] * (steps - 1), h0)
+        with self._scope():
+            return self._run([x] + [zeros] * (steps - 1), h0)
 
     def _steps(self, xs: Any) -> list[Any]:
         if isinstance(xs, np.ndarray):

@@ -11,6 +11,7 @@ import pytest
 from autograd.engine import Value, batch, topological_order
 from autograd.gradcheck import gradcheck
 from autograd.nn import RNN as RNN_FROM_NN
+from autograd.nn import Module
 from autograd.rnn import RNN
 
 SEQS = np.array([  # (samples, steps, features)
@@ -135,6 +136,17 @@ def test_names_labels_and_scopes():
     assert "t1.xh.neurons.0" in scopes and "t2.hh.neurons.3" in scopes
     assert y.scope == "t2.hy.neurons.0"
     assert RNN_FROM_NN is RNN
+
+
+def test_every_entry_point_opens_the_rnns_scope_inside_a_model():
+    class Model(Module):
+        def __init__(self):
+            self.rnn = RNN(1, 2, 1, seed=0)
+
+    rnn = Model().rnn
+    assert rnn([1.0, 2.0])[-1].scope == "rnn.t2.hy.neurons.0"
+    assert rnn.many_to_one([1.0, 2.0]).scope == "rnn.t2.hy.neurons.0"
+    assert rnn.one_to_many(1.0, 3)[-1].scope == "rnn.t3.hy.neurons.0"
 
 
 def test_h0_and_bad_sequences():
