@@ -19,6 +19,9 @@ import pytest
 
 import viz
 from autograd.engine import Constant, Parameter, Value, scope, topological_order
+from autograd.nn import MLP
+from autograd.regularizers import l2
+from autograd.rnn import RNN
 from viz.dot import PALETTE
 from viz.scope import collapse_key, homes, is_penalty, levels
 from viz.text import escape, format_number
@@ -456,9 +459,7 @@ def dot_clusters(source: str) -> dict[str, list[str]]:
 
 
 def mlp_with_penalty(lam: float = 0.1):
-    nn = pytest.importorskip("autograd.nn")
-    from autograd.regularizers import l2
-    model = nn.MLP(2, [3, 2, 1], activation="tanh", seed=0)
+    model = MLP(2, [3, 2, 1], activation="tanh", seed=0)
     out = model([Value(0.5, "x0"), Value(-1.0, "x1")])
     with scope("loss"):
         loss = (out - 1.0) ** 2
@@ -498,8 +499,7 @@ def test_collapse_neuron_draws_one_box_per_neuron():
 
 
 def test_collapse_neuron_keeps_an_rnn_steps_loose_values_inside_the_step():
-    rnn_module = pytest.importorskip("autograd.rnn")
-    y = rnn_module.RNN(1, 2, 1, seed=0).many_to_one([1.0, 0.0, 1.0])
+    y = RNN(1, 2, 1, seed=0).many_to_one([1.0, 0.0, 1.0])
     y.backward()
     source = viz.draw(y, collapse="neuron").source
     where = dot_clusters(source)
