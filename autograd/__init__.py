@@ -25,6 +25,7 @@ from autograd.engine import (
     Constant,
     Parameter,
     Value,
+    add_n,
     batch,
     current_scope,
     detect_anomaly,
@@ -41,7 +42,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Value", "Constant", "Parameter", "RULES", "Rule", "grad", "no_grad", "is_grad_enabled",
-    "detect_anomaly", "scope", "current_scope", "topological_order", "batch", "gradcheck",
+    "detect_anomaly", "scope", "current_scope", "topological_order", "add_n", "batch", "gradcheck",
     "GradcheckError", "data", "losses", "metrics", "nn", "optim", "preprocess", "regularizers",
     "rnn", "training",
 ]

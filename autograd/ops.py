@@ -21,6 +21,7 @@ evaluates every text against its code, so the two cannot drift apart.
 
 from __future__ import annotations
 
+import functools
 import math
 import operator
 from collections.abc import Callable
@@ -151,6 +152,11 @@ def absolute(x: Any) -> Any:
     return abs(x)
 
 
+def add_all(*xs: Any) -> Any:
+    """x_1 + x_2 + ... + x_n, added left to right: the same number as a chain of ``+``."""
+    return functools.reduce(operator.add, xs)
+
+
 @dataclass(frozen=True)
 class Guard:
     """A domain check run before the forward: ``bad(*inputs)`` is true where the
@@ -169,6 +175,8 @@ class Rule:
 
     ``symbol`` is what a diagram writes in the op node, ``formula`` the forward
     as text (inputs named a, b) and ``derivatives`` the local derivatives as text.
+    A ``variadic`` rule takes any number of inputs, named a_1 ... a_n, and has the
+    same derivative text for each.
     """
 
     name: str
@@ -179,10 +187,23 @@ class Rule:
     derivatives: tuple[str, ...]
     guards: tuple[Guard, ...] = ()
     args: str = "ab"  # the inputs' names in formula and derivatives
-    arity: int = field(init=False)  # how many inputs: 1 or 2
+    variadic: bool = False
+    arity: int = field(init=False)  # how many inputs: 1 or 2 (0: any number, variadic)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "arity", len(self.derivatives))
+        object.__setattr__(self, "arity", 0 if self.variadic else len(self.derivatives))
+
+    def arg_names(self, n: int) -> tuple[str, ...]:
+        """The names of a node's ``n`` inputs in the texts: a, b (a_1 ... a_n if variadic)."""
+        return tuple(f"a_{i}" for i in range(1, n + 1)) if self.variadic else tuple(self.args)
+
+    def formula_for(self, n: int) -> str:
+        """The forward as text for a node with ``n`` inputs (a variadic one written out)."""
+        return f" {self.symbol} ".join(self.arg_names(n)) if self.variadic else self.formula
+
+    def derivative(self, position: int) -> str:
+        """The local derivative d out / d input ``position``, as text."""
+        return self.derivatives[0 if self.variadic else position]
 
 
 def _nonpositive(a: Any, *_: Any) -> Any:
@@ -196,6 +217,10 @@ ONE = 1.0
 RULES: dict[str, Rule] = {rule.name: rule for rule in (
     Rule("add", "+", "a + b", operator.add,
          lambda out, a, b: (ONE, ONE), ("1", "1")),
+    # Any number of terms in one node, as a neuron's sum b + w_1 x_1 + ... + w_n x_n
+    # is drawn: one "+" for what would be a chain of n additions.
+    Rule("add_n", "+", "a_1 + a_2 + ... + a_n", add_all,
+         lambda out, *terms: (ONE,) * len(terms), ("1",), variadic=True),
     Rule("sub", "-", "a - b", operator.sub,
          lambda out, a, b: (ONE, -1.0), ("1", "-1")),
     Rule("mul", "*", "a * b", operator.mul,

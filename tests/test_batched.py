@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from autograd import RULES, Value, batch, detect_anomaly, grad, gradcheck
+from autograd import RULES, Value, add_n, batch, detect_anomaly, grad, gradcheck
 
 X = np.array([[0.5, -1.0], [1.5, 0.25], [-0.3, 2.0], [0.9, 0.1]])
 
@@ -61,7 +61,8 @@ def _build(name, a, b):
     """One op of the rule table applied to a (and b), inside a small graph."""
     binary = {"add": lambda: a + b, "sub": lambda: a - b, "mul": lambda: a * b,
               "div": lambda: a / b, "pow": lambda: a ** 3 * b, "powv": lambda: a ** b,
-              "leaky_relu": lambda: (a - 2).leaky_relu(0.1) * b, "neg": lambda: -a * b}
+              "leaky_relu": lambda: (a - 2).leaky_relu(0.1) * b, "neg": lambda: -a * b,
+              "add_n": lambda: add_n([a, b * a, 2.0, b])}
     return binary[name]() if name in binary else getattr(a, name)() * b
 
 
@@ -95,6 +96,9 @@ def test_numpy_array_on_the_left_defers_to_value():
 def test_length_mismatch_names_both_lengths():
     with pytest.raises(ValueError, match=r"3.*4"):
         Value(np.ones(3), "x") + Value(np.ones(4), "y")
+    # add_n names the first batch and the first one of another length
+    with pytest.raises(ValueError, match=r"3 \(the Value 'x'\) and 4 \(the Value 'z'\)"):
+        add_n([Value(np.ones(3), "x"), Value(1.0), Value(np.ones(3), "y"), Value(np.ones(4), "z")])
 
 
 def test_domain_error_names_the_sample():

@@ -13,6 +13,7 @@ from autograd import (
     RULES,
     Constant,
     Value,
+    add_n,
     current_scope,
     detect_anomaly,
     grad,
@@ -148,6 +149,54 @@ def test_inplace_add_and_sum():
     assert total.data == 6.0 and x.grad == 3.0
 
 
+def test_add_n_is_one_node_with_the_sum_and_unit_derivatives():
+    x, y, z = Value(1.5, "x"), Value(-2.0, "y"), Value(4.0, "z")
+    s = add_n([x, y * z, 3, x])  # x twice, and a number
+    assert s.op == "add_n" and len(s.inputs) == 4
+    assert s.inputs[0] is x and s.inputs[3] is x and s.inputs[2].__class__ is Constant
+    assert s.data == 1.5 + (-8.0) + 3.0 + 1.5
+    s.backward()
+    assert (x.grad, y.grad, z.grad) == (2.0, 4.0, -2.0)  # by hand: 1 + 1, z, y
+
+
+def test_add_n_equals_a_chain_of_additions_bit_for_bit():
+    rng = np.random.default_rng(0)
+    terms = [Value(v) for v in rng.normal(size=30) * 10.0 ** rng.integers(-8, 8, size=30)]
+    chain = terms[0]
+    for t in terms[1:]:
+        chain = chain + t
+    assert add_n(terms).data == chain.data  # added left to right, as the chain does
+    columns = rng.normal(size=(5, 30))
+    batch_terms = [Value(c) for c in columns.T]
+    chain = batch_terms[0]
+    for t in batch_terms[1:]:
+        chain = chain + t
+    np.testing.assert_array_equal(add_n(batch_terms).data, chain.data)
+
+
+def test_add_n_of_few_values_and_bad_input():
+    x = Value(2.0)
+    assert add_n([x]) is x
+    assert add_n([]).data == 0.0
+    assert add_n(v for v in (x, 1.0)).data == 3.0
+    with pytest.raises(TypeError, match="iterable of Values, got Value"):
+        add_n(x)
+    with pytest.raises(TypeError, match="item 1 is str"):
+        add_n([x, "a"])
+    with no_grad():
+        assert add_n([x, x]).inputs == ()
+
+
+def test_add_n_under_detect_anomaly_and_create_graph():
+    x, y = Value(1e308, "x"), Value(1e308, "y")
+    with detect_anomaly(), pytest.raises(FloatingPointError, match=r"add_n.*a_1 = 1e\+308"):
+        add_n([x, y])
+    a = Value(3.0)
+    (da,) = grad(add_n([a * a, a, 2.0]), [a], create_graph=True)  # 2a + 1
+    (d2a,) = grad(da, [a])
+    assert (da.data, d2a.data) == (7.0, 2.0)
+
+
 def test_float_and_identity_hash():
     a, b = Value(1.0), Value(1.0)
     assert float(a * 3) == 3.0
@@ -179,16 +228,20 @@ def _evaluate_text(text: str, names: dict) -> float:
 def test_rule_text_matches_rule_code(name):
     """The derivative text a diagram prints is the derivative the engine uses."""
     rule = RULES[name]
-    for inputs in ([0.7, 1.3], [-0.4, 2.0], [1.9, 0.1]):
-        inputs = inputs[: rule.arity]
+    for inputs in ([0.7, 1.3, -2.1], [-0.4, 2.0, 0.5], [1.9, 0.1, 3.0]):
+        inputs = inputs if rule.variadic else inputs[: rule.arity]
         if any(np.any(guard.bad(*inputs)) for guard in rule.guards) or (
                 name == "powv" and inputs[0] <= 0):
             continue
+        names = dict(zip(rule.arg_names(len(inputs)), inputs))
         out = rule.forward(*inputs)
+        if rule.variadic:  # its formula, written out for n inputs, is its forward
+            assert _evaluate_text(rule.formula_for(len(inputs)), names) == pytest.approx(out)
         local = rule.local(out, *inputs)
-        names = dict(zip(rule.args, inputs))
+        assert len(local) == len(inputs)
         names["out"] = out
-        for text, value in zip(rule.derivatives, local):
+        for position, value in enumerate(local):
+            text = rule.derivative(position)
             assert _evaluate_text(text, names) == pytest.approx(value, rel=1e-12), text
 
 

@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from autograd import Value, grad, gradcheck, topological_order
+from autograd import Value, add_n, grad, gradcheck, topological_order
 
 # Ops that are smooth on the whole real line, so finite differences are exact enough
 # wherever hypothesis lands; log and sqrt are fed positive arguments on purpose.
@@ -28,6 +28,9 @@ BINARY = [
     lambda a, b: a * b,
     lambda a, b: a / (b * b + 1.0),
     lambda a, b: (a * a + 1.0) ** b.tanh(),
+    # add_n with repeated inputs, constants, and leaves before and after made values
+    lambda a, b: add_n([a, b, a * 0.5, b]),
+    lambda a, b: add_n([b, 2.0, a, b * a, a]),
 ]
 
 program = st.lists(

@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 
 import viz
-from autograd.engine import Constant, Parameter, Value, scope, topological_order
+from autograd.engine import Constant, Parameter, Value, add_n, scope, topological_order
 from autograd.nn import MLP
 from autograd.regularizers import l2
 from autograd.rnn import RNN
@@ -157,6 +157,23 @@ def test_x_times_x_draws_two_edges_each_with_its_own_share_of_the_gradient():
     assert source.count("∂y/∂y · ∂y/∂x") == 0  # the edge into the output needs no product
     assert cell(node_labels(source)["n0"], "grad") == "6"
     assert source.count("∂y/∂x = x = 3") == 2
+
+
+@needs_dot
+def test_an_add_n_node_labels_every_edge_and_names_its_formula():
+    x, y, z = Value(2.0, "x"), Value(-3.0, "y"), Value(0.5, "z")
+    p = y * z
+    p.label = "p"
+    s = add_n([x, p, z, x])  # four inputs, x twice
+    s.label = "s"
+    s.backward()
+    source = viz.draw(s).source
+    assert len(re.findall(r"^\s*n\d+ -> op\d+ ", source, flags=re.M)) == 4 + 2  # and p's two
+    assert source.count("∂s/∂x = 1") == 2 and "∂s/∂p = 1" in source and "∂s/∂z = 1" in source
+    assert "add_n: out = a_1 + a_2 + a_3 + a_4" in source  # the op node's tooltip
+    assert cell(node_labels(source)[name_of(s, z)], "grad") == "-2"  # 1 + y
+    frames = list(viz.step_forward(s))
+    assert frames[-1].caption == "forward 5/5: s = x + p + z + x = 3"
 
 
 def test_products_of_a_value_used_twice_add_up_to_its_gradient():

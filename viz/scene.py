@@ -258,7 +258,8 @@ _NUMERIC = re.compile(r"-?\d+(\.\d*)?")
 def substitute(text: str, node: Value, names: dict[Value, str]) -> str:
     """A rule's text (``"a + b"``, ``"1 - out**2"``) in the diagram's names (``"x + y"``)."""
     rule = RULES[node.op]
-    letters = {letter: names[inp] for letter, inp in zip(rule.args, node.inputs)}
+    inputs = node.inputs
+    letters = {letter: names[inp] for letter, inp in zip(rule.arg_names(len(inputs)), inputs)}
     letters["out"] = names[node]
     pattern = r"\b(" + "|".join(re.escape(k) for k in sorted(letters, key=len, reverse=True)) \
         + r")\b"
@@ -270,7 +271,7 @@ def _derivative_text(node: Value, position: int, names: dict[Value, str]) -> str
 
     None when the derivative is a plain number ("1"), which the value already says.
     """
-    text = RULES[node.op].derivatives[position]
+    text = RULES[node.op].derivative(position)
     return None if _NUMERIC.fullmatch(text) else substitute(text, node, names)
 
 
@@ -480,7 +481,8 @@ class _Builder:
                         else inp is self.current
                 edges.append(edge)
             rule = RULES[node.op]
-            ops.append(OpNode(op_name, rule.symbol, f"{rule.name}: out = {rule.formula}",
+            ops.append(OpNode(op_name, rule.symbol,
+                              f"{rule.name}: out = {rule.formula_for(len(node.inputs))}",
                               penalty=penalty, highlight=node is self.current,
                               cluster=self.cluster_of(home[node])))
             edges.append(Edge(op_name, box_name[node], penalty=penalty,

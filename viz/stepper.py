@@ -124,7 +124,7 @@ def _forward_frames(root: Value, opts: Options, nodes: list[Value]) -> Iterator[
         known.add(node)
         value = opts.numbers.text(node.data)
         if node.inputs:
-            formula = substitute(RULES[node.op].formula, node, names)
+            formula = substitute(RULES[node.op].formula_for(len(node.inputs)), node, names)
             what = f"{names[node]} = {formula} = {value}"
         else:
             what = f"{names[node]} = {value} (given)"
