@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd.engine import Value, scope
+from autograd.engine import Value, add_n, scope
 
 __all__ = ["l1", "mse", "l2", "hinge", "bce_with_logits", "cross_entropy", "REDUCTIONS"]
 
@@ -109,9 +109,7 @@ def _reduce(name: str, outputs: Any, pieces: list[Value], reduction: str) -> Any
         return _structure(outputs, pieces)
     if len(pieces) == 1 and reduction == "mean":
         return pieces[0].mean()  # one node: a batch mean, or the scalar itself
-    total = pieces[0].sum()
-    for piece in pieces[1:]:
-        total = total + piece.sum()
+    total = add_n([piece.sum() for piece in pieces])
     return total / _count(outputs) if reduction == "mean" else total
 
 

@@ -34,7 +34,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from autograd.data import Seed, _rng
-from autograd.engine import Parameter, Value, batch, no_grad, scope
+from autograd.engine import Parameter, Value, add_n, batch, no_grad, scope
 
 __all__ = [
     "Module", "Neuron", "Layer", "MLP", "Perceptron", "Sequential", "Activation", "Dropout",
@@ -468,16 +468,9 @@ class Neuron(Module):
         return self._activate(self._net(_features(x, self.nin, self)))
 
     def _net(self, x: list[Any]) -> Value:
-        w = self.w
-        if self.b is not None:
-            act = self.b
-            for wi, xi in zip(w, x):
-                act = act + wi * xi
-        else:
-            act = w[0] * x[0]
-            for wi, xi in zip(w[1:], x[1:]):
-                act = act + wi * xi
-        return act
+        # one "+" node for the whole sum, as the textbook neuron is drawn
+        products = [wi * xi for wi, xi in zip(self.w, x)]
+        return add_n([self.b, *products] if self.b is not None else products)
 
     def _activate(self, act: Value) -> Value:
         return _activate(act, self.activation, self.negative_slope)
@@ -698,14 +691,6 @@ def _as_value(v: Any) -> Value:
     return v if isinstance(v, Value) else Value(v)
 
 
-def _add_all(values: Sequence[Value]) -> Value:
-    """v_0 + v_1 + ... as a chain of add nodes (no constant 0 node in front)."""
-    total = values[0]
-    for v in values[1:]:
-        total = total + v
-    return total
-
-
 def _is_samples(x: Any) -> bool:
     return isinstance(x, (list, tuple)) and len(x) > 0 and isinstance(x[0], (list, tuple))
 
@@ -883,9 +868,9 @@ class BatchNorm1d(Module):
             d = [xs[0] - mu]
             var = (d[0] * d[0]).mean()
         else:
-            mu = _add_all(xs) / m
+            mu = add_n(xs) / m
             d = [v - mu for v in xs]
-            var = _add_all([di * di for di in d]) / m
+            var = add_n([di * di for di in d]) / m
         std = (var + self.eps).sqrt()
         gamma, beta = self.gamma[j], self.beta[j]
         out = [di / std * gamma + beta for di in d]
@@ -934,9 +919,9 @@ class LayerNorm(Module):
             return [self.forward(sample) for sample in x]
         x = [_as_value(v) for v in _features(x, self.num_features, self)]
         n = self.num_features
-        mu = _add_all(x) / n
+        mu = add_n(x) / n
         d = [v - mu for v in x]
-        var = _add_all([di * di for di in d]) / n
+        var = add_n([di * di for di in d]) / n
         std = (var + self.eps).sqrt()
         if not self.affine:
             return [di / std for di in d]

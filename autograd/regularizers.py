@@ -18,7 +18,7 @@ import numbers
 from collections.abc import Iterable
 from typing import Any
 
-from autograd.engine import Value, scope
+from autograd.engine import Value, add_n, scope
 
 __all__ = ["l1", "l2", "elastic_net"]
 
@@ -43,15 +43,6 @@ def _strength(lam: Any, name: str) -> float:
     return float(lam)
 
 
-def _sum(terms: list[Value]) -> Value:
-    if not terms:
-        return Value(0.0)
-    total = terms[0]
-    for t in terms[1:]:
-        total = total + t
-    return total
-
-
 def l1(params: Any, lam: float) -> Value:
     """Lasso: ``lam * sum |w|``. Its gradient ``lam * sign(w)`` pulls every weight
     toward 0 by the same step whatever its size, so small weights reach exactly 0
@@ -59,7 +50,7 @@ def l1(params: Any, lam: float) -> Value:
     lam = _strength(lam, "lam")
     weights = _weights(params)
     with scope("l1 penalty"):
-        return lam * _sum([w.abs() for w in weights])
+        return lam * add_n([w.abs() for w in weights])
 
 
 def l2(params: Any, lam: float) -> Value:
@@ -69,7 +60,7 @@ def l2(params: Any, lam: float) -> Value:
     lam = _strength(lam, "lam")
     weights = _weights(params)
     with scope("l2 penalty"):
-        return (lam / 2) * _sum([w * w for w in weights])
+        return (lam / 2) * add_n([w * w for w in weights])
 
 
 def elastic_net(params: Any, l1: float, l2: float) -> Value:
@@ -77,4 +68,4 @@ def elastic_net(params: Any, l1: float, l2: float) -> Value:
     a, b = _strength(l1, "l1"), _strength(l2, "l2")
     weights = _weights(params)
     with scope("elastic net penalty"):
-        return a * _sum([w.abs() for w in weights]) + (b / 2) * _sum([w * w for w in weights])
+        return a * add_n([w.abs() for w in weights]) + (b / 2) * add_n([w * w for w in weights])

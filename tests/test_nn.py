@@ -164,7 +164,7 @@ def test_mlp_activations_per_layer_and_a_linear_last_layer():
 def test_mlp_returns_a_single_value_for_one_output_as_micrograd():
     model = MLP(2, [16, 16, 1], seed=0)
     out = model([1.0, -1.0])
-    assert isinstance(out, Value) and out.op == "add"  # linear: b + sum w h, no activation
+    assert isinstance(out, Value) and out.op == "add_n"  # linear: b + sum w h, no activation
     outs = MLP(2, [4, 3], seed=0)([1.0, -1.0])
     assert isinstance(outs, list) and len(outs) == 3
 
