@@ -33,6 +33,8 @@ from autograd.engine import (
     is_grad_enabled,
     no_grad,
     scope,
+    sum_abs,
+    sum_squares,
     topological_order,
 )
 from autograd.gradcheck import GradcheckError, gradcheck
@@ -42,7 +44,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Value", "Constant", "Parameter", "RULES", "Rule", "grad", "no_grad", "is_grad_enabled",
-    "detect_anomaly", "scope", "current_scope", "topological_order", "add_n", "batch", "gradcheck",
-    "GradcheckError", "data", "losses", "metrics", "nn", "optim", "preprocess", "regularizers",
-    "rnn", "training",
+    "detect_anomaly", "scope", "current_scope", "topological_order", "add_n", "sum_squares",
+    "sum_abs", "batch", "gradcheck", "GradcheckError", "data", "losses", "metrics", "nn", "optim",
+    "preprocess", "regularizers", "rnn", "training",
 ]

@@ -22,7 +22,8 @@ import numpy as np
 from autograd.ops import ONE, RULES, Rule
 
 __all__ = [
-    "Value", "Constant", "Parameter", "add_n", "batch", "grad", "no_grad", "is_grad_enabled",
+    "Value", "Constant", "Parameter", "add_n", "sum_squares", "sum_abs", "batch", "grad",
+    "no_grad", "is_grad_enabled",
     "detect_anomaly", "scope", "current_scope", "topological_order",
 ]
 
@@ -58,7 +59,7 @@ class Value:
     # Almost every rule takes one or two inputs, so a node keeps them in two fields,
     # _a and _b, rather than a tuple: one object fewer per node for the cyclic garbage
     # collector to walk, which otherwise takes most of the time of building a graph.
-    # An add_n node (any number of inputs) keeps the tuple of them in _a.
+    # A variadic node (add_n, sum_squares, sum_abs) keeps the tuple of its inputs in _a.
     __slots__ = ("data", "grad", "label", "scope", "_rule", "_a", "_b", "_g")
     __array_ufunc__ = None  # `ndarray * Value` defers to Value instead of making an object array
 
@@ -177,8 +178,9 @@ class Parameter(Value):
     __slots__ = ()
 
 
-ADD, ADD_N, SUB, MUL, DIV, NEG, POW, POWV = (
-    RULES[n] for n in ("add", "add_n", "sub", "mul", "div", "neg", "pow", "powv"))
+ADD, SUB, MUL, DIV, NEG, POW, POWV = (RULES[n] for n in ("add", "sub", "mul", "div", "neg",
+                                                          "pow", "powv"))
+ADD_N, SUM_SQUARES, SUM_ABS = (RULES[n] for n in ("add_n", "sum_squares", "sum_abs"))
 EXP, LOG, SQRT, TANH, SIGMOID, RELU, LEAKY_RELU, ABS, SIN, COS, SUM, MEAN = (
     RULES[n] for n in ("exp", "log", "sqrt", "tanh", "sigmoid", "relu", "leaky_relu", "abs",
                        "sin", "cos", "sum", "mean"))
@@ -227,21 +229,47 @@ def add_n(values: Iterable[Any]) -> Value:
     >>> s.data, s.op, len(s.inputs)
     (6.0, 'add_n', 3)
     """
+    terms = _terms("add_n", values)
+    if len(terms) == 1:
+        return terms[0]
+    return _apply(ADD_N, terms) if terms else Value(0.0)
+
+
+def sum_squares(values: Iterable[Any]) -> Value:
+    """``v_1**2 + ... + v_n**2`` as one node, d/dv_i = 2 v_i: the L2 penalty's sum.
+
+    >>> w = [Value(3.0), Value(-4.0)]
+    >>> s = sum_squares(w)
+    >>> s.backward()
+    >>> s.data, [v.grad for v in w]
+    (25.0, [6.0, -8.0])
+    """
+    terms = _terms("sum_squares", values)
+    return _apply(SUM_SQUARES, terms) if terms else Value(0.0)
+
+
+def sum_abs(values: Iterable[Any]) -> Value:
+    """``|v_1| + ... + |v_n|`` as one node, d/dv_i = sign(v_i): the L1 penalty's sum."""
+    terms = _terms("sum_abs", values)
+    return _apply(SUM_ABS, terms) if terms else Value(0.0)
+
+
+def _terms(name: str, values: Iterable[Any]) -> tuple[Value, ...]:
+    """The inputs of a variadic node: Values as they are, numbers as constants."""
     if isinstance(values, (Value, str)) or not isinstance(values, Iterable):
-        raise TypeError(f"add_n() takes an iterable of Values, got {type(values).__name__}")
+        raise TypeError(f"{name}() takes an iterable of Values, got {type(values).__name__}")
     items = list(values)
     terms = tuple([v if isinstance(v, Value) else _lift(v) for v in items])
     if None in terms:
         i = terms.index(None)
-        raise TypeError(f"add_n() adds Values and numbers; item {i} is {type(items[i]).__name__}")
-    if len(terms) < 2:
-        return terms[0] if terms else Value(0.0)
-    return _apply(ADD_N, terms)
+        raise TypeError(f"{name}() takes Values and numbers; item {i} is "
+                        f"{type(items[i]).__name__}")
+    return terms
 
 
 def _apply(rule: Rule, a: Any, b: Any = None) -> Value:
     """Run ``rule`` forward on ``a`` (and ``b`` for a binary rule; ``a`` is the tuple
-    of inputs for add_n); record the new node."""
+    of inputs for a variadic rule); record the new node."""
     if rule.arity == 2:
         if not isinstance(b, Value) or not isinstance(a, Value):
             a, b = _lift(a), _lift(b)
@@ -313,7 +341,7 @@ def _order(root: Value, mark: object) -> list[Value]:
             pop()  # pushed twice, finished the first time
         else:
             a, b = node._a, node._b
-            if a.__class__ is tuple:  # add_n: the same, for any number of inputs
+            if a.__class__ is tuple:  # variadic: the same, for any number of inputs
                 waiting = []
                 for i in a:
                     if i._g is not mark:
@@ -404,7 +432,7 @@ def _propagate(root: Value, seed: Any, create_graph: bool = False,
             # input of a batched node gets the total over the batch; a local
             # derivative of ONE passes g on as it is (no copy of a batch).
             batched = g.__class__ is ndarray
-            if a.__class__ is tuple:  # add_n: one edge per input
+            if a.__class__ is tuple:  # variadic: one edge per input
                 for i, c in zip(a, local):
                     c = _edge_gradient(g, c, i, batched, create_graph)
                     if anomaly:

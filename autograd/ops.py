@@ -157,6 +157,16 @@ def add_all(*xs: Any) -> Any:
     return functools.reduce(operator.add, xs)
 
 
+def add_squares(*xs: Any) -> Any:
+    """x_1**2 + x_2**2 + ... + x_n**2, added left to right."""
+    return functools.reduce(operator.add, [x * x for x in xs])
+
+
+def add_absolutes(*xs: Any) -> Any:
+    """|x_1| + |x_2| + ... + |x_n|, added left to right."""
+    return functools.reduce(operator.add, [abs(x) for x in xs])
+
+
 @dataclass(frozen=True)
 class Guard:
     """A domain check run before the forward: ``bad(*inputs)`` is true where the
@@ -175,8 +185,9 @@ class Rule:
 
     ``symbol`` is what a diagram writes in the op node, ``formula`` the forward
     as text (inputs named a, b) and ``derivatives`` the local derivatives as text.
-    A ``variadic`` rule takes any number of inputs, named a_1 ... a_n, and has the
-    same derivative text for each.
+    A variadic rule takes any number of inputs, named a_1 ... a_n, and adds one
+    ``term`` per input: ``out = term(a_1) + ... + term(a_n)``. Its texts name the
+    input at hand a_i: add_n's term is "a_i" and its derivative "1".
     """
 
     name: str
@@ -187,23 +198,32 @@ class Rule:
     derivatives: tuple[str, ...]
     guards: tuple[Guard, ...] = ()
     args: str = "ab"  # the inputs' names in formula and derivatives
-    variadic: bool = False
+    term: str = ""  # a variadic rule's term, in a_i; "" for a rule of 1 or 2 inputs
     arity: int = field(init=False)  # how many inputs: 1 or 2 (0: any number, variadic)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "arity", 0 if self.variadic else len(self.derivatives))
+        object.__setattr__(self, "arity", 0 if self.term else len(self.derivatives))
+
+    @property
+    def variadic(self) -> bool:
+        """Whether the rule takes any number of inputs (a sum of one term per input)."""
+        return bool(self.term)
 
     def arg_names(self, n: int) -> tuple[str, ...]:
         """The names of a node's ``n`` inputs in the texts: a, b (a_1 ... a_n if variadic)."""
-        return tuple(f"a_{i}" for i in range(1, n + 1)) if self.variadic else tuple(self.args)
+        return tuple(f"a_{i}" for i in range(1, n + 1)) if self.term else tuple(self.args)
 
     def formula_for(self, n: int) -> str:
         """The forward as text for a node with ``n`` inputs (a variadic one written out)."""
-        return f" {self.symbol} ".join(self.arg_names(n)) if self.variadic else self.formula
+        if not self.term:
+            return self.formula
+        return " + ".join(self.term.replace("a_i", name) for name in self.arg_names(n))
 
     def derivative(self, position: int) -> str:
         """The local derivative d out / d input ``position``, as text."""
-        return self.derivatives[0 if self.variadic else position]
+        if not self.term:
+            return self.derivatives[position]
+        return self.derivatives[0].replace("a_i", f"a_{position + 1}")
 
 
 def _nonpositive(a: Any, *_: Any) -> Any:
@@ -217,10 +237,15 @@ ONE = 1.0
 RULES: dict[str, Rule] = {rule.name: rule for rule in (
     Rule("add", "+", "a + b", operator.add,
          lambda out, a, b: (ONE, ONE), ("1", "1")),
-    # Any number of terms in one node, as a neuron's sum b + w_1 x_1 + ... + w_n x_n
-    # is drawn: one "+" for what would be a chain of n additions.
+    # Sums of any number of terms, each one node: a neuron's b + w_1 x_1 + ... + w_n x_n
+    # is drawn as one "+" rather than a chain of n additions; the L2 and L1 penalties'
+    # sums over all weights are one node each.
     Rule("add_n", "+", "a_1 + a_2 + ... + a_n", add_all,
-         lambda out, *terms: (ONE,) * len(terms), ("1",), variadic=True),
+         lambda out, *a: (ONE,) * len(a), ("1",), term="a_i"),
+    Rule("sum_squares", "Σa²", "a_1**2 + a_2**2 + ... + a_n**2", add_squares,
+         lambda out, *a: tuple([2.0 * a_i for a_i in a]), ("2 * a_i",), term="a_i**2"),
+    Rule("sum_abs", "Σ|a|", "|a_1| + |a_2| + ... + |a_n|", add_absolutes,
+         lambda out, *a: tuple([sign(a_i) for a_i in a]), ("sign(a_i)",), term="|a_i|"),
     Rule("sub", "-", "a - b", operator.sub,
          lambda out, a, b: (ONE, -1.0), ("1", "-1")),
     Rule("mul", "*", "a * b", operator.mul,

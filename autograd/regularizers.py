@@ -2,7 +2,9 @@
 
 Each penalty is built on the graph inside a named scope ("l1 penalty",
 "l2 penalty", "elastic net penalty"), so a diagram shows it as one group and
-every weight's gradient includes the penalty's share.
+every weight's gradient includes the penalty's share. The sum over the weights
+is one node (``sum_abs`` or ``sum_squares``) whose edges carry each weight's
+local derivative, sign(w) or 2w.
 
 >>> from autograd.engine import Parameter
 >>> w = [Parameter(3.0), Parameter(-4.0)]
@@ -18,7 +20,7 @@ import numbers
 from collections.abc import Iterable
 from typing import Any
 
-from autograd.engine import Value, add_n, scope
+from autograd.engine import Value, scope, sum_abs, sum_squares
 
 __all__ = ["l1", "l2", "elastic_net"]
 
@@ -50,7 +52,7 @@ def l1(params: Any, lam: float) -> Value:
     lam = _strength(lam, "lam")
     weights = _weights(params)
     with scope("l1 penalty"):
-        return lam * add_n([w.abs() for w in weights])
+        return lam * sum_abs(weights)
 
 
 def l2(params: Any, lam: float) -> Value:
@@ -60,7 +62,7 @@ def l2(params: Any, lam: float) -> Value:
     lam = _strength(lam, "lam")
     weights = _weights(params)
     with scope("l2 penalty"):
-        return (lam / 2) * add_n([w * w for w in weights])
+        return (lam / 2) * sum_squares(weights)
 
 
 def elastic_net(params: Any, l1: float, l2: float) -> Value:
@@ -68,4 +70,4 @@ def elastic_net(params: Any, l1: float, l2: float) -> Value:
     a, b = _strength(l1, "l1"), _strength(l2, "l2")
     weights = _weights(params)
     with scope("elastic net penalty"):
-        return a * add_n([w.abs() for w in weights]) + (b / 2) * add_n([w * w for w in weights])
+        return a * sum_abs(weights) + (b / 2) * sum_squares(weights)

@@ -7,7 +7,17 @@ import math
 import numpy as np
 import pytest
 
-from autograd import RULES, Value, add_n, batch, detect_anomaly, grad, gradcheck
+from autograd import (
+    RULES,
+    Value,
+    add_n,
+    batch,
+    detect_anomaly,
+    grad,
+    gradcheck,
+    sum_abs,
+    sum_squares,
+)
 
 X = np.array([[0.5, -1.0], [1.5, 0.25], [-0.3, 2.0], [0.9, 0.1]])
 
@@ -62,7 +72,9 @@ def _build(name, a, b):
     binary = {"add": lambda: a + b, "sub": lambda: a - b, "mul": lambda: a * b,
               "div": lambda: a / b, "pow": lambda: a ** 3 * b, "powv": lambda: a ** b,
               "leaky_relu": lambda: (a - 2).leaky_relu(0.1) * b, "neg": lambda: -a * b,
-              "add_n": lambda: add_n([a, b * a, 2.0, b])}
+              "add_n": lambda: add_n([a, b * a, 2.0, b]),
+              "sum_squares": lambda: sum_squares([a, b * a, 2.0, b]),
+              "sum_abs": lambda: sum_abs([a - 1.0, b * a, -2.0, b])}
     return binary[name]() if name in binary else getattr(a, name)() * b
 
 

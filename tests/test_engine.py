@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import doctest
 import math
+import re
 import sys
 
 import numpy as np
@@ -17,9 +18,12 @@ from autograd import (
     current_scope,
     detect_anomaly,
     grad,
+    gradcheck,
     is_grad_enabled,
     no_grad,
     scope,
+    sum_abs,
+    sum_squares,
     topological_order,
 )
 
@@ -174,6 +178,26 @@ def test_add_n_equals_a_chain_of_additions_bit_for_bit():
     np.testing.assert_array_equal(add_n(batch_terms).data, chain.data)
 
 
+def test_sum_squares_and_sum_abs_match_hand_derived_gradients():
+    x, y = Value(3.0), Value(-0.5)
+    s = sum_squares([x, y, x * y])  # 9 + 0.25 + 2.25
+    s.backward()
+    assert s.op == "sum_squares" and s.data == 11.5
+    # d/dx = 2x + 2(xy) y = 6 + 1.5,  d/dy = 2y + 2(xy) x = -1 - 9
+    assert (x.grad, y.grad) == (7.5, -10.0)
+    x.grad = y.grad = 0.0
+    s = sum_abs([x, y, x * y, 0.0])
+    s.backward()
+    assert s.op == "sum_abs" and s.data == 5.0
+    # d/dx = sign(x) + sign(xy) y = 1 + 0.5,  d/dy = sign(y) + sign(xy) x = -1 - 3
+    assert (x.grad, y.grad) == (1.5, -4.0)
+    assert gradcheck(lambda a, b: sum_squares([a, b * a]) + sum_abs([a, b - 0.1]),
+                     [Value(0.7), Value(-1.3)])
+    assert sum_squares([]).data == 0.0 and sum_abs([]).data == 0.0
+    with pytest.raises(TypeError, match=r"sum_squares\(\) takes Values and numbers; item 0"):
+        sum_squares(["w"])
+
+
 def test_add_n_of_few_values_and_bad_input():
     x = Value(2.0)
     assert add_n([x]) is x
@@ -220,7 +244,9 @@ def test_sigmoid_is_stable_for_large_inputs():
 # -- the rule table ----------------------------------------------------------------
 
 def _evaluate_text(text: str, names: dict) -> float:
-    env = {"log": math.log, "cos": math.cos, "sin": math.sin, "sign": np.sign, **names}
+    env = {"log": math.log, "cos": math.cos, "sin": math.sin, "sign": np.sign, "abs": abs,
+           **names}
+    text = re.sub(r"\|(\w+)\|", r"abs(\1)", text)  # |x| as the diagrams write it
     return float(eval(text, {"__builtins__": {}}, env))
 
 

@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from autograd import Value, add_n, grad, gradcheck, topological_order
+from autograd import Value, add_n, grad, gradcheck, sum_squares, topological_order
 
 # Ops that are smooth on the whole real line, so finite differences are exact enough
 # wherever hypothesis lands; log and sqrt are fed positive arguments on purpose.
@@ -31,6 +31,7 @@ BINARY = [
     # add_n with repeated inputs, constants, and leaves before and after made values
     lambda a, b: add_n([a, b, a * 0.5, b]),
     lambda a, b: add_n([b, 2.0, a, b * a, a]),
+    lambda a, b: sum_squares([a, b.tanh(), a]) * 0.1,
 ]
 
 program = st.lists(

@@ -547,6 +547,18 @@ def test_penalty_branch_is_tinted_and_each_weight_shows_its_share():
     assert re.search(r'label=<<b>l2 penalty</b>>', source)
 
 
+def test_a_penalty_sums_its_weights_in_one_node_whose_edges_show_each_derivative():
+    w0, w1 = Parameter(0.5, "w0"), Parameter(-2.0, "w1")
+    penalty = l2([w0, w1], 0.1)
+    penalty.label = "P"
+    penalty.backward()
+    source = viz.draw(penalty).source
+    assert "sum_squares: out = a_1**2 + a_2**2" in source
+    assert re.search(r"∂v\d+/∂w0 = 2 \* w0 = 1<", source)  # the rule's text, then its value
+    assert re.search(r"∂v\d+/∂w1 = 2 \* w1 = -4<", source)
+    assert (w0.grad, w1.grad) == pytest.approx((0.05, -0.2))  # lam * w
+
+
 # -- batches --------------------------------------------------------------------------------
 
 def batched():
