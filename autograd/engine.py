@@ -283,6 +283,8 @@ def _apply(rule: Rule, a: Any, b: Any = None) -> Value:
             _check_lengths(rule, (a, b))
             raise
     elif a.__class__ is tuple:
+        if rule.guards:
+            _check_domain(rule, a)
         try:
             data = rule.forward(*[i.data for i in a])
         except ValueError:
