@@ -193,6 +193,10 @@ def test_sum_squares_and_sum_abs_match_hand_derived_gradients():
     assert (x.grad, y.grad) == (1.5, -4.0)
     assert gradcheck(lambda a, b: sum_squares([a, b * a]) + sum_abs([a, b - 0.1]),
                      [Value(0.7), Value(-1.3)])
+    a = Value(1.5)
+    (da,) = grad(sum_squares([a, a * a]), [a], create_graph=True)  # 2a + 4a^3
+    (d2a,) = grad(da, [a])  # 2 + 12a^2
+    assert (da.data, d2a.data) == (16.5, 29.0)
     assert sum_squares([]).data == 0.0 and sum_abs([]).data == 0.0
     with pytest.raises(TypeError, match=r"sum_squares\(\) takes Values and numbers; item 0"):
         sum_squares(["w"])
