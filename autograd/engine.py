@@ -343,7 +343,7 @@ def _order(root: Value, mark: object) -> list[Value]:
             pop()  # pushed twice, finished the first time
         else:
             a, b = node._a, node._b
-            if a.__class__ is tuple:  # variadic: the same, for any number of inputs
+            if b is None and a.__class__ is tuple:  # variadic: the same, for any number of inputs
                 waiting = []
                 for i in a:
                     if i._g is not mark:
@@ -434,7 +434,7 @@ def _propagate(root: Value, seed: Any, create_graph: bool = False,
             # input of a batched node gets the total over the batch; a local
             # derivative of ONE passes g on as it is (no copy of a batch).
             batched = g.__class__ is ndarray
-            if a.__class__ is tuple:  # variadic: one edge per input
+            if b is None and a.__class__ is tuple:  # variadic: one edge per input
                 for i, c in zip(a, local):
                     c = _edge_gradient(g, c, i, batched, create_graph)
                     if anomaly:
