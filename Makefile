@@ -35,9 +35,13 @@ bench: $(STAMP)
 
 # Re-run every notebook in place on a fresh kernel, so the committed outputs are a clean run's;
 # without timing metadata, so a re-run diffs cleanly.
+# Re-run every notebook in place: no timings, and each cell's printed lines as one
+# block however the kernel happened to flush them, so a re-run diffs cleanly.
 notebooks-run: $(STAMP) graphviz
 	$(PY) -m jupyter nbconvert --to notebook --execute --inplace \
-	  --ExecutePreprocessor.record_timing=False notebooks/*.ipynb
+	  --ExecutePreprocessor.record_timing=False \
+	  --NotebookExporter.preprocessors='["nbconvert.preprocessors.CoalesceStreamsPreprocessor"]' \
+	  --CoalesceStreamsPreprocessor.enabled=True notebooks/*.ipynb
 
 notebooks: $(STAMP) graphviz
 	$(PY) -m jupyter lab notebooks
