@@ -429,10 +429,11 @@ def _propagate(root: Value, seed: Any, create_graph: bool = False,
                 raise ZeroDivisionError(
                     f"the derivative of {rule.name}: {rule.formula} is infinite at "
                     + _show_inputs(rule, node.inputs)) from None
-            # The chain rule, written out for input a and (if any) input b: a loop
-            # over zip(inputs, local) costs a third of backward's time. A scalar
-            # input of a batched node gets the total over the batch; a local
-            # derivative of ONE passes g on as it is (no copy of a batch).
+            # The chain rule along each edge is `_edge_gradient`: a scalar input of a
+            # batched node gets the total over the batch; a local derivative of ONE
+            # passes g on as it is (no copy of a batch). A variadic node calls it per
+            # input; for input a and (if any) input b it is written out here, because
+            # the call per edge costs 5-7% of a graph of binary ops' backward.
             batched = g.__class__ is ndarray
             if b is None and a.__class__ is tuple:  # variadic: one edge per input
                 for i, c in zip(a, local):
