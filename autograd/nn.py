@@ -730,7 +730,7 @@ class Activation(Module):
         return self._one(x)
 
     def _one(self, v: Any) -> Value:
-        return _activate(v if isinstance(v, Value) else Value(v), self.kind, self.negative_slope)
+        return _activate(_as_value(v), self.kind, self.negative_slope)
 
     def __repr__(self) -> str:
         return f"Activation({self.kind!r})"
