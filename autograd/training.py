@@ -26,6 +26,7 @@ import numpy as np
 
 from autograd import metrics as _metrics
 from autograd.engine import Value, batch, no_grad
+from autograd.nn import BatchNorm1d
 
 __all__ = ["History", "EarlyStopping", "fit", "predict", "predict_proba", "outputs_of"]
 
@@ -41,6 +42,8 @@ class History:
     ``"train_accuracy"`` and ``"val_accuracy"`` to per-epoch lists.
     ``best_epoch`` is the epoch (0-based) whose weights the model holds at the
     end when early stopping restored them; ``stop_reason`` says why training ended.
+    Every series holds one entry per completed epoch (``epochs``), also after
+    an interrupt.
     """
 
     train_loss: list[float] = field(default_factory=list)
@@ -57,6 +60,30 @@ class History:
         """Every per-epoch series by name: train_loss, val_loss and each metric."""
         series = {"train_loss": self.train_loss, "val_loss": self.val_loss, **self.metrics}
         return {name: values for name, values in series.items() if values}
+
+    def _record(self, train_loss: float, train_scores: dict[str, float],
+                val_loss: float | None, val_scores: dict[str, float]) -> None:
+        """Append one epoch to every series, after all of its numbers are known."""
+        self.train_loss.append(train_loss)
+        for name, score in train_scores.items():
+            self.metrics.setdefault(f"train_{name}", []).append(score)
+        if val_loss is not None:
+            self.val_loss.append(val_loss)
+            for name, score in val_scores.items():
+                self.metrics.setdefault(f"val_{name}", []).append(score)
+
+    def _even_up(self, with_val: bool) -> None:
+        """Cut every series to the shortest, so each holds the same complete epochs.
+
+        An interrupt can land between two appends of ``_record``; cutting keeps
+        the invariant ``len(series) == epochs`` for every series.
+        """
+        series = [self.train_loss, *self.metrics.values()]
+        if with_val:
+            series.append(self.val_loss)
+        complete = min(len(s) for s in series)
+        for s in series:
+            del s[complete:]
 
 
 class EarlyStopping:
@@ -81,8 +108,10 @@ class EarlyStopping:
     def update(self, epoch: int, loss: float, model: Any) -> bool:
         """Record this epoch's loss; True when training should stop."""
         if loss < self.best_loss - self.min_delta:
-            self.best_loss, self.best_epoch, self.waited = loss, epoch, 0
-            self.best_state = copy.deepcopy(model.state_dict())
+            # The copy first: an interrupt during it must not leave best_epoch
+            # pointing at weights that were never saved.
+            state = copy.deepcopy(model.state_dict())
+            self.best_state, self.best_loss, self.best_epoch, self.waited = state, loss, epoch, 0
             return False
         self.waited += 1
         return self.waited >= self.patience
@@ -93,21 +122,41 @@ class EarlyStopping:
 
 
 def _check_data(X: Any, y: Any, name: str) -> tuple[np.ndarray, np.ndarray]:
-    X = np.asarray(X, dtype=float)
+    """X as a float (n_samples, n_features) array and y as an array of the same
+    length, both finite; a ValueError naming the first bad entry otherwise."""
+    try:
+        X = np.asarray(X, dtype=float)
+    except (TypeError, ValueError) as e:
+        raise ValueError(f"{name}: X must hold numbers ({e}); encode categories first "
+                         "(autograd.preprocess.OneHotEncoder)") from None
     y = np.asarray(y)
     if not np.issubdtype(y.dtype, np.integer):  # class indices stay ints for cross_entropy
-        y = y.astype(float)
+        try:
+            y = y.astype(float)
+        except (TypeError, ValueError) as e:
+            raise ValueError(f"{name}: y must hold numbers (targets or class indices), "
+                             f"got {y.dtype} ({e})") from None
     if X.ndim == 1:
         X = X[:, None]
     if X.ndim != 2:
         raise ValueError(f"{name}: X must be an (n_samples, n_features) array, got shape {X.shape}")
+    if y.ndim == 0:
+        raise ValueError(f"{name}: y must hold one target per sample, got a single number")
     if len(X) != len(y):
         raise ValueError(f"{name}: X has {len(X)} samples but y has {len(y)}")
     if len(X) == 0:
         raise ValueError(f"{name}: no samples")
     if not np.all(np.isfinite(X)):
-        raise ValueError(f"{name}: X holds NaN or inf; impute missing values first "
-                         "(autograd.preprocess.SimpleImputer)")
+        row, col = np.argwhere(~np.isfinite(X))[0]
+        raise ValueError(f"{name}: X holds NaN or inf ({X[row, col]} at row {row}, column "
+                         f"{col}); impute missing values first (autograd.preprocess.SimpleImputer)")
+    if not np.all(np.isfinite(y)):
+        # One NaN target makes the loss NaN and, through the gradient, every weight.
+        bad = np.argwhere(~np.isfinite(y))
+        where = f"row {bad[0][0]}" + (f", column {bad[0][1]}" if y.ndim > 1 else "")
+        raise ValueError(f"{name}: y holds NaN or inf ({y[tuple(bad[0])]} at {where}; "
+                         f"{len(bad)} non-finite target(s) in all); drop or fill those "
+                         f"samples before training")
     return X, y
 
 
@@ -187,7 +236,7 @@ def _evaluate(model: Any, loss_fn: LossFn, X: np.ndarray, y: np.ndarray, task: s
 
 def fit(model: Any, loss_fn: LossFn, optimizer: Any, X: Any, y: Any, *,
         val: tuple[Any, Any] | None = None, epochs: int = 100, batch_size: int | None = None,
-        early_stopping: EarlyStopping | None = None,
+        drop_last: bool = False, early_stopping: EarlyStopping | None = None,
         regularizer: Callable[[list[Value]], Value] | None = None,
         metrics: Sequence[str] | None = None, task: str = "classification",
         shuffle: bool = True, seed: int | None = 0, scheduler: Any = None,
@@ -200,11 +249,27 @@ def fit(model: Any, loss_fn: LossFn, optimizer: Any, X: Any, y: Any, *,
     the training set and on ``val``; ``early_stopping`` watches the validation
     loss (the training loss when there is no ``val``).
 
-    ``batch_size=None`` uses the whole training set as one batch. ``metrics``
-    names functions of ``autograd.metrics`` (default: accuracy for
+    X and y (and ``val``) are checked before any weight changes: matching
+    lengths, every value finite (a NaN target would turn every weight into NaN),
+    or a ``ValueError`` names the first bad row.
+
+    ``batch_size=None`` uses the whole training set as one batch. When the
+    samples do not divide into batches, the last batch of each epoch is smaller;
+    ``drop_last=True`` skips it, as PyTorch's ``DataLoader(drop_last=True)``
+    does (with shuffling a different remainder is skipped each epoch). A model
+    holding a ``BatchNorm1d`` cannot train on a batch of one sample (it has no
+    batch statistics), so a last batch of 1 is a ``ValueError`` before training
+    starts, suggesting ``drop_last=True``.
+
+    ``metrics`` names functions of ``autograd.metrics`` (default: accuracy for
     classification, mse for regression). A progress bar shows when ``verbose``
-    and the output is a terminal. Ctrl-C stops cleanly: the history so far is
-    returned and, with early stopping, the best weights are restored.
+    and the output is a terminal.
+
+    Ctrl-C stops cleanly: the history of the completed epochs is returned (every
+    series the same length, whenever the interrupt came) and, with early
+    stopping, the best weights are restored; without it the model keeps the
+    weights it had. Any other error raised while training propagates with the
+    history so far attached as its ``history`` attribute.
     """
     X, y = _check_data(X, y, "fit")
     if val is not None:
@@ -220,6 +285,11 @@ def fit(model: Any, loss_fn: LossFn, optimizer: Any, X: Any, y: Any, *,
     size = n if batch_size is None else batch_size
     if not isinstance(size, int) or size < 1:
         raise ValueError(f"batch_size must be a whole number >= 1 or None, got {batch_size!r}")
+    stop = n - n % size if drop_last else n  # the end of the last batch trained on
+    if stop == 0:
+        raise ValueError(f"fit: drop_last=True with batch_size={size} and {n} samples leaves "
+                         f"no full batch to train on")
+    _check_batchnorm_batches(model, n, size, stop)
     metric_names = list(metrics) if metrics is not None else (
         ["accuracy"] if task == "classification" else ["mse"])
     for name in metric_names:
@@ -228,7 +298,10 @@ def fit(model: Any, loss_fn: LossFn, optimizer: Any, X: Any, y: Any, *,
                              "recall, f1, mse, mae, r2")
 
     rng = np.random.default_rng(seed)
-    history = History()
+    # Every series exists from the start, so cutting them to the shortest
+    # (after an interrupt) also sees the ones not yet appended to.
+    sets = ("train", "val") if val is not None else ("train",)
+    history = History(metrics={f"{s}_{name}": [] for s in sets for name in metric_names})
     params = model.parameters()
     bar = _progress(epochs, verbose)
     try:
@@ -236,7 +309,7 @@ def fit(model: Any, loss_fn: LossFn, optimizer: Any, X: Any, y: Any, *,
             if hasattr(model, "train"):
                 model.train()
             order = rng.permutation(n) if shuffle else np.arange(n)
-            for start in range(0, n, size):
+            for start in range(0, stop, size):
                 rows = order[start:start + size]
                 loss = loss_fn(model(batch(X[rows])), y[rows])
                 if regularizer is not None:
@@ -248,20 +321,14 @@ def fit(model: Any, loss_fn: LossFn, optimizer: Any, X: Any, y: Any, *,
                 scheduler.step()
             _eval_mode(model)
             train_loss, train_scores = _evaluate(model, loss_fn, X, y, task, metric_names)
-            history.train_loss.append(train_loss)
-            for name, score in train_scores.items():
-                history.metrics.setdefault(f"train_{name}", []).append(score)
-            watched = train_loss
-            if val is not None:
-                val_loss, val_scores = _evaluate(model, loss_fn, Xv, yv, task, metric_names)
-                history.val_loss.append(val_loss)
-                for name, score in val_scores.items():
-                    history.metrics.setdefault(f"val_{name}", []).append(score)
-                watched = val_loss
+            val_loss, val_scores = (None, {}) if val is None else _evaluate(
+                model, loss_fn, Xv, yv, task, metric_names)
+            history._record(train_loss, train_scores, val_loss, val_scores)
+            watched = train_loss if val_loss is None else val_loss
             if bar is not None:
                 bar.update(1)
                 bar.set_postfix(loss=f"{train_loss:.4f}", **(
-                    {"val_loss": f"{history.val_loss[-1]:.4f}"} if val is not None else {}))
+                    {"val_loss": f"{val_loss:.4f}"} if val_loss is not None else {}))
             if not math.isfinite(train_loss):
                 history.stop_reason = (f"the training loss became {train_loss} at epoch "
                                        f"{epoch}: lower the learning rate")
@@ -272,15 +339,49 @@ def fit(model: Any, loss_fn: LossFn, optimizer: Any, X: Any, y: Any, *,
                 break
     except KeyboardInterrupt:
         history.stop_reason = "interrupted (Ctrl-C)"
+    except Exception as error:
+        history._even_up(val is not None)
+        history.stop_reason = f"stopped by {type(error).__name__} in epoch {history.epochs}"
+        error.history = history  # type: ignore[attr-defined]
+        if hasattr(error, "add_note"):  # Python 3.11+
+            error.add_note(f"fit: {history.epochs} epoch(s) completed; the History so far "
+                           f"is this exception's .history")
+        raise
     finally:
         if bar is not None:
             bar.close()
+    history._even_up(val is not None)
     if early_stopping is not None and early_stopping.restore_best \
             and early_stopping.best_state is not None:
         model.load_state_dict(early_stopping.best_state)
         history.best_epoch = early_stopping.best_epoch
     _eval_mode(model)
     return history
+
+
+def _check_batchnorm_batches(model: Any, n: int, size: int, stop: int) -> None:
+    """Refuse, before any weight changes, a batching that would hand a BatchNorm1d
+    in training a batch of one sample (it would raise mid-epoch)."""
+    named_modules = getattr(model, "named_modules", None)
+    if named_modules is None:
+        return
+    found = next((name or type(model).__name__ for name, module in named_modules()
+                  if isinstance(module, BatchNorm1d)), None)
+    if found is None:
+        return
+    last = stop - (stop - 1) // size * size  # the size of the last batch trained on
+    if last > 1:
+        return
+    if n == 1:
+        raise ValueError(f"fit: the model has a BatchNorm1d ({found}), which in training needs "
+                         f"at least 2 samples per batch; got 1 sample")
+    if size == 1:
+        raise ValueError(f"fit: batch_size=1 gives one-sample batches, but the model's "
+                         f"BatchNorm1d ({found}) needs at least 2 samples per batch in training")
+    raise ValueError(f"fit: {n} samples in batches of {size} leave a last batch of 1 sample, "
+                     f"but the model's BatchNorm1d ({found}) needs at least 2 per batch in "
+                     f"training; pass drop_last=True to skip it each epoch (as PyTorch's "
+                     f"DataLoader does), or choose a batch_size that does not leave 1")
 
 
 def _progress(epochs: int, verbose: bool) -> Any:

@@ -130,3 +130,149 @@ def test_docstring_examples_run():
     import autograd.training
 
     assert doctest.testmod(autograd.training).failed == 0
+
+
+# -- checked inputs, interrupts, last batches --------------------------------------------
+
+def test_fit_refuses_non_finite_targets_naming_the_row_before_any_weight_changes(moons):
+    Xtr, Xva, _, ytr, yva, _ = moons
+    model = nn.MLP(2, [4, 1], seed=0)
+    before = model.state_dict()
+    opt = optim.SGD(model.parameters(), lr=0.1)
+    y_nan = ytr.astype(float)
+    y_nan[7] = np.nan
+    with pytest.raises(ValueError, match=r"^fit: y holds NaN or inf \(nan at row 7; 1 "):
+        fit(model, losses.mse, opt, Xtr, y_nan, verbose=False)
+    y_inf = yva.astype(float)
+    y_inf[[2, 5]] = np.inf
+    with pytest.raises(ValueError, match=r"fit\(val=...\): y holds NaN or inf \(inf at row 2; "
+                       r"2 non-finite"):
+        fit(model, losses.mse, opt, Xtr, ytr, val=(Xva, y_inf), verbose=False)
+    X_inf = Xtr.copy()
+    X_inf[3, 1] = -np.inf
+    with pytest.raises(ValueError, match=r"X holds NaN or inf \(-inf at row 3, column 1\)"):
+        fit(model, losses.mse, opt, X_inf, ytr, verbose=False)
+    with pytest.raises(ValueError, match="y must hold numbers"):
+        fit(model, losses.mse, opt, Xtr[:2], ["a", "b"], verbose=False)
+    assert model.state_dict() == before
+
+
+def test_an_interrupt_at_any_line_of_an_epoch_leaves_the_history_consistent(moons):
+    """Ctrl-C can arrive between any two lines: every series keeps the same complete
+    epochs, and the restored weights are those of the recorded best epoch."""
+    import inspect
+    import sys
+
+    import autograd.training as training
+
+    Xtr, Xva, _, ytr, yva, _ = moons
+    source, first = inspect.getsourcelines(training.fit)
+    loop = first + next(i for i, line in enumerate(source) if "for epoch in" in line)
+    end = first + next(i for i, line in enumerate(source) if "except KeyboardInterrupt" in line)
+
+    def in_epoch_loop(frame):  # a line of fit's epoch loop, or of a helper it called
+        while frame is not None and frame.f_code is not training.fit.__code__:
+            frame = frame.f_back
+        return frame is not None and loop < frame.f_lineno < end
+
+    def run(interrupt_at):
+        count = {"lines": 0}
+
+        def local(frame, event, arg):
+            if event == "line" and in_epoch_loop(frame):
+                count["lines"] += 1
+                if count["lines"] == interrupt_at:
+                    raise KeyboardInterrupt
+            return local
+
+        def tracer(frame, event, arg):
+            return local if frame.f_code.co_filename == training.__file__ else None
+
+        model = nn.MLP(2, [3, 1], seed=0)
+        previous = sys.gettrace()
+        sys.settrace(tracer)
+        try:
+            history = fit(model, losses.bce_with_logits,
+                          optim.Adam(model.parameters(), lr=0.1), Xtr, ytr, val=(Xva, yva),
+                          epochs=2, early_stopping=EarlyStopping(patience=5), verbose=False)
+        finally:
+            sys.settrace(previous)
+        return model, history, count["lines"]
+
+    _, _, total = run(interrupt_at=0)  # never interrupts: counts the lines
+    assert total > 50
+    interrupted_in = set()
+    for k in range(1, total + 1):
+        model, history, _ = run(interrupt_at=k)
+        assert history.stop_reason == "interrupted (Ctrl-C)", k
+        lengths = [len(history.train_loss), len(history.val_loss),
+                   *(len(history.metrics.get(name, [])) for name in ("train_accuracy",
+                                                                     "val_accuracy"))]
+        assert lengths == [history.epochs] * 4, (k, lengths)
+        interrupted_in.add(history.epochs)
+        if history.best_epoch is not None:
+            restored = losses.bce_with_logits(model(batch(Xva)), yva).data
+            assert restored == history.val_loss[history.best_epoch], k
+    assert interrupted_in == {0, 1, 2}  # 2: after the last epoch was recorded
+
+
+def batchnorm_model():
+    return nn.Sequential(nn.Layer(2, 4, "linear", seed=0), nn.BatchNorm1d(4),
+                         nn.Activation("relu"), nn.Layer(4, 1, "linear", seed=1))
+
+
+def test_a_last_batch_of_one_for_batchnorm_is_refused_before_training():
+    X, y = data.make_moons(33, seed=0)
+    model = batchnorm_model()
+    before = model.state_dict()
+    opt = optim.SGD(model.parameters(), lr=0.1)
+    with pytest.raises(ValueError, match=r"33 samples in batches of 8 leave a last batch of 1 "
+                       r"sample, but the model's BatchNorm1d \(layers.1\).*drop_last=True"):
+        fit(model, losses.bce_with_logits, opt, X, y, batch_size=8, verbose=False)
+    with pytest.raises(ValueError, match="batch_size=1 gives one-sample batches"):
+        fit(model, losses.bce_with_logits, opt, X, y, batch_size=1, verbose=False)
+    with pytest.raises(ValueError, match="got 1 sample"):
+        fit(model, losses.bce_with_logits, opt, X[:1], y[:1], verbose=False)
+    assert model.state_dict() == before
+
+
+def test_drop_last_skips_the_short_last_batch_of_each_epoch():
+    X, y = data.make_moons(33, seed=0)
+    sizes = []
+
+    def loss(out, target):
+        sizes.append(len(target))
+        return losses.bce_with_logits(out, target)
+
+    model = batchnorm_model()
+    history = fit(model, loss, optim.SGD(model.parameters(), lr=0.1), X, y, batch_size=8,
+                  drop_last=True, epochs=2, verbose=False)
+    assert history.epochs == 2 and history.stop_reason == "finished all epochs"
+    assert sizes == [8, 8, 8, 8, 33] * 2  # four batches, then the evaluation on all 33
+    sizes.clear()
+    plain = nn.MLP(2, [4, 1], seed=0)  # no BatchNorm: a last batch of 1 trains as usual
+    fit(plain, loss, optim.SGD(plain.parameters(), lr=0.1), X, y, batch_size=8, epochs=1,
+        verbose=False)
+    assert sizes == [8, 8, 8, 8, 1, 33]
+    with pytest.raises(ValueError, match="leaves no full batch"):
+        fit(plain, loss, optim.SGD(plain.parameters(), lr=0.1), X, y, batch_size=40,
+            drop_last=True, verbose=False)
+
+
+def test_an_error_mid_training_keeps_the_history_on_the_exception(moons):
+    Xtr, Xva, _, ytr, yva, _ = moons
+    calls = {"n": 0}
+
+    def failing_loss(out, target):
+        calls["n"] += 1
+        if calls["n"] == 8:  # epoch 2's training step: 3 calls per epoch
+            raise RuntimeError("loss exploded")
+        return losses.bce_with_logits(out, target)
+
+    model = nn.MLP(2, [4, 1], seed=0)
+    with pytest.raises(RuntimeError, match="loss exploded") as info:
+        fit(model, failing_loss, optim.Adam(model.parameters(), lr=0.05), Xtr, ytr,
+            val=(Xva, yva), epochs=5, verbose=False)
+    history = info.value.history
+    assert history.epochs == 2 and len(history.val_loss) == 2
+    assert history.stop_reason == "stopped by RuntimeError in epoch 2"
