@@ -24,7 +24,7 @@ from autograd.regularizers import l2
 from autograd.rnn import RNN
 from viz.dot import PALETTE
 from viz.scope import collapse_key, homes, is_penalty, levels
-from viz.text import escape, format_number
+from viz.text import CAPTION_LIMIT, LABEL_LIMIT, escape, format_number
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 ROOT = Path(__file__).resolve().parents[1]
@@ -365,13 +365,69 @@ def test_hostile_labels_render_literally_through_dot():
     assert clusters == ["cluster_0"]
 
 
+def svg_tooltips(svg: str) -> dict[str, list[str]]:
+    """SVG from dot -> {node or cluster name: the tooltips (xlink:title) inside it}."""
+    tree = ET.fromstring(svg)
+    found = {}
+    for group in tree.iter("{http://www.w3.org/2000/svg}g"):
+        if group.get("class") in ("node", "cluster", "graph"):
+            title = group.find("{http://www.w3.org/2000/svg}title").text
+            found[title] = [a.get("{http://www.w3.org/1999/xlink}title")
+                            for a in group.iter("{http://www.w3.org/2000/svg}a")]
+    return found
+
+
+@needs_dot
+def test_backslashes_in_labels_scopes_and_edges_draw_as_typed():
+    # Graphviz reads \N as the node's name and \G as the graph's ("autograd"), even in
+    # HTML-like labels: C:\Users\Name used to come out as C:\Usersn0ame.
+    path, g_name = Value(2.0, "C:\\Users\\Name"), Value(3.0, "\\G\\n\\")
+    with scope("dir\\N"):
+        q = path * g_name
+    q.label = "q"
+    q.backward()
+    svg = viz.draw(q, title="\\G in C:\\Users").pipe(format="svg").decode()
+    nodes = svg_nodes(svg)
+    assert nodes[name_of(q, path)][0] == "C:\\Users\\Name"
+    assert nodes[name_of(q, g_name)][0] == "\\G\\n\\"
+    texts = re.findall(r"<text[^>]*>([^<]*)</text>", svg)
+    assert "dir\\N" in texts and "\\G in C:\\Users" in texts
+    assert "∂q/∂C:\\Users\\Name = \\G\\n\\ = 3" in texts
+    assert not any("autograd" in t or "n0" in t for t in texts)
+
+
+@needs_dot
+@pytest.mark.parametrize("char", ["x", "∂"])  # ∂ is 3 bytes: Graphviz's limit is in bytes
+def test_a_label_too_long_for_graphviz_is_cut_visibly_and_whole_in_the_tooltip(char):
+    long = char * 10_240  # dot used to fail: "syntax error ... longer than 16384?"
+    x = Value(2.0, long)
+    with scope(char * 200):
+        f = x * 3.0
+    f.label = "f"
+    f.backward()
+    svg = viz.draw(f, title="t" * 20_000).pipe(format="svg").decode()
+    texts = re.findall(r"<text[^>]*>([^<]*)</text>", svg)
+    header = char * (LABEL_LIMIT - 1) + "…"
+    assert svg_nodes(svg)[name_of(f, x)][0] == header
+    (tip,) = svg_tooltips(svg)[name_of(f, x)]
+    if char == "x":
+        assert tip == long
+    else:  # 30 KB of UTF-8 cannot go whole into one Graphviz string: cut at its budget
+        assert tip == char * (len(tip) - 1) + "…" and len(tip) > 3000
+    assert f"∂f/∂{header} = 3" in texts   # the edge's chain rule names it cut too
+    assert header in texts and svg_tooltips(svg)["cluster_0"] == [char * 200]  # the scope
+    assert "t" * (CAPTION_LIMIT - 1) + "…" in texts                           # the title
+    caption_tip = svg_tooltips(svg)["autograd"][0]
+    assert caption_tip.startswith("t" * 10_000) and caption_tip.endswith("…")
+
+
 def test_escape_neutralises_markup_and_keeps_the_rest():
     assert escape('<b>"x"</b> & y') == "&lt;b&gt;&quot;x&quot;&lt;/b&gt; &amp; y"
     assert escape("a\nb") == "a<br/>b"
-    assert escape("{|}\\") == "{|}\\"
+    assert escape("{|}\\") == "{|}\\\\"  # Graphviz draws a doubled backslash as one
     assert escape("∂ é") == "∂ é"
-    assert escape("bell\x07") == "bell\\x07"
-    assert escape("\ud800") == "\\ud800"  # an unpaired surrogate cannot be written as UTF-8
+    assert escape("bell\x07") == "bell\\\\x07"
+    assert escape("\ud800") == "\\\\ud800"  # an unpaired surrogate cannot be UTF-8
     with pytest.raises(TypeError):
         escape(3)
 

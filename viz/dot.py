@@ -7,7 +7,9 @@ each edge into an op carries the local derivative (blue) and, after
 colours tell inputs, parameters, constants and the output apart.
 
 All user text reaches the DOT source through ``viz.text.escape`` inside
-HTML-like labels, and nodes are named ``n<i>`` after their place in the
+HTML-like labels (a backslash draws as a backslash), cut with "…" where it is
+too long to draw; the full text of a cut name or title is the tooltip of its
+box, cluster or caption (``viz.text.tooltip``). Nodes are named ``n<i>`` after their place in the
 engine's topological order: the same program gives byte-identical DOT.
 """
 
@@ -21,7 +23,7 @@ import graphviz
 from autograd.engine import Value
 from viz.diagram import Diagram
 from viz.scene import Box, Edge, GroupBox, OpNode, Options, Progress, Scene, build_scene
-from viz.text import escape, format_number
+from viz.text import CAPTION_LIMIT, LABEL_LIMIT, LINE_LIMIT, escape, format_number, shorten, tooltip
 
 __all__ = ["draw", "to_digraph", "PALETTE"]
 
@@ -130,6 +132,8 @@ def to_digraph(scene: Scene) -> Diagram:
     caption = _caption(scene)
     if caption:
         graph.attr(label=caption, labelloc="t", labeljust="l")
+        if any(len(text) > CAPTION_LIMIT for text in scene.captions):
+            graph.attr(tooltip=tooltip("\n".join(scene.captions)))
 
     # Each cluster's statements, then nest children into parents, deepest first (the
     # scope tree is a few levels deep; no recursion needed).
@@ -137,7 +141,8 @@ def to_digraph(scene: Scene) -> Diagram:
     for i, path in enumerate(scene.cluster_order):
         sub = graphviz.Digraph(name=f"cluster_{i}")
         penalty = any("penalty" in level.lower() for level in path)
-        sub.attr("graph", label=f"<<b>{escape(path[-1])}</b>>", labeljust="l", fontsize="11",
+        sub.attr("graph", label=f"<<b>{_text(path[-1], LABEL_LIMIT)}</b>>", labeljust="l",
+                 fontsize="11", **_full_text(path[-1], LABEL_LIMIT),
                  fontname=FONT, style="rounded,filled",
                  fillcolor="#faf5ff" if penalty else PALETTE["cluster"],
                  color=PALETTE["penalty line"] if penalty else PALETTE["cluster line"],
@@ -164,6 +169,16 @@ def to_digraph(scene: Scene) -> Diagram:
     return graph
 
 
+def _text(text: str, limit: int = LINE_LIMIT) -> str:
+    """``text`` for a label: cut to ``limit`` characters (ending in "…"), then escaped."""
+    return escape(shorten(text, limit))
+
+
+def _full_text(text: str, limit: int) -> dict[str, str]:
+    """A ``tooltip`` attribute holding ``text`` when the diagram draws it cut, else none."""
+    return {"tooltip": tooltip(text)} if len(text) > limit else {}
+
+
 def _cell(text: str, color: str | None = None, bold: bool = False, size: int | None = None,
           italic: bool = False) -> str:
     """Already escaped ``text`` with font markup."""
@@ -181,7 +196,7 @@ def _number_row(name: str, text: str | None, color: str, bad: bool, fill: str | 
     if text is None:
         value = _cell("&#160;", PALETTE["muted"])
     else:
-        value = _cell(escape(text), "white" if bad else color, bold=True)
+        value = _cell(_text(text), "white" if bad else color, bold=True)
     return (f'<tr><td align="left"{bg}>{_cell(name, PALETTE["muted"], size=10)}</td>'
             f'<td align="right"{bg}>{value}</td></tr>')
 
@@ -213,13 +228,13 @@ def _box_node(box: Box, scene: Scene) -> tuple[str, dict[str, str]]:
     body_bg = PALETTE["penalty"] if box.penalty else "white"
     rows = []
     if box.kind == "constant":
-        value = escape(box.data or "")
+        value = _text(box.data or "")
         color = "white" if box.data_bad else PALETTE["muted"]
         bg = f' bgcolor="{PALETTE["bad"]}"' if box.data_bad else ""
         return (_table([f'<tr><td{bg}>{_cell(value, color)}</td></tr>']),
                 _frame(border if box.data_bad else PALETTE["muted"], width, PALETTE["constant"],
                        dashed=True))
-    title = _cell(escape(box.title), PALETTE["muted"] if box.auto_title else None,
+    title = _cell(_text(box.title, LABEL_LIMIT), PALETTE["muted"] if box.auto_title else None,
                   bold=not box.auto_title, italic=box.auto_title)
     tag = KIND_NAMES[box.kind]
     if tag:
@@ -238,8 +253,8 @@ def _box_node(box: Box, scene: Scene) -> tuple[str, dict[str, str]]:
     if box.penalty_share is not None:
         rows.append(f'<tr><td align="left">{_cell("penalty", PALETTE["penalty line"], size=10)}'
                     f'</td><td align="right">'
-                    f'{_cell(escape(box.penalty_share), PALETTE["penalty line"])}</td></tr>')
-    return _table(rows), _frame(border, width, body_bg)
+                    f'{_cell(_text(box.penalty_share), PALETTE["penalty line"])}</td></tr>')
+    return _table(rows), {**_frame(border, width, body_bg), **_full_text(box.title, LABEL_LIMIT)}
 
 
 def _group_node(group: GroupBox) -> tuple[str, dict[str, str]]:
@@ -249,17 +264,17 @@ def _group_node(group: GroupBox) -> tuple[str, dict[str, str]]:
     counts = f"{group.values} values"
     if group.parameters:
         counts += f" · {group.parameters} parameters"
-    rows = [f'<tr><td colspan="3">{_cell(escape(group.title), bold=True)}</td></tr>',
+    rows = [f'<tr><td colspan="3">{_cell(_text(group.title, LABEL_LIMIT), bold=True)}</td></tr>',
             f'<tr><td colspan="3">{_cell(counts, PALETTE["muted"], size=10)}</td></tr>']
     if group.outputs:
         rows.append(f'<tr><td></td><td align="right">{_cell("data", PALETTE["muted"], size=9)}'
                     f'</td><td align="right">{_cell("grad", PALETTE["muted"], size=9)}</td></tr>')
     for name, data, grad in group.outputs:
         rows.append(
-            f'<tr><td align="left">{_cell(escape(name), size=10)}</td>'
-            f'<td align="right">{_cell(escape(data) if data else "&#160;", PALETTE["data"])}'
+            f'<tr><td align="left">{_cell(_text(name, LABEL_LIMIT), size=10)}</td>'
+            f'<td align="right">{_cell(_text(data) if data else "&#160;", PALETTE["data"])}'
             f'</td><td align="right">'
-            f'{_cell(escape(grad) if grad else "&#160;", PALETTE["grad"])}</td></tr>')
+            f'{_cell(_text(grad) if grad else "&#160;", PALETTE["grad"])}</td></tr>')
     if group.penalty_percent is not None:
         share = f"penalty: {group.penalty_percent:.0f}% of the weights' gradient"
         rows.append(f'<tr><td colspan="3">{_cell(share, PALETTE["penalty line"], size=9)}'
@@ -268,7 +283,7 @@ def _group_node(group: GroupBox) -> tuple[str, dict[str, str]]:
         rows.append(f'<tr><td colspan="3">'
                     f'{_cell(f"+{group.more_outputs} more outputs", PALETTE["muted"], size=9)}'
                     f'</td></tr>')
-    return _table(rows), _frame(border, 1, bg)
+    return _table(rows), {**_frame(border, 1, bg), **_full_text(group.title, LABEL_LIMIT)}
 
 
 def _add_op(graph: graphviz.Digraph, op: OpNode) -> None:
@@ -279,9 +294,7 @@ def _add_op(graph: graphviz.Digraph, op: OpNode) -> None:
         "fillcolor": PALETTE["penalty"] if op.penalty else "white",
         "color": PALETTE["highlight"] if op.highlight else PALETTE["line"],
         "penwidth": "3" if op.highlight else "1",
-        # The rule's formula is engine text, but escString treats backslashes and
-        # quotes specially, so keep it to the characters that are always literal.
-        "tooltip": op.tooltip.replace("\\", "/").replace('"', "'"),
+        "tooltip": tooltip(op.tooltip),
     }
     graph.node(op.name, f"<{escape(symbol)}>", **attrs)
 
@@ -290,9 +303,9 @@ def _edge_attrs(edge: Edge) -> dict[str, str]:
     attrs: dict[str, str] = {}
     lines = []
     if edge.local:
-        lines.append(_cell(escape(edge.local), PALETTE["bad"] if edge.bad else PALETTE["local"]))
+        lines.append(_cell(_text(edge.local), PALETTE["bad"] if edge.bad else PALETTE["local"]))
     if edge.product:
-        lines.append(_cell(escape(edge.product), PALETTE["bad"] if edge.bad else PALETTE["grad"]))
+        lines.append(_cell(_text(edge.product), PALETTE["bad"] if edge.bad else PALETTE["grad"]))
     if lines:
         attrs["label"] = f"<{'<br/>'.join(lines)}>"
     if edge.penalty:
@@ -341,9 +354,8 @@ def _caption(scene: Scene) -> str:
     rows = []
     for i, text in enumerate(scene.captions):
         warn = text.startswith("gradients not computed")
-        rows.append(f'<tr><td align="left">'
-                    f'{_cell(escape(text), PALETTE["grad"] if warn else None, bold=i == 0)}'
-                    f'</td></tr>')
+        text = _cell(_text(text, CAPTION_LIMIT), PALETTE["grad"] if warn else None, bold=i == 0)
+        rows.append(f'<tr><td align="left">{text}</td></tr>')
     opts = scene.options
     show_scale = opts.color_by is not None and scene.shade_max is not None \
         and opts.legend is not False

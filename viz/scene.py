@@ -29,7 +29,7 @@ import numpy as np
 from autograd.engine import Constant, Parameter, Value, topological_order
 from autograd.ops import RULES
 from viz.scope import check_collapse, collapse_key, homes, is_penalty, levels
-from viz.text import Summary, format_number, is_finite
+from viz.text import Summary, format_number, is_finite, shorten
 
 __all__ = ["Options", "Progress", "Box", "OpNode", "GroupBox", "Edge", "Scene", "build_scene",
            "TooLargeError", "display_names", "substitute", "check_size"]
@@ -375,7 +375,11 @@ class _Builder:
 
     def name_values(self) -> None:
         """Names for headers and derivative labels, and how many edges leave each node."""
-        self.names, self.auto = display_names(self.order, self.opts.fmt)
+        self.full_names, self.auto = display_names(self.order, self.opts.fmt)
+        # Names inside other text (an edge's chain rule) are cut like a box's header, so
+        # one long label cannot stretch every edge it touches; a box keeps the full name
+        # (its header is cut when drawn, the full text is its tooltip).
+        self.names = {node: shorten(name) for node, name in self.full_names.items()}
         self.uses = dict.fromkeys(self.order, 0)  # x * x: two edges leave x
         for node in self.order:
             for inp in node.inputs:
@@ -529,7 +533,8 @@ class _Builder:
             kind = _kind(node, self.root)
             data = how.text(node.data) if self.known_data(node) or kind == "constant" else None
             g = self.grad(node)
-            box = Box(self.box_name[node], kind, self.names[node] if kind != "constant" else "",
+            box = Box(self.box_name[node], kind,
+                      self.full_names[node] if kind != "constant" else "",
                       node in self.auto, data, how.text(g) if g is not None else None,
                       grad_row=not self.forward and kind != "constant",
                       data_bad=data is not None and not is_finite(node.data),

@@ -1,13 +1,19 @@
-"""Text that goes into a diagram: escaping user strings and formatting numbers.
+r"""Text that goes into a diagram: escaping user strings and formatting numbers.
 
 Every string a user can choose (labels, scope names) reaches the DOT source only
 through :func:`escape`, which makes it inert inside a Graphviz HTML-like label:
 ``<b>`` stays the four characters ``<b>``, a quote cannot end an attribute, and a
-backslash is just a backslash. Numbers go through :func:`format_number`, which
-applies the user's format spec (``".4g"``) and spells NaN and infinities out.
+backslash is drawn as a backslash. A label too long to draw is cut by
+:func:`shorten` (ending in "…"); its full text goes into a tooltip through
+:func:`tooltip`. Numbers go through :func:`format_number`, which applies the
+user's format spec (``".4g"``) and spells NaN and infinities out.
 
->>> escape('a < b & "c"\\nnext line')
+>>> escape('a < b & "c"\nnext line')
 'a &lt; b &amp; &quot;c&quot;<br/>next line'
+>>> escape("C:\\Users\\Name")      # Graphviz draws a doubled backslash as one
+'C:\\\\Users\\\\Name'
+>>> shorten("a" * 100, 10)
+'aaaaaaaaa…'
 >>> format_number(-4.0), format_number(1 / 3), format_number(float("nan"))
 ('-4', '0.3333', 'NaN')
 """
@@ -20,13 +26,24 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["escape", "format_number", "check_fmt", "is_finite", "Summary"]
+__all__ = ["escape", "shorten", "tooltip", "format_number", "check_fmt", "is_finite", "ELLIPSIS",
+           "Summary", "LABEL_LIMIT", "CAPTION_LIMIT", "LINE_LIMIT", "TOOLTIP_BYTES"]
 
-# Characters with a meaning in an HTML-like label, and their entities. Braces, bars and
-# backslashes mean nothing there (they matter in record labels and escString
-# attributes, which we never fill with user text), so they pass through literally.
-_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}
-_SPECIAL = re.compile(r"""[&<>"]|\r\n|[\r\n\t]|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]""")
+# How many characters of a text a diagram draws before cutting it with "…". A name
+# longer than a line of prose is unreadable in a box anyway, and Graphviz refuses an
+# HTML-like label over 16,384 bytes (and a node wider than 65,535 points).
+LABEL_LIMIT = 60     # a name: a box's header, a scope's cluster, a name inside an edge label
+CAPTION_LIMIT = 120  # one line of the caption (the title, a stepper frame's caption)
+LINE_LIMIT = 400     # any other line: a number, an edge's chain rule (a guard for wild fmt)
+TOOLTIP_BYTES = 12_000  # a tooltip's DOT text; Graphviz refuses a quoted string over 16,384
+ELLIPSIS = "…"
+
+# Characters with a meaning in an HTML-like label, and their entities. Graphviz also
+# expands escString sequences in these labels (\N is the node's name, \G the graph's,
+# \n a line break), even when the backslash is written &#92;: a doubled backslash is
+# the one spelling it draws as a single one.
+_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\\": "\\\\"}
+_SPECIAL = re.compile(r"""[&<>"\\]|\r\n|[\r\n\t]|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]""")
 
 
 def _replace(match: re.Match[str]) -> str:
@@ -37,17 +54,21 @@ def _replace(match: re.Match[str]) -> str:
         return "<br/>"
     if ch == "\t":
         return "&#160;" * 4
-    # Other control characters cannot be drawn (nor stored in SVG): show their escape.
-    return f"\\x{ord(ch):02x}"
+    # Other control characters cannot be drawn (nor stored in SVG): show their escape,
+    # its backslash doubled like any other.
+    return f"\\\\x{ord(ch):02x}"
 
 
 def escape(text: str) -> str:
-    """``text`` made safe and literal inside a Graphviz HTML-like label.
+    r"""``text`` made safe and literal inside a Graphviz HTML-like label.
 
-    ``& < > "`` become entities, newlines become line breaks, a tab becomes
-    four spaces, other control characters and unpaired surrogates (which no
-    font or file can hold) become visible escapes. Everything else, including
-    ``{ } | \\`` and any Unicode, is kept as typed.
+    ``& < > "`` become entities, a backslash is doubled (Graphviz draws ``\\``
+    as ``\``, and would read ``\N`` or ``\G`` as the node's or the graph's
+    name), newlines become line breaks, a tab becomes four spaces, other
+    control characters and unpaired surrogates (which no font or file can
+    hold) become visible escapes. Everything else, including ``{ }`` ``|`` and
+    any Unicode, is kept as typed. The text is not shortened: see
+    :func:`shorten`.
     """
     if not isinstance(text, str):
         raise TypeError(f"escape() needs a str, got {type(text).__name__}")
@@ -57,11 +78,72 @@ def escape(text: str) -> str:
         out = re.sub(r"(?<= ) ", "&#160;", out)
     if out.startswith(" ") or out.endswith(" "):  # Graphviz trims edge spaces
         out = re.sub(r"^ | $", "&#160;", out)
+    return _surrogates(out, "\\\\")
+
+
+def _surrogates(text: str, backslash: str) -> str:
+    """Unpaired surrogates (no UTF-8 file can hold them) as visible escapes (``\\ud800``)."""
     try:
-        out.encode("utf-8")
+        text.encode("utf-8")
     except UnicodeEncodeError:
-        out = "".join(c if not 0xD800 <= ord(c) <= 0xDFFF else f"\\u{ord(c):04x}" for c in out)
-    return out
+        text = "".join(c if not 0xD800 <= ord(c) <= 0xDFFF else f"{backslash}u{ord(c):04x}"
+                       for c in text)
+    return text
+
+
+def shorten(text: str, limit: int = LABEL_LIMIT) -> str:
+    r"""``text`` if it has at most ``limit`` characters, else its first ``limit - 1`` and "…".
+
+    >>> shorten("C:\\Users\\Name", 8)
+    'C:\\User…'
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"shorten() needs a str, got {type(text).__name__}")
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+        raise ValueError(f"limit is a positive int, got {limit!r}")
+    if len(text) <= limit:
+        return text
+    if text[limit - 2:limit] == "\r\n":  # keep a line break whole: "\r" alone is one too
+        return text[:limit - 2] + ELLIPSIS
+    return text[:limit - 1] + ELLIPSIS
+
+
+# A tooltip attribute is read twice by Graphviz: once for \n-style escapes (dropping
+# the backslash of any other), once for \N, \G and friends. So a backslash that
+# should show is written four times. It also decodes entities, so & must be &amp;.
+_TOOLTIP = {"\\": "\\" * 4, "&": "&amp;", '"': "&quot;", "\r\n": "\n", "\r": "\n"}
+_TOOLTIP_SPECIAL = re.compile(r"""\r\n|[\\&"\r]|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]""")
+
+
+def tooltip(text: str, limit: int = TOOLTIP_BYTES) -> str:
+    r"""``text`` as the value of a Graphviz ``tooltip`` attribute, shown as typed on hover.
+
+    In the SVG it becomes the ``xlink:title`` of the element, which browsers
+    show when the pointer rests on it. Newlines stay line breaks; a backslash
+    is written four times and ``& "`` as entities (see the comment above);
+    other control characters become visible escapes. A tooltip whose DOT text
+    would pass ``limit`` bytes (Graphviz refuses a quoted string over 16,384)
+    is cut and ends in "…".
+
+    >>> tooltip('C:\\Users & "me"')
+    'C:\\\\\\\\Users &amp; &quot;me&quot;'
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"tooltip() needs a str, got {type(text).__name__}")
+    pieces = []
+    used, budget = 0, limit - len(ELLIPSIS.encode("utf-8"))
+    for match in re.finditer(r"\r\n|.", text, re.DOTALL):
+        ch = match.group()
+        if _TOOLTIP_SPECIAL.fullmatch(ch):
+            piece = _TOOLTIP.get(ch) or "\\" * 4 + f"x{ord(ch):02x}"
+        else:
+            piece = _surrogates(ch, "\\" * 4)
+        used += len(piece.encode("utf-8"))
+        if used > budget:
+            pieces.append(ELLIPSIS)
+            break
+        pieces.append(piece)
+    return "".join(pieces)
 
 
 def check_fmt(fmt: str) -> str:
