@@ -26,7 +26,8 @@ import json
 import math
 import numbers
 import os
-import tempfile
+import secrets
+import stat
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from typing import Any, NamedTuple
@@ -51,6 +52,9 @@ U(-a, a) with a = sqrt(6 / (fan_in + fan_out)), ``he`` N(0, 2 / fan_in), ``zeros
 
 FILE_FORMAT = "autograd-viz/state_dict"
 FILE_VERSION = 1
+MAX_FILE_BYTES = 100_000_000
+"""The largest model file ``load`` reads and ``save`` writes: 100 MB, some two million
+values, far beyond what a scalar engine trains. A bigger file is refused unread."""
 
 
 # -- the Module base ----------------------------------------------------------------
@@ -263,6 +267,8 @@ class Module:
         The file is written beside ``path`` and renamed over it only when
         complete, so an interrupted save never leaves a half-written model.
         Floats are written with ``repr``, so ``load`` restores them bit for bit.
+        A file that exists keeps its permissions; a new one gets those ``open()``
+        would give it (0666 less the umask).
         """
         state = self.state_dict()
         for name, value in state.items():
@@ -271,12 +277,22 @@ class Module:
                                  f"(training diverged?); only finite values are saved")
         document = {"format": FILE_FORMAT, "version": FILE_VERSION,
                     "module": type(self).__name__, "count": len(state), "state": state}
-        text = json.dumps(document, indent=1)
+        text = json.dumps(document, indent=1)  # ASCII: as many bytes as characters
+        if len(text) > MAX_FILE_BYTES:
+            raise ValueError(f"cannot save {type(self).__name__}: its file would be {len(text):,} "
+                             f"bytes, above the {MAX_FILE_BYTES:,} that load reads "
+                             f"(autograd.nn.MAX_FILE_BYTES)")
         path = os.fspath(path)
-        directory = os.path.dirname(os.path.abspath(path))
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=directory)
+        try:
+            mode: int | None = stat.S_IMODE(os.stat(path).st_mode)
+        except FileNotFoundError:
+            mode = None
+        # Private until complete when replacing a file, whose mode it then takes.
+        fd, tmp = _create_beside(path, 0o666 if mode is None else 0o600)
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as f:
+                if mode is not None:
+                    os.chmod(tmp, mode)
                 f.write(text)
                 f.flush()
                 os.fsync(f.fileno())
@@ -289,36 +305,50 @@ class Module:
     def load(self, path: str | os.PathLike[str]) -> Module:
         """Read a file written by ``save`` into this module and return the module.
 
-        The file must name exactly this module's parameters and buffers, as many
-        as it says it holds, each a finite number; otherwise ``ModelFileError``
-        says what is wrong and the module is left unchanged.
+        The file must be saved from this module's class (a ``Neuron``'s file
+        does not load into a ``Perceptron``, though their names match), be at
+        most ``MAX_FILE_BYTES`` long, and name exactly this module's parameters
+        and buffers, as many as it says it holds, each a finite number;
+        otherwise ``ModelFileError`` says what is wrong and the module is left
+        unchanged.
         """
         path = os.fspath(path)
-        try:
-            with open(path, encoding="utf-8") as f:
-                text = f.read()
-        except UnicodeDecodeError as e:
-            raise ModelFileError(f"{path} is not a model file (not UTF-8 text: {e})") from None
+        text = _read_model_text(path)
         try:
             document = json.loads(text, object_pairs_hook=_no_duplicates)
         except json.JSONDecodeError as e:
             raise ModelFileError(f"{path} is corrupt or truncated: invalid JSON at line "
                                  f"{e.lineno}, column {e.colno} ({e.msg})") from None
         except _DuplicateKey as e:
-            raise ModelFileError(f"{path} is corrupt: the name {e.args[0]!r} appears twice"
-                                 ) from None
+            raise ModelFileError(f"{path} is corrupt: the name {_brief(e.args[0])} appears "
+                                 f"twice") from None
+        except RecursionError:
+            raise ModelFileError(f"{path} is not a model file: its JSON nests too deep "
+                                 f"(a model file nests 2 levels)") from None
+        except ValueError as e:  # json's own limits, e.g. an integer of over 4300 digits
+            raise ModelFileError(f"{path} is corrupt: {e}") from None
         if not isinstance(document, dict) or document.get("format") != FILE_FORMAT:
             raise ModelFileError(f"{path} is not an autograd-viz model file "
                                  f"(expected 'format': {FILE_FORMAT!r})")
         if document.get("version") != FILE_VERSION:
-            raise ModelFileError(f"{path} has format version {document.get('version')!r}; "
+            raise ModelFileError(f"{path} has format version {_brief(document.get('version'))}; "
                                  f"this version of autograd-viz reads version {FILE_VERSION}")
+        saved_from, this = document.get("module"), type(self).__name__
+        if not isinstance(saved_from, str):
+            raise ModelFileError(f"{path} is corrupt: it does not name the class it was saved "
+                                 f"from ('module')")
+        if saved_from != this:
+            # Two classes can share parameter names (a Neuron's and a Perceptron's are
+            # both w.0, ..., b), so the names alone cannot tell the files apart.
+            name = saved_from if saved_from.isidentifier() else _brief(saved_from)
+            raise ModelFileError(f"{path} was saved from class {name}, and this model is class "
+                                 f"{this}: load it into a model of class {name}")
         state, count = document.get("state"), document.get("count")
         if not isinstance(state, dict) or isinstance(count, bool) or not isinstance(count, int):
             raise ModelFileError(f"{path} is corrupt: it needs a 'state' object and a 'count'")
         if len(state) != count:
-            raise ModelFileError(f"{path} is corrupt or truncated: it says it holds {count} "
-                                 f"values but holds {len(state)}")
+            raise ModelFileError(f"{path} is corrupt or truncated: it says it holds "
+                                 f"{_brief(count)} values but holds {len(state)}")
         slots = self._state_slots()
         missing = [n for n in slots if n not in state]
         unexpected = [n for n in state if n not in slots]
@@ -339,6 +369,52 @@ class Module:
 
 class _DuplicateKey(Exception):
     pass
+
+
+def _create_beside(path: str, mode: int) -> tuple[int, str]:
+    """A new empty file in ``path``'s directory, opened for writing: (fd, its path).
+
+    Unlike ``tempfile.mkstemp`` (always 0600) the file gets ``mode`` less the
+    umask, as ``open()`` would give it.
+    """
+    directory = os.path.dirname(os.path.abspath(path))
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    for _ in range(100):
+        tmp = os.path.join(directory, f".tmp-{secrets.token_hex(8)}.json")
+        try:
+            return os.open(tmp, flags, mode), tmp
+        except FileExistsError:  # a name taken by chance: draw another
+            continue
+    raise FileExistsError(f"could not create a temporary file beside {path}")
+
+
+def _read_model_text(path: str) -> str:
+    """The file's text, refused unread when larger than ``MAX_FILE_BYTES``."""
+    with open(path, "rb") as f:
+        size = os.fstat(f.fileno()).st_size
+        if size > MAX_FILE_BYTES:
+            raise ModelFileError(f"{path} is {size:,} bytes, larger than a model file can be "
+                                 f"({MAX_FILE_BYTES:,}, autograd.nn.MAX_FILE_BYTES)")
+        # At most one byte past the limit: a pipe or device reports no size.
+        data = f.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise ModelFileError(f"{path} holds more than {MAX_FILE_BYTES:,} bytes, more than a "
+                             f"model file can (autograd.nn.MAX_FILE_BYTES)")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise ModelFileError(f"{path} is not a model file (not UTF-8 text: {e})") from None
+
+
+def _brief(value: Any, width: int = 40) -> str:
+    """A short repr for an error message. Containers show only their type and
+    length: a hostile file can nest them deeper than ``repr`` can recurse."""
+    if isinstance(value, (list, tuple, dict)):
+        return f"a {type(value).__name__} of {len(value)} item(s)"
+    if isinstance(value, int) and value.bit_length() > 3 * width:  # str() of it may refuse
+        return f"an integer of at least {int((value.bit_length() - 1) * math.log10(2)) + 1} digits"
+    text = repr(value)
+    return text if len(text) <= width else text[:width - 3] + "..."
 
 
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -365,8 +441,12 @@ def _describe_keys(missing: Sequence[str], unexpected: Sequence[str], show: int 
 
 def _finite_number(value: Any, name: str) -> float:
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a number, got {type(value).__name__}: {value!r:.40}")
-    value = float(value)
+        raise TypeError(f"{name} must be a number, got {type(value).__name__}: {_brief(value)}")
+    try:
+        value = float(value)
+    except OverflowError:  # an integer beyond a float's range (about 1.8e308)
+        raise ValueError(f"{name} must be a finite number, got {_brief(value)}, too large "
+                         f"for a float") from None
     if not math.isfinite(value):
         raise ValueError(f"{name} must be a finite number, got {value}")
     return value

@@ -745,6 +745,126 @@ def test_save_is_atomic_and_refuses_non_finite_values(tmp_path, monkeypatch):
     assert os.listdir(tmp_path) == ["model.json"]  # no temporary file left behind
 
 
+HOSTILE_BODIES = {
+    "nested 1,000 deep": "[" * 1000 + "]" * 1000,
+    "a value nested 1,000 deep": '{"format": "autograd-viz/state_dict", "state": {"w.0": '
+                                 + "[" * 1000 + "]" * 1000 + "}}",
+    "a 400-digit weight": "STATE:" + "9" * 400,
+    "a negative 400-digit weight": "STATE:-" + "9" * 400,
+    "a 5,000-digit count": "COUNT:" + "9" * 5000,
+}
+
+
+@pytest.mark.parametrize("case", list(HOSTILE_BODIES))
+def test_hostile_nesting_or_huge_integers_are_model_file_errors(tmp_path, case):
+    model = MLP(2, [3, 1], seed=0)
+    good = tmp_path / "good.json"
+    model.save(good)
+    document = json.loads(good.read_text())
+    body = HOSTILE_BODIES[case]
+    if body.startswith("STATE:"):
+        document["state"]["layers.0.neurons.0.w.0"] = "HERE"
+        body = json.dumps(document).replace('"HERE"', body[len("STATE:"):])
+    elif body.startswith("COUNT:"):
+        document["count"] = "HERE"
+        body = json.dumps(document).replace('"HERE"', body[len("COUNT:"):])
+    path = tmp_path / "hostile.json"
+    path.write_text(body)
+    before = model.state_dict()
+    with pytest.raises(ModelFileError) as info:
+        model.load(path)
+    assert model.state_dict() == before
+    message = str(info.value)
+    assert message.startswith(str(path)) and len(message) < 400
+    expected = {"nested 1,000 deep": "nests too deep",
+                "a value nested 1,000 deep": "nests too deep",
+                "a 400-digit weight": "layers.0.neurons.0.w.0 must be a finite number, got an "
+                                      "integer of at least 400 digits, too large for a float",
+                "a negative 400-digit weight": "integer of at least 400 digits",
+                "a 5,000-digit count": "4300 digits"}[case]
+    assert expected in message
+
+
+def test_load_state_dict_calls_a_huge_integer_a_value_error_not_an_overflow():
+    model = Neuron(1, seed=0)
+    with pytest.raises(ValueError, match=r"w.0 must be a finite number, got an integer of at "
+                       r"least 400 digits"):
+        model.load_state_dict({"w.0": 10 ** 400, "b": 0.0})
+
+
+def test_a_file_saved_from_another_class_is_refused_naming_both(tmp_path):
+    path = tmp_path / "neuron.json"
+    Neuron(2, seed=0).save(path)  # the same names as a Perceptron's: w.0, w.1, b
+    perceptron = Perceptron(2, init="uniform", seed=1)
+    before = perceptron.state_dict()
+    assert set(before) == set(json.loads(path.read_text())["state"])
+    with pytest.raises(ModelFileError, match=r"was saved from class Neuron, and this model is "
+                       r"class Perceptron: load it into a model of class Neuron"):
+        perceptron.load(path)
+    assert perceptron.state_dict() == before
+    perceptron.save(path)
+    with pytest.raises(ModelFileError, match="saved from class Perceptron.*class Neuron"):
+        Neuron(2, seed=0).load(path)
+    document = json.loads(path.read_text())
+    del document["module"]
+    path.write_text(json.dumps(document))
+    with pytest.raises(ModelFileError, match=r"does not name the class it was saved from"):
+        perceptron.load(path)
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX file modes")
+def test_save_keeps_an_existing_files_mode_and_gives_a_new_file_the_umask_mode(tmp_path):
+    model = MLP(2, [3, 1], seed=0)
+    existing = tmp_path / "shared.json"
+    existing.write_text("old")
+    existing.chmod(0o644)
+    previous = os.umask(0o077)
+    try:
+        model.save(existing)
+        model.save(tmp_path / "private.json")
+        os.umask(0o022)
+        model.save(tmp_path / "new.json")
+        (tmp_path / "private.json").chmod(0o640)
+        model.save(tmp_path / "private.json")
+    finally:
+        os.umask(previous)
+    mode = {p.name: oct(p.stat().st_mode & 0o7777) for p in tmp_path.iterdir()}
+    assert mode == {"shared.json": "0o644", "private.json": "0o640", "new.json": "0o644"}
+    assert MLP(2, [3, 1], seed=5).load(existing).state_dict() == model.state_dict()
+
+
+def test_a_file_over_the_size_limit_is_refused_without_being_read(tmp_path):
+    import tracemalloc
+
+    path = tmp_path / "huge.json"
+    with open(path, "wb") as f:  # 101 MB, sparse: no disk space, no time
+        f.truncate(101_000_000)
+    model = MLP(2, [3, 1], seed=0)
+    tracemalloc.start()
+    try:
+        with pytest.raises(ModelFileError, match=r"is 101,000,000 bytes, larger than a model "
+                           r"file can be \(100,000,000"):
+            model.load(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 1_000_000
+
+
+def test_load_reads_at_most_one_byte_past_the_limit_and_save_keeps_within_it(tmp_path,
+                                                                              monkeypatch):
+    import autograd.nn
+
+    model = MLP(2, [3, 1], seed=0)
+    monkeypatch.setattr(autograd.nn, "MAX_FILE_BYTES", 500)  # the model's file is 663 bytes
+    if os.path.exists("/dev/zero"):  # reports size 0 and never ends: the read must stop
+        with pytest.raises(ModelFileError, match="holds more than 500 bytes"):
+            model.load("/dev/zero")
+    with pytest.raises(ValueError, match=r"its file would be 663 bytes, above the 500"):
+        model.save(tmp_path / "model.json")
+    assert os.listdir(tmp_path) == []
+
+
 def test_a_custom_module_finds_its_parameters_and_children():
     class Net(Module):
         def __init__(self):
