@@ -8,14 +8,19 @@ order; at each node it asks the rule for the local derivatives and passes on
 
 Nodes hold no closures, so a graph has no reference cycles: it is freed the
 moment it is dropped, and the cyclic garbage collector has nothing to chase.
+
+Threads: grad mode, anomaly mode and the current scope are per thread (as
+PyTorch's grad mode is), and a walk keeps its bookkeeping in its own dicts,
+never on the nodes, so threads can build, differentiate and train at once.
 """
 
 from __future__ import annotations
 
 import numbers
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -30,15 +35,27 @@ __all__ = [
 ndarray = np.ndarray
 
 
-class _State:
-    """Engine-wide switches, read by every op (so kept in one small object)."""
+class _Mode(NamedTuple):
+    """The switches every op reads: whether it records the graph, whether it checks
+    for NaN and inf, and the scope its Value is recorded in."""
 
-    grad_enabled = True
-    anomaly = False
-    scope = ""
+    grad_enabled: bool = True
+    anomaly: bool = False
+    scope: str = ""
 
 
-_state = _State()
+class _ThreadState(threading.local):
+    """Each thread's own mode; a new thread starts with the defaults. One tuple, so
+    an op pays one thread-local lookup for all three switches."""
+
+    mode = _Mode()
+
+
+_state = _ThreadState()
+
+# backward() adds to the .grad of nodes that other threads' graphs may share (a
+# model's weights); one lock keeps each read-add-write whole.
+_accumulate_lock = threading.Lock()
 
 
 class Value:
@@ -60,18 +77,19 @@ class Value:
     # _a and _b, rather than a tuple: one object fewer per node for the cyclic garbage
     # collector to walk, which otherwise takes most of the time of building a graph.
     # A variadic node (add_n, sum_squares, sum_abs) keeps the tuple of its inputs in _a.
-    __slots__ = ("data", "grad", "label", "scope", "_rule", "_a", "_b", "_g")
+    # A Value computed under no_grad() is a leaf whose _b is _NO_GRAPH, so that
+    # backward() on it can say why no gradient will flow instead of doing nothing.
+    __slots__ = ("data", "grad", "label", "scope", "_rule", "_a", "_b")
     __array_ufunc__ = None  # `ndarray * Value` defers to Value instead of making an object array
 
     def __init__(self, data: Any, label: str = "") -> None:
         self.data = _as_data(data)
         self.grad: Any = 0.0
         self.label = label
-        self.scope = _state.scope
+        self.scope = _state.mode.scope
         self._rule: Rule | None = None
         self._a: Value | None = None
         self._b: Value | None = None
-        self._g: Any = None  # scratch for backward (see _propagate)
 
     @property
     def inputs(self) -> tuple[Value, ...]:
@@ -134,10 +152,19 @@ class Value:
     def backward(self, gradient: Any = 1.0) -> None:
         """Add d self / d node to ``node.grad`` for every node this Value depends on.
 
-        ``gradient`` seeds ``self.grad`` (d self / d self = 1). Gradients
-        accumulate, as in PyTorch: call ``zero_grad()`` between steps.
+        ``gradient`` seeds ``self.grad`` (d self / d self = 1): a number, or for a
+        batch Value an array of its length. Unlike PyTorch, a batch Value needs no
+        seed: each sample is seeded with 1 (its own loss), which is what
+        ``loss.backward()`` on per-sample losses means. Gradients accumulate, as in
+        PyTorch: call ``zero_grad()`` between steps.
+
+        Raises ``ValueError`` (naming both shapes) for a seed of the wrong shape and
+        ``RuntimeError`` for a Value computed under ``no_grad()``, before any
+        ``.grad`` changes.
         """
-        _propagate(self, gradient, accumulate=True)
+        seed = _seed(self, gradient)
+        with _accumulate_lock:
+            _propagate(self, seed, accumulate=True)
 
     def zero_grad(self) -> None:
         """Reset ``grad`` to 0.0 on this Value and everything it depends on."""
@@ -275,43 +302,42 @@ def _apply(rule: Rule, a: Any, b: Any = None) -> Value:
             a, b = _lift(a), _lift(b)
             if a is None or b is None:
                 return NotImplemented
+        # numpy would broadcast a batch of 1 against a batch of n: refuse it here
+        if a.data.__class__ is ndarray and b.data.__class__ is ndarray \
+                and a.data.size != b.data.size:
+            _check_lengths(rule, (a, b))
         if rule.guards:
             _check_domain(rule, (a, b))
-        try:
-            data = rule.forward(a.data, b.data)
-        except ValueError:
-            _check_lengths(rule, (a, b))
-            raise
+        data = rule.forward(a.data, b.data)
     elif a.__class__ is tuple:
+        _check_lengths(rule, a)
         if rule.guards:
             _check_domain(rule, a)
-        try:
-            data = rule.forward(*[i.data for i in a])
-        except ValueError:
-            _check_lengths(rule, a)
-            raise
+        data = rule.forward(*[i.data for i in a])
     else:
         if rule.guards:
             _check_domain(rule, (a,))
         data = rule.forward(a.data)
+    grad_enabled, anomaly, scope_ = _state.mode
     out = _new(Value)
     out.data = data
     out.grad = 0.0
     out.label = ""
-    out.scope = _state.scope
-    out._g = None
-    if _state.grad_enabled:
+    out.scope = scope_
+    if grad_enabled:
         out._rule = rule
         out._a = a
         out._b = b
     else:
-        out._rule = out._a = out._b = None
-    if _state.anomaly:
+        out._rule = out._a = None
+        out._b = _NO_GRAPH
+    if anomaly:
         _check_finite(rule, a if a.__class__ is tuple else (a, b)[:rule.arity], data, "value")
     return out
 
 
 _new = object.__new__
+_NO_GRAPH: Any = object()  # the _b of a Value computed under no_grad()
 
 
 def topological_order(root: Value) -> list[Value]:
@@ -320,92 +346,62 @@ def topological_order(root: Value) -> list[Value]:
     Iterative depth-first search (no recursion limit), visiting inputs in
     argument order, so the same program always gives the same order.
     """
-    return _order(root, object())
+    return _order(root)
 
 
-def _order(root: Value, mark: object) -> list[Value]:
-    # A node is done when its scratch slot `_g` holds this walk's `mark` (cheaper
-    # than a set, and it leaves `_g` ready for `_propagate`); `opened` marks a node
-    # whose inputs are on the stack above it. A leaf input is done at once, without
-    # a trip through the stack, unless input a is still waiting (argument order).
+def _order(root: Value) -> list[Value]:
+    # Iterative depth-first search. A node is pushed back under its inputs and
+    # finished when it surfaces again, by then after all of them; a node reached a
+    # second time is skipped. The bookkeeping is this walk's own (two sets), so
+    # walks in other threads over shared nodes never see it.
     order: list[Value] = []
-    opened = object()
+    done: set[Value] = set()
+    opened: set[Value] = set()
     stack = [root]
-    push, pop, append = stack.append, stack.pop, order.append
+    push, pop, finish, append = stack.append, stack.pop, done.add, order.append
     while stack:
-        node = stack[-1]
-        state = node._g
-        if state is opened:
-            pop()
-            node._g = mark
+        node = pop()
+        if node in done:
+            continue
+        if node._rule is None or node in opened:  # a leaf, or its inputs are done
+            finish(node)
             append(node)
-        elif state is mark:
-            pop()  # pushed twice, finished the first time
+            continue
+        opened.add(node)
+        push(node)
+        a, b = node._a, node._b
+        if b is not None:
+            push(b)  # pushed first, so visited after a (argument order)
+            push(a)
+        elif a.__class__ is tuple:
+            stack.extend(reversed(a))
         else:
-            a, b = node._a, node._b
-            if b is None and a.__class__ is tuple:  # variadic: the same, for any number of inputs
-                waiting = []
-                for i in a:
-                    if i._g is not mark:
-                        if i._a is None and not waiting:
-                            i._g = mark
-                            append(i)
-                        else:
-                            waiting.append(i)
-                if waiting:
-                    stack.extend(reversed(waiting))
-                    node._g = opened
-                else:
-                    pop()
-                    node._g = mark
-                    append(node)
-                continue
-            wait_a = wait_b = False
-            if a is not None and a._g is not mark:
-                if a._a is None:
-                    a._g = mark
-                    append(a)
-                else:
-                    wait_a = True
-            if b is not None and b._g is not mark:
-                if b._a is None and not wait_a:
-                    b._g = mark
-                    append(b)
-                else:
-                    wait_b = True
-            if wait_b:
-                push(b)  # pushed first, so visited after a
-            if wait_a:
-                push(a)
-            if wait_a or wait_b:
-                node._g = opened
-            else:  # all inputs done: finish now, saving a trip round the loop
-                pop()
-                node._g = mark
-                append(node)
+            push(a)
     return order
 
 
 def _propagate(root: Value, seed: Any, create_graph: bool = False,
-               accumulate: bool = False) -> list[Value]:
+               accumulate: bool = False) -> dict[Value, Any]:
     """The chain rule: visit nodes from ``root`` back to the leaves, each once.
 
-    Each node's gradient for this walk gathers in its scratch slot ``_g``; it is
+    Each node's gradient for this walk gathers in the dict ``grads``; it is
     complete when the node's turn comes (every node made from it came first).
     With ``accumulate`` it is then added to ``.grad`` (so a second backward adds
     once more, never doubles). With ``create_graph`` the local derivatives are
     computed on Values, so the gradients are Values on a new graph.
-    Returns the nodes in topological order.
+    ``seed`` is d root / d root, already checked by ``_seed``. Returns ``grads``.
     """
-    mark = object()
-    order = _order(root, mark)
-    root._g = _seed(root, seed)
-    anomaly = _state.anomaly
+    if root._b is _NO_GRAPH:
+        raise RuntimeError(f"{_name(root)} was computed under no_grad(), so it has no graph "
+                           f"to differentiate; compute it outside no_grad()")
+    order = _order(root)
+    grads: dict[Value, Any] = {root: seed}
+    get = grads.get
+    anomaly = _state.mode.anomaly
     with _grad_mode(create_graph):
         for node in reversed(order):
-            g = node._g
+            g = grads[node]
             if accumulate:
-                node._g = None  # done with the scratch copy
                 grad = node.grad
                 if grad.__class__ is float and grad == 0.0 and g.__class__ is ndarray:
                     node.grad = g.copy()  # a third of the cost of 0.0 + g
@@ -440,8 +436,8 @@ def _propagate(root: Value, seed: Any, create_graph: bool = False,
                     c = _edge_gradient(g, c, i, batched, create_graph)
                     if anomaly:
                         _check_finite(rule, a, c, f"gradient for {_name(i)}")
-                    old = i._g
-                    i._g = c if old is mark else old + c
+                    old = get(i)
+                    grads[i] = c if old is None else old + c
                 continue
             c = local[0]
             if batched and a.data.__class__ is float:
@@ -452,8 +448,8 @@ def _propagate(root: Value, seed: Any, create_graph: bool = False,
                     c = _to_scalar_grad(c)
             if anomaly:
                 _check_finite(rule, node.inputs, c, f"gradient for {_name(a)}")
-            old = a._g
-            a._g = c if old is mark else old + c
+            old = get(a)
+            grads[a] = c if old is None else old + c
             if b is not None:
                 c = local[1]
                 if batched and b.data.__class__ is float:
@@ -464,9 +460,9 @@ def _propagate(root: Value, seed: Any, create_graph: bool = False,
                         c = _to_scalar_grad(c)
                 if anomaly:
                     _check_finite(rule, node.inputs, c, f"gradient for {_name(b)}")
-                old = b._g
-                b._g = c if old is mark else old + c
-    return order
+                old = get(b)
+                grads[b] = c if old is None else old + c
+    return grads
 
 
 def _edge_gradient(g: Any, local: Any, inp: Value, batched: bool, create_graph: bool) -> Any:
@@ -478,12 +474,14 @@ def _edge_gradient(g: Any, local: Any, inp: Value, batched: bool, create_graph: 
     return _to_scalar_grad(c) if create_graph and inp.data.__class__ is float else c
 
 
-def _batch_total(g: ndarray, local: Any) -> float:
+def _batch_total(g: ndarray, local: Any) -> Any:
     """A scalar input of a batched op gets the sum of its per-sample gradients,
     sum_i g_i * local_i (one dot product: no array of products in between; the
     ``dot`` method costs half of ``@`` on arrays this small)."""
     if local.__class__ is ndarray:
         return float(g.dot(local))
+    if isinstance(local, Value):  # create_graph: the same sum, kept on the graph
+        return (local * g).sum() if local.data.__class__ is ndarray else local * float(g.sum())
     total = float(g.sum())
     return total if local is ONE else total * local
 
@@ -497,12 +495,29 @@ def _to_scalar_grad(c: Any) -> Any:
 
 
 def _seed(root: Value, seed: Any) -> Any:
+    """d root / d root for a walk: ``seed`` checked against root's shape (a number
+    seeds every sample of a batch)."""
+    data = seed.data if isinstance(seed, Value) else seed
+    try:
+        data = _as_data(data)
+    except (TypeError, ValueError):
+        raise ValueError(f"backward(): the gradient seed is a number or a 1-D array, got "
+                         f"{_describe(data)}") from None
+    shape = root.data.shape if root.data.__class__ is ndarray else ()
+    if data.__class__ is ndarray and data.shape != shape:
+        raise ValueError(f"backward(): the gradient seed has shape {data.shape} but "
+                         f"{_name(root)} has shape {shape}"
+                         + (" (a scalar)" if not shape else f" (a batch of {shape[0]})"))
     if isinstance(seed, Value):
         return seed
-    seed = _as_data(seed)
-    if root.data.__class__ is ndarray and seed.__class__ is float:
-        return np.full_like(root.data, seed)
-    return seed
+    return np.full_like(root.data, data) if shape and data.__class__ is float else data
+
+
+def _describe(x: Any) -> str:
+    """A short description of what a user passed, for error messages."""
+    if isinstance(x, np.ndarray):
+        return f"an array of shape {x.shape} and dtype {x.dtype}"
+    return f"{type(x).__name__} {x!r:.40}"
 
 
 def grad(output: Value, inputs: Value | Sequence[Value], create_graph: bool = False
@@ -527,50 +542,50 @@ def grad(output: Value, inputs: Value | Sequence[Value], create_graph: bool = Fa
     for i, inp in enumerate(inputs):
         if not isinstance(inp, Value):
             raise TypeError(f"grad() inputs must be Values; input {i} is {type(inp).__name__}")
-    order = _propagate(output, 1.0, create_graph=create_graph)
-    reached = set(order)
+    grads = _propagate(output, _seed(output, 1.0), create_graph=create_graph)
     results = []
     for inp in inputs:
-        g = inp._g if inp in reached else 0.0
+        g = grads.get(inp, 0.0)
         if g.__class__ is float and inp.data.__class__ is ndarray:
             g = np.zeros_like(inp.data)
         results.append(g if isinstance(g, Value) else Value(g))
-    for node in order:
-        node._g = None
     return results
 
 
 @contextmanager
 def _grad_mode(enabled: bool) -> Iterator[None]:
-    previous, _state.grad_enabled = _state.grad_enabled, enabled
+    previous = _state.mode.grad_enabled
+    _state.mode = _state.mode._replace(grad_enabled=enabled)
     try:
         yield
-    finally:
-        _state.grad_enabled = previous
+    finally:  # restore this switch only: the others may have been set meanwhile
+        _state.mode = _state.mode._replace(grad_enabled=previous)
 
 
 def no_grad() -> Any:
     """Within ``with no_grad():`` ops record no graph: for inference and weight updates.
 
-    Works as a decorator too.
+    Works as a decorator too. It applies to the calling thread only, as in
+    PyTorch: other threads go on recording.
     """
     return _grad_mode(False)
 
 
 def is_grad_enabled() -> bool:
-    """Whether ops record the graph now (False inside ``no_grad()``)."""
-    return _state.grad_enabled
+    """Whether ops record the graph now in this thread (False inside ``no_grad()``)."""
+    return _state.mode.grad_enabled
 
 
 @contextmanager
 def detect_anomaly() -> Iterator[None]:
     """Within this block, the first op whose value or gradient is NaN or inf raises
-    ``FloatingPointError`` naming that op and its inputs."""
-    previous, _state.anomaly = _state.anomaly, True
+    ``FloatingPointError`` naming that op and its inputs (in the calling thread)."""
+    previous = _state.mode.anomaly
+    _state.mode = _state.mode._replace(anomaly=True)
     try:
         yield
     finally:
-        _state.anomaly = previous
+        _state.mode = _state.mode._replace(anomaly=previous)
 
 
 class scope:
@@ -589,17 +604,20 @@ class scope:
         self.name = name
 
     def __enter__(self) -> str:
-        self._previous = previous = _state.scope
-        _state.scope = f"{previous}.{self.name}" if previous else self.name
-        return _state.scope
+        grad_enabled, anomaly, previous = _state.mode
+        self._previous = previous
+        name = f"{previous}.{self.name}" if previous else self.name
+        _state.mode = _Mode(grad_enabled, anomaly, name)
+        return name
 
     def __exit__(self, *exc: object) -> None:
-        _state.scope = self._previous
+        grad_enabled, anomaly, _ = _state.mode
+        _state.mode = _Mode(grad_enabled, anomaly, self._previous)
 
 
 def current_scope() -> str:
-    """The scope new Values are recorded in ("" outside any scope)."""
-    return _state.scope
+    """The scope new Values are recorded in, in this thread ("" outside any scope)."""
+    return _state.mode.scope
 
 
 def batch(X: Any) -> list[Value]:
@@ -655,9 +673,11 @@ def _check_lengths(rule: Rule, inputs: tuple[Value, ...]) -> None:
     batches = [i for i in inputs if i.data.__class__ is ndarray]
     for other in batches[1:]:
         if other.data.size != batches[0].data.size:
-            raise ValueError(f"{rule.name}: batches of different lengths, "
-                             f"{batches[0].data.size} ({_name(batches[0])}) and "
-                             f"{other.data.size} ({_name(other)})")
+            raise ValueError(f"{rule.name}: batches of different lengths, shape "
+                             f"{batches[0].data.shape} ({_name(batches[0])}) and shape "
+                             f"{other.data.shape} ({_name(other)}); a batch of 1 is not "
+                             f"broadcast (use a scalar Value for one number shared by "
+                             f"every sample)")
 
 
 def _check_finite(rule: Rule, inputs: Sequence[Value], x: Any, what: str) -> None:
