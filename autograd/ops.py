@@ -70,17 +70,42 @@ def tanh(x: Any) -> Any:
 
 
 def sin(x: Any) -> Any:
-    """Sine."""
+    """Sine (NaN at ±inf, as numpy and PyTorch give)."""
     if x.__class__ is float:
-        return math.sin(x)
+        try:
+            return math.sin(x)
+        except ValueError:  # math raises for ±inf
+            return math.nan
     return np.sin(x) if x.__class__ is ndarray else x.sin()
 
 
 def cos(x: Any) -> Any:
-    """Cosine."""
+    """Cosine (NaN at ±inf, as numpy and PyTorch give)."""
     if x.__class__ is float:
-        return math.cos(x)
+        try:
+            return math.cos(x)
+        except ValueError:  # math raises for ±inf
+            return math.nan
     return np.cos(x) if x.__class__ is ndarray else x.cos()
+
+
+def power(a: Any, n: Any) -> Any:
+    """a ** n; ±inf where the result is too large for a float, as ``*`` gives (Python's
+    float ``**`` raises OverflowError there instead)."""
+    try:
+        return a ** n
+    except OverflowError:  # only plain floats raise; the sign is a's for an odd integer n
+        return -math.inf if a < 0 and n % 2 == 1 else math.inf
+
+
+def power_slope(a: Any, n: Any) -> Any:
+    """d/da a**n = n * a**(n - 1), and 0 where n = 0: a**0 = 1 is constant, even at
+    a = 0, where a**(n - 1) alone would divide by zero (PyTorch gives 0 too)."""
+    if n.__class__ is float:
+        return 0.0 if n == 0 else n * power(a, n - 1.0)
+    if n.__class__ is ndarray:  # one exponent per sample: a**1 where n = 0, times 0
+        return n * power(a, np.where(n == 0, 1.0, n - 1.0))
+    return n * power(a, n - 1.0)  # a Value exponent (create_graph): n - 1 on the graph
 
 
 def number(x: Any) -> Any:
@@ -256,15 +281,15 @@ RULES: dict[str, Rule] = {rule.name: rule for rule in (
     Rule("neg", "-", "-a", operator.neg,
          lambda out, a: (-1.0,), ("-1",)),
     # a ** n with a constant exponent n: the exponent gets no gradient.
-    Rule("pow", "**", "a ** n", operator.pow,
-         lambda out, a, n: (n * a ** (n - 1), 0.0), ("n * a**(n - 1)", "0"),
+    Rule("pow", "**", "a ** n", power,
+         lambda out, a, n: (power_slope(a, n), 0.0), ("n * a**(n - 1)", "0"),
          (Guard(0, lambda a, n: (a == 0) & (n < 0), "a != 0 for a negative exponent",
                 ZeroDivisionError),
           Guard(0, lambda a, n: (a < 0) & (n != np.round(n)),
                 "a >= 0 for a fractional exponent (no real result)")), args="an"),
     # a ** b with a Value exponent: d/db = a**b * log(a) needs a > 0.
-    Rule("powv", "**", "a ** b", operator.pow,
-         lambda out, a, b: (b * a ** (b - 1), out * log(a)), ("b * a**(b - 1)", "out * log(a)"),
+    Rule("powv", "**", "a ** b", power,
+         lambda out, a, b: (power_slope(a, b), out * log(a)), ("b * a**(b - 1)", "out * log(a)"),
          (Guard(0, _nonpositive, "a > 0 when the exponent is a Value"),)),
     Rule("exp", "exp", "exp(a)", exp,
          lambda out, a: (out,), ("out",)),
