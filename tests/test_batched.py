@@ -109,7 +109,8 @@ def test_length_mismatch_names_both_lengths():
     with pytest.raises(ValueError, match=r"3.*4"):
         Value(np.ones(3), "x") + Value(np.ones(4), "y")
     # add_n names the first batch and the first one of another length
-    with pytest.raises(ValueError, match=r"3 \(the Value 'x'\) and 4 \(the Value 'z'\)"):
+    with pytest.raises(ValueError,
+                       match=r"\(3,\) \(the Value 'x'\) and shape \(4,\) \(the Value 'z'\)"):
         add_n([Value(np.ones(3), "x"), Value(1.0), Value(np.ones(3), "y"), Value(np.ones(4), "z")])
 
 
@@ -145,3 +146,64 @@ def test_detect_anomaly_on_a_batch():
         with detect_anomaly(), pytest.raises(FloatingPointError, match="exp"):
             x.exp()
         assert math.isinf(x.exp().data[1])  # outside the block: inf, as numpy gives
+
+
+# -- create_graph on batches: a scalar input of a batched node ------------------------
+
+def test_create_graph_gives_a_scalar_input_the_total_over_the_batch():
+    # sum, +, -, relu, abs and "times a number" have constant local derivatives, so
+    # the gradient reaching w * x is still a plain array: w gets sum_i g_i x_i
+    w, x = Value(0.5), Value(np.array([1.0, 2.0, 3.0]))
+    for out, expected in [((w * x).sum(), 6.0), ((-w * x).sum(), -6.0),
+                          ((w * x).relu().mean(), 2.0), (abs(w * x - 10.0).sum() * 3.0, -18.0)]:
+        (dw,) = grad(out, [w], create_graph=True)
+        assert dw.data == pytest.approx(expected, abs=1e-15)
+        assert grad(out, [w])[0].data == pytest.approx(expected, abs=1e-15)
+    # and the gradient is on the graph: d/dx of dw = sum_i x_i is 1 per sample
+    (dw,) = grad((w * x).sum(), [w], create_graph=True)
+    (ddx,) = grad(dw, [x])
+    np.testing.assert_array_equal(ddx.data, [1.0, 1.0, 1.0])
+
+
+def test_create_graph_matches_backward_for_a_batched_linear_model_and_batchnorm():
+    from autograd import losses, nn
+
+    rng = np.random.default_rng(3)
+    Xs, ys = rng.normal(size=(6, 2)), np.sign(rng.normal(size=6))
+    model = nn.Sequential(nn.Layer(2, 2, activation="linear", seed=1), nn.BatchNorm1d(2),
+                          nn.Layer(2, 1, activation="linear", seed=2))
+    params = model.parameters()
+    for loss_fn in (losses.l1, losses.hinge, losses.mse):
+        out = loss_fn(model(batch(Xs)), ys)
+        plain = [g.data for g in grad(out, params)]
+        on_graph = [g.data for g in grad(out, params, create_graph=True)]
+        np.testing.assert_allclose(on_graph, plain, rtol=1e-12, atol=1e-14)
+
+
+# -- shapes: a batch of 1 is not broadcast, seeds must fit ------------------------------
+
+def test_a_batch_of_one_does_not_broadcast_against_a_longer_batch():
+    a, b = Value(np.array([2.0]), "a"), Value(np.ones(3), "b")
+    with pytest.raises(ValueError, match=r"\(1,\).*'a'.*\(3,\).*'b'"):
+        a * b
+    with pytest.raises(ValueError, match=r"\(1,\).*\(3,\)"):
+        add_n([a, b])
+    with pytest.raises(ValueError, match=r"\(3,\).*\(2,\)"):
+        b + np.ones(2)
+
+
+def test_a_wrong_length_seed_is_refused_before_any_grad_changes():
+    x = Value(np.array([1.0, 2.0, 3.0]), "x")
+    out = x * x
+    out.label = "out"
+    with pytest.raises(ValueError, match=r"seed has shape \(4,\).*'out' has shape \(3,\)"):
+        out.backward(np.ones(4))
+    assert out.grad == 0.0 and x.grad == 0.0
+    out.backward(np.array([1.0, 0.0, 2.0]))
+    np.testing.assert_array_equal(x.grad, [2.0, 0.0, 12.0])
+
+
+def test_a_batch_output_is_seeded_with_ones_per_sample():
+    x = Value(np.array([1.0, 2.0]))
+    (x * x).backward()
+    np.testing.assert_array_equal(x.grad, [2.0, 4.0])

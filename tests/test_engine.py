@@ -580,3 +580,72 @@ def test_docstring_examples_run():
 
     for module in (autograd, autograd.engine):
         assert doctest.testmod(module).failed == 0, module.__name__
+
+
+# -- seeds, graphs made under no_grad, powers at the edges -----------------------------
+
+def test_a_seed_that_does_not_fit_the_output_is_refused_before_any_grad_changes():
+    x = Value(2.0, "x")
+    y = x * x
+    with pytest.raises(ValueError, match=r"seed has shape \(4,\).*shape \(\) \(a scalar\)"):
+        y.backward(np.ones(4))
+    with pytest.raises(ValueError, match=r"seed has shape \(2,\)"):
+        y.backward(Value(np.ones(2)))
+    with pytest.raises(ValueError, match="seed is a number or a 1-D array"):
+        y.backward("1")
+    assert (x.grad, y.grad) == (0.0, 0.0)
+    y.backward(np.array(1.0))  # a 0-d array is a number
+    assert x.grad == 4.0
+
+
+def test_backward_on_a_value_made_under_no_grad_says_why_nothing_flows():
+    x = Value(2.0)
+    with no_grad():
+        y = x * 3
+    y.label = "y"
+    with pytest.raises(RuntimeError, match="'y' was computed under no_grad"):
+        y.backward()
+    with pytest.raises(RuntimeError, match="no_grad"):
+        grad(y, [x])
+    assert (x.grad, y.grad) == (0.0, 0.0)
+    # a leaf is no such Value: d x / d x = 1
+    x.backward()
+    assert x.grad == 1.0
+    # and a Value made under no_grad used later is a leaf of the new graph
+    z = y * x
+    z.backward()
+    assert y.grad == 2.0
+
+
+def test_x_to_the_zero_has_derivative_zero_even_at_zero():
+    x = Value(0.0)
+    y = x ** 0
+    y.backward()
+    assert (y.data, x.grad) == (1.0, 0.0)
+    xb = Value(np.array([0.0, 2.0, -1.0]))
+    (xb ** 0).sum().backward()
+    np.testing.assert_array_equal(xb.grad, [0.0, 0.0, 0.0])
+    (d,) = grad(Value(0.0) ** 0, [x], create_graph=True)
+    assert d.data == 0.0
+    # and a ** b with b = 0: d/da = 0 even where a**(b - 1) overflows
+    a, b = Value(1e-320), Value(0.0)
+    f = a ** b
+    f.backward()
+    assert (f.data, a.grad) == (1.0, 0.0)
+    assert b.grad == pytest.approx(math.log(1e-320))
+
+
+def test_powers_that_overflow_give_inf_as_multiplication_does():
+    assert (Value(1e300) ** 2).data == math.inf == (Value(1e300) * 1e300).data
+    assert (Value(-1e300) ** 3).data == -math.inf
+    assert (Value(-1e300) ** 2).data == math.inf
+    assert (Value(1e-300) ** -2).data == math.inf
+    assert (Value(10.0) ** Value(400.0)).data == math.inf
+    x = Value(1e200)
+    (x ** 3).backward()  # 3 x^2 overflows too
+    assert x.grad == math.inf
+
+
+def test_sin_and_cos_of_infinity_are_nan_as_in_numpy():
+    for op in ("sin", "cos"):
+        assert math.isnan(getattr(Value(math.inf), op)().data)

@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from autograd import Value, add_n, grad, gradcheck, sum_squares, topological_order
+from autograd import Value, add_n, grad, gradcheck, sum_abs, sum_squares, topological_order
 
 # Ops that are smooth on the whole real line, so finite differences are exact enough
 # wherever hypothesis lands; log and sqrt are fed positive arguments on purpose.
@@ -112,3 +112,44 @@ def test_a_batch_equals_its_samples_one_by_one(steps, rows):
         for k in range(3):
             grad_k = np.broadcast_to(batched[k].grad, len(rows))  # 0.0 if unused
             np.testing.assert_allclose(grad_k[s], xs[k].grad, rtol=1e-10, atol=1e-12)
+
+
+# Every rule, for graphs that mix scalar and batch inputs: the reductions (sum, mean)
+# turn a batch into a scalar mid-graph, and the ops with a constant local derivative
+# (+, -, neg, relu, abs, times a number) pass a plain array down to a scalar input.
+MIXED_UNARY = UNARY + [
+    lambda v: v.relu(),
+    lambda v: abs(v),
+    lambda v: v.leaky_relu(0.1),
+    lambda v: v.sum(),
+    lambda v: v.mean() * 2.0,
+    lambda v: v ** 3,
+    lambda v: (v * v + 0.5) ** 0.5,
+    lambda v: (v * v + 1.0) ** -1,
+    lambda v: sum_abs([v, v * 2.0]),
+]
+
+
+def run_mixed(steps, xs):
+    nodes = list(xs)
+    for binary, op, i, j in steps:
+        a, b = nodes[i % len(nodes)], nodes[j % len(nodes)]
+        nodes.append(BINARY[op % len(BINARY)](a, b) if binary
+                     else MIXED_UNARY[op % len(MIXED_UNARY)](a))
+    return (nodes[-1] * nodes[len(nodes) // 2]).sum()
+
+
+@settings(max_examples=150, deadline=None)
+@given(program, st.lists(st.floats(-2.0, 2.0), min_size=2, max_size=2),
+       st.lists(st.lists(st.floats(-2.0, 2.0), min_size=4, max_size=4), min_size=2, max_size=2))
+def test_create_graph_gradients_equal_plain_gradients_on_mixed_batches(steps, scalars, columns):
+    xs = [Value(v) for v in scalars] + [Value(np.array(c)) for c in columns]
+    out = run_mixed(steps, xs)
+    plain = grad(out, xs)
+    on_graph = grad(out, xs, create_graph=True)
+    for x, p, g in zip(xs, plain, on_graph):
+        assert np.shape(g.data) == np.shape(x.data)
+        np.testing.assert_allclose(g.data, p.data, rtol=1e-12, atol=1e-12)
+    out.backward()
+    for x, p in zip(xs, plain):
+        np.testing.assert_allclose(x.grad, p.data, rtol=1e-12, atol=1e-12)
