@@ -466,8 +466,11 @@ def train_val_test_split(X: Any, y: Any, val: float = 0.1, test: float = 0.2, se
 
     The three sets are disjoint and together hold every sample once. The same
     ``seed`` gives the same split. With ``stratify=True`` each set keeps the
-    class proportions of ``y`` (to within one sample per class); pass an array
-    instead to stratify by other labels (e.g. a category column).
+    class proportions of ``y`` (to within one sample per class) and the
+    training set holds every class; pass an array instead to stratify by other
+    labels (e.g. a category column). As in scikit-learn, stratifying is a
+    ``ValueError`` when a class has a single sample, or when the training set
+    is smaller than the number of classes.
 
     Rows of X and y stay paired. Returns ``Xtr, Xva, Xte, ytr, yva, yte`` as
     numpy arrays (a split of size 0 is an empty array).
@@ -508,8 +511,19 @@ def train_val_test_split(X: Any, y: Any, val: float = 0.1, test: float = 0.2, se
         classes, inverse = np.unique(groups, return_inverse=True)
         members = [rng.permutation(np.flatnonzero(inverse == k)) for k in range(len(classes))]
         sizes = np.array([len(m) for m in members])
-        k_test = _allocate(n_test, sizes, sizes)
-        k_val = _allocate(n_val, sizes, sizes - k_test)
+        lone = classes[sizes < 2].tolist()  # plain values: 3, not np.int64(3)
+        if lone:
+            raise ValueError(f"stratify: class {lone[0]!r} has only 1 sample ({len(lone)} "
+                             f"class(es) in all), too few to stratify: each class needs at "
+                             f"least 2, one of them for training; merge or drop the class, or "
+                             f"split without stratify")
+        n_train = n - n_test - n_val
+        if n_train < len(classes):
+            raise ValueError(f"stratify: {n_train} training sample(s) cannot hold one of each "
+                             f"of the {len(classes)} classes; lower val={val} or test={test}")
+        # Every class keeps at least one sample for training: the model must see it.
+        k_test = _allocate(n_test, sizes, sizes - 1)
+        k_val = _allocate(n_val, sizes, sizes - 1 - k_test)
         parts: tuple[list[np.ndarray], ...] = ([], [], [])
         for m, a, b in zip(members, k_test, k_val):
             for part, chunk in zip(parts, np.split(m, [a, a + b])):

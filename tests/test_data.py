@@ -282,6 +282,29 @@ def test_stratify_by_another_column():
     assert sum(group[i] == "a" for i in _ids(Xte)) == 10
 
 
+def test_stratified_split_refuses_a_class_of_one_sample_as_scikit_learn_does():
+    X, y = np.arange(10)[:, None], np.array([0] * 9 + [1])
+    with pytest.raises(ValueError, match=r"class 1 has only 1 sample \(1 class\(es\) in all\)"):
+        train_val_test_split(X, y, seed=0, stratify=True)
+    group = np.array(["a"] * 5 + ["b"] * 4 + ["rare"])
+    with pytest.raises(ValueError, match="class 'rare' has only 1 sample"):
+        train_val_test_split(X, np.zeros(10), seed=0, stratify=group)
+
+
+def test_stratified_split_keeps_every_class_in_training():
+    y = np.array([0] * 2 + [1] * 2 + [2] * 16)  # half the samples for val and test
+    X = np.arange(20)[:, None]
+    for seed in range(20):
+        Xtr, Xva, Xte, ytr, yva, yte = train_val_test_split(X, y, val=0.25, test=0.25,
+                                                            seed=seed, stratify=True)
+        assert (len(ytr), len(yva), len(yte)) == (10, 5, 5)
+        assert np.bincount(ytr).tolist() == [1, 1, 8], seed
+        assert sorted(_ids(Xtr) + _ids(Xva) + _ids(Xte)) == list(range(20))
+    with pytest.raises(ValueError, match="2 training sample.*3 classes"):
+        train_val_test_split(np.arange(12)[:, None], np.repeat([0, 1, 2], 4), val=0.4,
+                             test=0.45, stratify=True)
+
+
 @pytest.mark.parametrize("kwargs, message", [
     ({"val": 0.5, "test": 0.5}, "below 1"),
     ({"val": -0.1}, "val"),
