@@ -15,7 +15,8 @@ leak into training.
 (True, True)
 
 Inputs are numpy arrays or (nested) lists of shape ``(n_samples, n_features)``.
-A 1-D input is one column (one feature), and the result is 1-D again.
+A 1-D input is one column (one feature), and the result is 1-D again. An input
+with no samples or no features is a ValueError: there is nothing to learn from.
 Missing values are NaN (or None in a list or an object array); what each
 transformer does with them is stated in its docstring.
 """
@@ -50,30 +51,34 @@ def _numeric_table(X: Any, who: str) -> tuple[np.ndarray, bool]:
     except (TypeError, ValueError) as error:
         raise TypeError(f"{who} needs numbers, but X holds something else ({error}); encode "
                         f"categorical columns with OneHotEncoder first") from None
-    if A.ndim == 1:
-        return A[:, None], True
-    if A.ndim != 2:
-        raise ValueError(f"{who} needs a 2-D array (n_samples, n_features) or one 1-D column, "
-                         f"got an array of shape {A.shape}")
-    if A.shape[0] == 0:
-        raise ValueError(f"{who} got no samples (an array of shape {A.shape})")
+    A, was_1d = _as_table(A, who)
     if np.isinf(A).any():
         row, col = np.argwhere(np.isinf(A))[0]
         raise ValueError(f"{who}: X has an infinite value at row {row}, column {col}")
-    return A, False
+    return A, was_1d
 
 
 def _object_table(X: Any, who: str) -> tuple[np.ndarray, bool]:
     """``X`` as a 2-D object array (any values: strings, numbers, None), and whether it was 1-D."""
-    A = np.array(X, dtype=object)
-    if A.ndim == 1:
-        return A[:, None], True
+    return _as_table(np.array(X, dtype=object), who)
+
+
+def _as_table(A: np.ndarray, who: str) -> tuple[np.ndarray, bool]:
+    """``A`` as 2-D (a 1-D input is one column) and whether it was 1-D; at least one
+    sample and one feature, else a ValueError (there is nothing to learn or scale)."""
+    was_1d = A.ndim == 1
+    if was_1d:
+        A = A[:, None]
     if A.ndim != 2:
         raise ValueError(f"{who} needs a 2-D array (n_samples, n_features) or one 1-D column, "
                          f"got an array of shape {A.shape}")
     if A.shape[0] == 0:
-        raise ValueError(f"{who} got no samples (an array of shape {A.shape})")
-    return A, False
+        raise ValueError(f"{who} got no samples (an array of shape "
+                         f"{A.shape[:1] if was_1d else A.shape}); it needs at least one row")
+    if A.shape[1] == 0:
+        raise ValueError(f"{who} got samples with no features (an array of shape {A.shape}); "
+                         f"it needs at least one column")
+    return A, was_1d
 
 
 def _is_missing(value: Any) -> bool:

@@ -394,3 +394,36 @@ def test_outlier_bounds_apply_to_new_rows():
         report.as_missing([[1.0]])
     with pytest.raises(TypeError, match="numbers"):
         report.outside([["hot", "cold"]])
+
+
+# -- nothing to learn from --------------------------------------------------------------
+
+EMPTY_INPUTS = {
+    "an empty list": ([], r"got no samples \(an array of shape \(0,\)\)"),
+    "rows of no columns": ([[], []],
+                           r"got samples with no features \(an array of shape \(2, 0\)\)"),
+    "an empty table": (np.zeros((0, 3)), r"got no samples \(an array of shape \(0, 3\)\)"),
+}
+
+
+@pytest.mark.parametrize("make", [StandardScaler, MinMaxScaler, SimpleImputer, OneHotEncoder,
+                                  lambda: SimpleImputer(strategy="most_frequent")],
+                         ids=["StandardScaler", "MinMaxScaler", "SimpleImputer", "OneHotEncoder",
+                              "SimpleImputer(most_frequent)"])
+@pytest.mark.parametrize("case", list(EMPTY_INPUTS))
+def test_fit_on_no_samples_or_no_features_is_a_value_error(make, case):
+    X, message = EMPTY_INPUTS[case]
+    transformer = make()
+    with pytest.raises(ValueError, match=rf"^{type(transformer).__name__}\.fit {message}"):
+        transformer.fit(X)
+    with pytest.raises(NotFittedError):  # the failed fit left it unfitted
+        transformer.transform([[1.0]])
+
+
+@pytest.mark.parametrize("case", list(EMPTY_INPUTS))
+def test_outlier_rules_on_no_samples_or_no_features_are_value_errors(case):
+    X, message = EMPTY_INPUTS[case]
+    with pytest.raises(ValueError, match=rf"^find_outliers {message}"):
+        find_outliers(X)
+    with pytest.raises(ValueError, match=message):
+        remove_outliers(X, [] if case == "an empty list" else None)
