@@ -20,7 +20,7 @@ import numbers
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
 
@@ -35,23 +35,26 @@ __all__ = [
 ndarray = np.ndarray
 
 
-class _Mode(NamedTuple):
+class _State:
     """The switches every op reads: whether it records the graph, whether it checks
-    for NaN and inf, and the scope its Value is recorded in."""
+    for NaN and inf, and the scope its Value is recorded in. One per thread."""
 
-    grad_enabled: bool = True
-    anomaly: bool = False
-    scope: str = ""
+    __slots__ = ("grad_enabled", "anomaly", "scope")
 
-
-class _ThreadState(threading.local):
-    """Each thread's own mode; a new thread starts with the defaults. One tuple, so
-    an op pays one thread-local lookup for all three switches."""
-
-    mode = _Mode()
+    def __init__(self) -> None:
+        self.grad_enabled, self.anomaly, self.scope = True, False, ""
 
 
-_state = _ThreadState()
+class _PerThread(threading.local):
+    """``_thread.state`` is the calling thread's own _State, made on its first use.
+    (A plain object inside: each attribute of a threading.local costs a lookup of
+    the thread's dict, and an op reads three.)"""
+
+    def __init__(self) -> None:
+        self.state = _State()
+
+
+_thread = _PerThread()
 
 # backward() adds to the .grad of nodes that other threads' graphs may share (a
 # model's weights); one lock keeps each read-add-write whole.
@@ -86,7 +89,7 @@ class Value:
         self.data = _as_data(data)
         self.grad: Any = 0.0
         self.label = label
-        self.scope = _state.mode.scope
+        self.scope = _thread.state.scope
         self._rule: Rule | None = None
         self._a: Value | None = None
         self._b: Value | None = None
@@ -318,20 +321,20 @@ def _apply(rule: Rule, a: Any, b: Any = None) -> Value:
         if rule.guards:
             _check_domain(rule, (a,))
         data = rule.forward(a.data)
-    grad_enabled, anomaly, scope_ = _state.mode
+    state = _thread.state
     out = _new(Value)
     out.data = data
     out.grad = 0.0
     out.label = ""
-    out.scope = scope_
-    if grad_enabled:
+    out.scope = state.scope
+    if state.grad_enabled:
         out._rule = rule
         out._a = a
         out._b = b
     else:
         out._rule = out._a = None
         out._b = _NO_GRAPH
-    if anomaly:
+    if state.anomaly:
         _check_finite(rule, a if a.__class__ is tuple else (a, b)[:rule.arity], data, "value")
     return out
 
@@ -397,7 +400,7 @@ def _propagate(root: Value, seed: Any, create_graph: bool = False,
     order = _order(root)
     grads: dict[Value, Any] = {root: seed}
     get = grads.get
-    anomaly = _state.mode.anomaly
+    anomaly = _thread.state.anomaly
     with _grad_mode(create_graph):
         for node in reversed(order):
             g = grads[node]
@@ -533,7 +536,9 @@ def grad(output: Value, inputs: Value | Sequence[Value], create_graph: bool = Fa
     >>> dx.data, d2x.data
     (12.0, 12.0)
 
-    An input that ``output`` does not depend on gets a gradient of 0.
+    An input that ``output`` does not depend on gets a gradient of 0 (PyTorch
+    raises unless ``allow_unused=True``; a zero is what the math says, and what a
+    diagram of the gradient should show).
     """
     if isinstance(inputs, Value):
         inputs = [inputs]
@@ -554,12 +559,12 @@ def grad(output: Value, inputs: Value | Sequence[Value], create_graph: bool = Fa
 
 @contextmanager
 def _grad_mode(enabled: bool) -> Iterator[None]:
-    previous = _state.mode.grad_enabled
-    _state.mode = _state.mode._replace(grad_enabled=enabled)
+    state = _thread.state
+    previous, state.grad_enabled = state.grad_enabled, enabled
     try:
         yield
-    finally:  # restore this switch only: the others may have been set meanwhile
-        _state.mode = _state.mode._replace(grad_enabled=previous)
+    finally:
+        state.grad_enabled = previous
 
 
 def no_grad() -> Any:
@@ -573,19 +578,19 @@ def no_grad() -> Any:
 
 def is_grad_enabled() -> bool:
     """Whether ops record the graph now in this thread (False inside ``no_grad()``)."""
-    return _state.mode.grad_enabled
+    return _thread.state.grad_enabled
 
 
 @contextmanager
 def detect_anomaly() -> Iterator[None]:
     """Within this block, the first op whose value or gradient is NaN or inf raises
     ``FloatingPointError`` naming that op and its inputs (in the calling thread)."""
-    previous = _state.mode.anomaly
-    _state.mode = _state.mode._replace(anomaly=True)
+    state = _thread.state
+    previous, state.anomaly = state.anomaly, True
     try:
         yield
     finally:
-        _state.mode = _state.mode._replace(anomaly=previous)
+        state.anomaly = previous
 
 
 class scope:
@@ -604,20 +609,18 @@ class scope:
         self.name = name
 
     def __enter__(self) -> str:
-        grad_enabled, anomaly, previous = _state.mode
-        self._previous = previous
-        name = f"{previous}.{self.name}" if previous else self.name
-        _state.mode = _Mode(grad_enabled, anomaly, name)
+        state = _thread.state
+        self._previous = previous = state.scope
+        state.scope = name = f"{previous}.{self.name}" if previous else self.name
         return name
 
     def __exit__(self, *exc: object) -> None:
-        grad_enabled, anomaly, _ = _state.mode
-        _state.mode = _Mode(grad_enabled, anomaly, self._previous)
+        _thread.state.scope = self._previous
 
 
 def current_scope() -> str:
     """The scope new Values are recorded in, in this thread ("" outside any scope)."""
-    return _state.mode.scope
+    return _thread.state.scope
 
 
 def batch(X: Any) -> list[Value]:
