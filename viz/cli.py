@@ -6,14 +6,19 @@
 The expression is parsed with ``ast`` against a whitelist (see ``viz.expr``),
 never ``eval``-ed. Prints each variable's value and gradient, writes the
 diagram (``-o``: .svg, .png or .pdf) and the stepper page (``--steps``).
-Exit status: 0 on success, 2 for bad input (the message points at the
-offending part), 1 when the diagram cannot be written (e.g. Graphviz missing).
+Exit status: 0 on success; 2 for bad input, with one line ``python -m viz:
+error: ...`` on stderr (for a bad expression, followed by the line and carets
+under the offending part): a syntax error, a math error while computing or
+differentiating (sqrt at 0, an overflow), a graph too large to draw; 1 when
+the diagram cannot be written (e.g. Graphviz missing). Never a traceback.
 An expression starting with "-" goes after ``--``: ``python -m viz -- "-x * y" x=1 y=2``.
+Names are NFKC-normalised as Python's parser does: ``ｘ=1`` gives a value to ``x``.
 """
 
 from __future__ import annotations
 
 import argparse
+import subprocess
 import sys
 from collections.abc import Sequence
 from typing import TextIO
@@ -21,14 +26,21 @@ from typing import TextIO
 from autograd.engine import Value
 from viz.diagram import GraphvizNotFoundError, format_for, write
 from viz.dot import draw
-from viz.expr import FUNCTIONS, ExpressionError, check_name, evaluate
+from viz.expr import FUNCTIONS, MAX_LENGTH, ExpressionError, check_name, evaluate, one_line
 from viz.html import to_html
+from viz.scene import TooLargeError, check_size
 from viz.stepper import step_backward, step_forward
 from viz.text import check_fmt, format_number
 
 __all__ = ["main"]
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+MAX_NODES = 2000  # draw()'s own guard; checked before backward so nothing is half done
+
+# What a computation on bad numbers can raise, in the engine or in viz: ValueError
+# (a domain error, viz's TooLargeError) and ArithmeticError (ZeroDivisionError,
+# OverflowError, FloatingPointError). Each is the input's fault, not a bug.
+_BAD_INPUT = (ValueError, ArithmeticError)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -61,19 +73,24 @@ class _UsageError(Exception):
 
 
 def _parse_values(items: Sequence[str]) -> dict[str, float]:
+    """NAME=VALUE items as {name: value}, each name NFKC-normalised as the parser reads it."""
     values: dict[str, float] = {}
+    spelled: dict[str, str] = {}
     for item in items:
-        name, sep, text = item.partition("=")
-        name = name.strip()
+        typed, sep, text = item.partition("=")
+        typed = typed.strip()
         if not sep:
             raise _UsageError(f"{item!r} is not NAME=VALUE (e.g. x=-2); if it is meant as "
                               f"part of the expression, quote the whole expression")
         try:
-            check_name(name)
+            name = check_name(typed)
         except ValueError as e:
             raise _UsageError(str(e)) from None
         if name in values:
-            raise _UsageError(f"{name} is given twice")
+            same = "" if spelled[name] == typed else \
+                f" ({spelled[name]} and {typed} are one name to Python)"
+            raise _UsageError(f"{name} is given twice{same}")
+        spelled[name] = typed
         try:
             values[name] = float(text)
         except ValueError:
@@ -81,9 +98,19 @@ def _parse_values(items: Sequence[str]) -> dict[str, float]:
     return values
 
 
+def _error(err: TextIO, message: str | BaseException, code: int = EXIT_USAGE) -> int:
+    """Print the one ``error:`` line (an ExpressionError adds its quote and carets)."""
+    if isinstance(message, ExpressionError):
+        text = str(message)  # its problem is one line already
+    else:
+        text = one_line(str(message)) or type(message).__name__
+    print(f"python -m viz: error: {text}", file=err)
+    return code
+
+
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
          err: TextIO | None = None) -> int:
-    """Run the command line; returns the exit status."""
+    """Run the command line; returns the exit status (see the module docstring)."""
     out = out or sys.stdout
     err = err or sys.stderr
     parser = _parser()
@@ -91,6 +118,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
         args = parser.parse_args(argv)
     except SystemExit as e:  # argparse printed its message
         return int(e.code) if isinstance(e.code, int) else EXIT_USAGE
+    drawing = bool(args.output or args.steps)
     try:
         values = _parse_values(args.values)
         check_fmt(args.fmt)
@@ -98,30 +126,46 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
             format_for(args.output)
         if args.steps and not args.steps.lower().endswith((".html", ".htm")):
             raise _UsageError(f"--steps writes an HTML page; name it *.html, got {args.steps!r}")
+        if args.title is not None and len(args.title) > MAX_LENGTH:
+            # A long title is cut in the diagram and whole in its tooltip; one past the
+            # expression's own limit is a mistake (a file pasted in), not a caption.
+            raise _UsageError(f"--title is {len(args.title)} characters long; the limit is "
+                              f"{MAX_LENGTH}")
         names, result = evaluate(args.expression, values)
-    except (_UsageError, ExpressionError, ValueError) as e:
-        print(f"python -m viz: error: {e}", file=err)
-        return EXIT_USAGE
+        if drawing:
+            check_size(result, MAX_NODES, hide_constants=False)
+    except TooLargeError:
+        return _error(err, f"this expression's graph has more than {MAX_NODES} values, too "
+                           f"many to draw readably; without -o and --steps the values and "
+                           f"gradients are still printed")
+    except (_UsageError, *_BAD_INPUT) as e:
+        return _error(err, e)
+    try:
+        result.backward()
+    except _BAD_INPUT as e:
+        return _error(err, f"cannot differentiate: {one_line(str(e))}")
 
-    result.backward()
     _report(result, names, values, args.fmt, out)
     try:
         if args.output:
             graph = draw(result, fmt=args.fmt, rankdir=args.rankdir, color_by=args.color_by,
-                         title=args.title, legend=args.legend or None)
+                         title=args.title, legend=args.legend or None, max_nodes=MAX_NODES)
             write(graph, args.output)
             print(f"wrote {args.output}", file=out)
         if args.steps:
-            options = {"fmt": args.fmt, "rankdir": args.rankdir}
+            options = {"fmt": args.fmt, "rankdir": args.rankdir, "max_nodes": MAX_NODES}
             frames = [*step_forward(result, **options), *step_backward(result, **options)]
             to_html(frames, args.steps, title=f"{result.label} = {args.expression}")
             print(f"wrote {args.steps} ({len(frames)} steps)", file=out)
     except GraphvizNotFoundError as e:
-        print(f"python -m viz: error: {e}", file=err)
-        return EXIT_FAILED
+        return _error(err, e, EXIT_FAILED)
+    except subprocess.CalledProcessError as e:  # dot ran and refused the diagram
+        stderr = e.stderr.decode("utf-8", "replace") if isinstance(e.stderr, bytes) else ""
+        return _error(err, f"Graphviz could not draw the diagram: {stderr or e}", EXIT_FAILED)
     except OSError as e:
-        print(f"python -m viz: error: cannot write: {e}", file=err)
-        return EXIT_FAILED
+        return _error(err, f"cannot write: {e}", EXIT_FAILED)
+    except _BAD_INPUT as e:
+        return _error(err, f"cannot draw: {one_line(str(e))}")
     return EXIT_OK
 
 

@@ -4,6 +4,9 @@
 >>> out.label, out.data, values["q"].data
 ('f', -12.0, 3.0)
 
+Names are compared as Python compares them, after NFKC normalisation: the
+fullwidth ``ｘ`` is the variable ``x``.
+
 Allowed: numbers, variables, ``+ - * / **``, unary ``-`` and ``+``, parentheses,
 the functions in :data:`FUNCTIONS`, and ``name = expression`` statements
 separated by ``;`` or newlines, which label intermediate values. Anything
@@ -17,6 +20,9 @@ from __future__ import annotations
 import ast
 import keyword
 import math
+import re
+import unicodedata
+import warnings
 from collections.abc import Mapping
 from typing import Any
 
@@ -52,17 +58,37 @@ ALLOWED = (f"numbers, variables, + - * / **, parentheses, name = ... statements 
            f"functions {', '.join(FUNCTIONS)}")
 
 
+# Where Python's tokenizer ends a line. str.splitlines() also splits at \x0b, \x0c,
+# \x1c-\x1e, \x85, \u2028 and \u2029, which would put the caret on the wrong line.
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def source_lines(source: str) -> list[str]:
+    """``source`` split into lines where Python's parser splits it (its line numbers)."""
+    return _LINE_BREAK.split(source)
+
+
+def one_line(text: str) -> str:
+    """``text`` with its line breaks (of any kind) turned into spaces: one line of a message."""
+    return re.sub(r"\s*[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]+\s*", " ", text).strip()
+
+
 class ExpressionError(ValueError):
-    """A bad expression: the message quotes it and marks the offending part with ^^^."""
+    """A bad expression: the message quotes it and marks the offending part with ^^^.
+
+    The message is the problem on one line, then, when the expression is known,
+    the offending line of it and a line of carets under the offending part.
+    """
 
     def __init__(self, problem: str, source: str = "", line: int = 1, start: int = 0,
                  end: int | None = None) -> None:
+        problem = one_line(problem)
         self.problem = problem
         self.source = source
         self.line, self.start = line, start
         self.end = end if end is not None and end > start else start + 1
         message = problem
-        lines = source.splitlines() or [""]
+        lines = source_lines(source)
         if source and 1 <= line <= len(lines):
             text = lines[line - 1]
             end = min(self.end, max(len(text), start + 1))
@@ -76,7 +102,8 @@ def _error(problem: str, source: str, node: ast.AST) -> ExpressionError:
     end_line = getattr(node, "end_lineno", line)
     end = getattr(node, "end_col_offset", None) if end_line == line else None
     # ast offsets count UTF-8 bytes; the caret counts characters.
-    text = source.splitlines()[line - 1] if source.splitlines() else ""
+    lines = source_lines(source)
+    text = lines[line - 1] if 1 <= line <= len(lines) else ""
     raw = text.encode("utf-8")
     start = len(raw[:start].decode("utf-8", "replace"))
     if end is not None:
@@ -95,8 +122,18 @@ def _forbidden(node: ast.AST, source: str) -> ExpressionError:
 
 
 def check_name(name: str) -> str:
-    """``name`` if it can be a variable, else a ValueError saying why not."""
-    if not name.isidentifier() or keyword.iskeyword(name):
+    """``name`` as the expression would spell it, if it can be a variable, else a ValueError.
+
+    Python's parser NFKC-normalises identifiers (``ｘ`` and ``x`` are one name),
+    so the name is normalised the same way before it is checked and returned.
+
+    >>> check_name("ｘ")
+    'x'
+    """
+    if not isinstance(name, str):
+        raise TypeError(f"a variable name is a str, got {type(name).__name__}")
+    typed, name = name, unicodedata.normalize("NFKC", name)
+    if not typed.isidentifier() or not name.isidentifier() or keyword.iskeyword(name):
         raise ValueError(f"{name!r} is not a variable name (letters, digits and _, not "
                          f"starting with a digit, not a Python keyword)")
     if name.startswith("__"):
@@ -125,7 +162,12 @@ def evaluate(source: str, variables: Mapping[str, float], output: str | None = N
     if not source.strip():
         raise ExpressionError("the expression is empty; write something like \"(x + y) * z\"")
     try:
-        tree = ast.parse(source, mode="exec")
+        # The parser warns about things like "1and x" on stderr; every construct that
+        # gets a warning is refused below with its own message anyway.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", SyntaxWarning)
+            warnings.simplefilter("ignore", DeprecationWarning)
+            tree = ast.parse(source, mode="exec")
     except SyntaxError as e:
         line = e.lineno or 1
         start = max(0, (e.offset or 1) - 1)
@@ -138,9 +180,14 @@ def evaluate(source: str, variables: Mapping[str, float], output: str | None = N
         raise ExpressionError(f"cannot parse the expression: {e}") from None
 
     names: dict[str, Value] = {}
-    for name, value in variables.items():
-        check_name(name)
+    spelled: dict[str, str] = {}
+    for typed, value in variables.items():
+        name = check_name(typed)
+        if name in names:
+            raise ValueError(f"{spelled[name]!r} and {typed!r} are the same name {name!r} "
+                             f"(Python reads names NFKC-normalised); give it one value")
         names[name] = Value(float(value), name)
+        spelled[name] = typed
     given = set(names)
     statements = tree.body
     if not statements:
