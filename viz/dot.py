@@ -22,6 +22,7 @@ import graphviz
 
 from autograd.engine import Value
 from viz.diagram import Diagram
+from viz.network import draw_network
 from viz.scene import Box, Edge, GroupBox, OpNode, Options, Progress, Scene, build_scene
 from viz.text import CAPTION_LIMIT, LABEL_LIMIT, LINE_LIMIT, escape, format_number, shorten, tooltip
 
@@ -64,7 +65,7 @@ def draw(root: Value, *, fmt: str = ".4g", rankdir: str = "LR", grads: bool | No
          hide_constants: bool = False, clusters: bool = True,
          collapse: str | int | None = None, max_nodes: int = 2000, sample: int | None = None,
          summary: str = "mean", legend: bool | None = None,
-         title: str | None = None) -> graphviz.Digraph:
+         title: str | None = None, view: str = "ops") -> graphviz.Digraph:
     """The computational graph of ``root`` as a ``graphviz.Digraph`` (shows inline in Jupyter).
 
     >>> from autograd.engine import Value
@@ -98,12 +99,23 @@ def draw(root: Value, *, fmt: str = ".4g", rankdir: str = "LR", grads: bool | No
         legend: explain the node colours; None shows the colour scale when
             ``color_by`` is set.
         title: a caption on top.
+        view: ``"ops"`` (every op, as above) or ``"network"``: one box per neuron
+            and one edge per weight, layers as columns (``viz.network``), readable
+            for a whole MLP. There ``fmt``, ``grads``, ``sample``, ``summary``,
+            ``legend`` and ``title`` mean the same; ``color_by="grad"`` sizes the
+            weights' edges by |∂loss/∂w| instead of |w|.
 
     NaN and infinite values or gradients are marked in red. Values made in a
     scope whose name contains "penalty" (``with scope("l2 penalty")``) are tinted
     violet, and a weight's box shows the part of its gradient that came
     through the penalty.
     """
+    if view == "network":
+        return draw_network(root, fmt=fmt, grads=grads, color_by=color_by or "data",
+                            sample=sample, summary=summary, legend=legend is not False,
+                            title=title)
+    if view != "ops":
+        raise ValueError(f"view is 'ops' or 'network', got {view!r}")
     options = Options(fmt=fmt, rankdir=rankdir, grads=grads, edge_labels=edge_labels,
                       color_by=color_by, hide_constants=hide_constants, clusters=clusters,
                       collapse=collapse, max_nodes=max_nodes, sample=sample, summary=summary,
