@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd.engine import Parameter, Value, topological_order
+from autograd.engine import Constant, Parameter, Value, topological_order
 from viz.diagram import Diagram
 from viz.text import LABEL_LIMIT, Summary, escape, format_number, shorten, tooltip
 
@@ -95,6 +95,7 @@ class Network:
     """The units of a graph in columns, and the edges between them."""
 
     columns: list[list[Unit]]
+    ranks: list[int]                 # each column's place left to right (shared by some)
     weights: list[Weight]
     links: list[tuple[Unit, Unit]]   # edges that carry no weight (into a loss, a block)
     root: Value
@@ -102,24 +103,66 @@ class Network:
 
 _NEURON_INDEX = re.compile(r"(?:^|\.)neurons\.(\d+)$")
 _LAYER_INDEX = re.compile(r"(?:^|\.)layers\.(\d+)$")
+_STEP = re.compile(r"(?:^|\.)t(\d+)(?=\.|$)")  # an RNN's time step scope: t1, t2, ...
 
 
-def _neuron_name(path: str, column_number: int) -> tuple[str, int]:
+def _neuron_name(path: str, layer_number: int) -> tuple[str, int]:
     """``L1.N3`` for ``layers.1.neurons.3``; the neuron's index in its layer."""
     match = _NEURON_INDEX.search(path)
     index = int(match.group(1)) if match else 0
-    layer = path[:match.start()] if match else path
-    lm = _LAYER_INDEX.search(layer)
-    number = int(lm.group(1)) if lm else column_number
-    return f"L{number}.N{index}", index
+    lm = _LAYER_INDEX.search(path[:match.start()] if match else path)
+    return f"L{int(lm.group(1)) if lm else layer_number}.N{index}", index
 
 
 def _weighted_sum(node: Value) -> bool:
-    """Whether ``node`` is a neuron's b + w_1 x_1 + ...: a sum with a Parameter product."""
-    if node.op not in ("add_n", "add"):
-        return False
-    return any(t.op == "mul" and any(i.__class__ is Parameter for i in t.inputs)
-               for t in node.inputs)
+    """Whether ``node`` is a neuron's b + w_1 x_1 + ...: one sum node (add_n, as every
+    ``autograd.nn`` neuron makes it) with a product of a Parameter among its terms."""
+    return node.op == "add_n" and any(
+        t.op == "mul" and any(i.__class__ is Parameter for i in t.inputs) for t in node.inputs)
+
+
+def _weight_of(node: Value) -> Value | None:
+    """The Parameter a product multiplies by, if ``node`` is such a product."""
+    if node.op != "mul":
+        return None
+    return next((i for i in node.inputs if i.__class__ is Parameter), None)
+
+
+class _Reader:
+    """The graph's nodes by scope, who reads each node, and the units found so far."""
+
+    def __init__(self, root: Value) -> None:
+        self.root = root
+        self.order = topological_order(root)
+        self.by_scope: dict[str, list[Value]] = {}
+        self.consumers: dict[Value, list[Value]] = {}
+        for node in self.order:
+            if node._rule is not None:
+                self.by_scope.setdefault(node.scope, []).append(node)
+            for i in node.inputs:
+                self.consumers.setdefault(i, []).append(node)
+        self.units: list[Unit] = []
+        self.producer: dict[Value, Unit] = {}
+
+    def add(self, unit: Unit) -> Unit:
+        self.units.append(unit)
+        for v in unit.outputs:
+            self.producer[v] = unit
+        return unit
+
+    def outputs_of(self, nodes: list[Value]) -> list[Value]:
+        """The nodes of a group that something outside the group reads (or the root)."""
+        inside = set(nodes)
+        return [n for n in nodes
+                if n is self.root or any(c not in inside for c in self.consumers.get(n, ()))]
+
+    def source(self, value: Value, inside: set[Value]) -> Unit | None:
+        """The unit a block's output comes from: follow first inputs out of the block
+        (batch norm's (x_j - μ) / σ · γ + β, dropout's x_j · m_j, ReLU's x_j all lead to x_j)."""
+        node = value
+        while node in inside and node._rule is not None:
+            node = node.inputs[0]
+        return self.producer.get(node)
 
 
 def read_network(root: Value) -> Network:
@@ -127,101 +170,172 @@ def read_network(root: Value) -> Network:
 
     A graph built sample by sample (one forward per sample) gives the same units
     as a batched one: a neuron's outputs for every sample are gathered into it,
-    and an input feature is every leaf multiplied by the same first weight.
+    and an input feature is every leaf multiplied by the same first weight. An
+    RNN's step t (scope ``t<k>``) gives a column of hidden units ``h<k>.N<j>``,
+    each W_xh x_t + W_hh h_(t-1) + b and its tanh in one box, and its outputs ``y<k>``.
     """
-    order = topological_order(root)
-    by_scope: dict[str, list[Value]] = {}
-    for node in order:
-        if node._rule is not None:
-            by_scope.setdefault(node.scope, []).append(node)
-    consumers: dict[Value, list[Value]] = {}
-    for node in order:
-        for i in node.inputs:
-            consumers.setdefault(i, []).append(node)
-
-    def outputs_of(nodes: list[Value]) -> list[Value]:
-        """The nodes of a group that something outside the group reads (or the root)."""
-        inside = set(nodes)
-        return [n for n in nodes
-                if n is root or any(c not in inside for c in consumers.get(n, ()))]
-
-    producer: dict[Value, Unit] = {}
-    columns: dict[str, list[Unit]] = {}
-    units: list[Unit] = []
-
-    def add(unit: Unit) -> None:
-        columns.setdefault(unit.column, []).append(unit)
-        units.append(unit)
-        for v in unit.outputs:
-            producer[v] = unit
-
-    # Neurons: a scope holding a weighted sum; its column is its layer.
-    neuron_scopes = [s for s, nodes in by_scope.items() if any(map(_weighted_sum, nodes))]
+    reader = _Reader(root)
+    neuron_scopes = [s for s, nodes in reader.by_scope.items() if any(map(_weighted_sum, nodes))]
     layer_of = {s: (_NEURON_INDEX.split(s)[0] if _NEURON_INDEX.search(s) else s)
                 for s in neuron_scopes}
-    layers = list(dict.fromkeys(layer_of[s] for s in neuron_scopes))
+    layers = list(dict.fromkeys(layer_of.values()))
     for path in neuron_scopes:
-        nodes = by_scope[path]
+        nodes = reader.by_scope[path]
         name, index = _neuron_name(path, layers.index(layer_of[path]))
         sums = [n for n in nodes if _weighted_sum(n)]
-        outputs = outputs_of(nodes) or nodes[-1:]
-        bias = next((i for i in sums[0].inputs if i.__class__ is Parameter), None)
+        outputs = reader.outputs_of(nodes) or nodes[-1:]
         last = outputs[-1]
-        activation = ACTIVATIONS.get(last.op, "") if not _weighted_sum(last) else ""
-        add(Unit(path, "neuron", name, f"layer:{layer_of[path]}", index, outputs, sums, bias,
-                 activation, nodes))
+        reader.add(Unit(path, "neuron", name, f"layer:{layer_of[path]}", index, outputs, sums,
+                        next((i for i in sums[0].inputs if i.__class__ is Parameter), None),
+                        "" if _weighted_sum(last) else ACTIVATIONS.get(last.op, last.op), nodes))
+    _read_inputs(reader)
+    for path, nodes in reader.by_scope.items():
+        if path not in layer_of:
+            _read_block(reader, path, nodes)
+    _merge_recurrent_steps(reader)
+    return _connect(reader)
 
-    # Inputs: the leaves a neuron multiplies by a weight, one feature per first weight
-    # (neuron 0 of the first layer reads x0, x1, ... through w0, w1, ...).
-    features: dict[Value, list[Value]] = {}  # first weight -> the leaves it reads
+
+def _read_inputs(reader: _Reader) -> None:
+    """The leaves a neuron multiplies by a weight, one feature per first weight (neuron
+    0 of the first layer reads x0, x1, ... through w0, w1, ...). An RNN's inputs at
+    step t are their own column, x_t, drawn just before h_t."""
+    features: dict[tuple[Value, str], list[Value]] = {}
     claimed: set[Value] = set()
-    for unit in units:
+    for unit in list(reader.units):
+        step = _STEP.search(unit.key)
         for node in unit.nodes:
-            if node.op != "mul":
-                continue
-            w = next((i for i in node.inputs if i.__class__ is Parameter), None)
-            for i in node.inputs:
-                if w is not None and i is not w and i._rule is None \
-                        and i.__class__ is not Parameter and i not in claimed:
-                    features.setdefault(w, []).append(i)
+            w = _weight_of(node)
+            for i in node.inputs if w is not None else ():
+                if i is not w and i._rule is None and i.__class__ is not Parameter \
+                        and i not in claimed and i not in reader.producer:
+                    features.setdefault((w, f"t{step.group(1)}" if step else ""), []).append(i)
                     claimed.add(i)
-    for k, leaves in enumerate(features.values()):
+    counters: dict[str, int] = {}
+    for (_, step), leaves in features.items():
+        k = counters[step] = counters.get(step, -1) + 1
         label = leaves[0].label if len(leaves) == 1 else ""
-        add(Unit(f"input:{k}", "input", label or f"x{k}", "inputs", k, leaves))
+        name = label or (f"x{step[1:]}" + (f".{k}" if k else "") if step else f"x{k}")
+        reader.add(Unit(f"input:{step}:{k}", "input", name, f"inputs:{step}", k, leaves))
 
-    # Every other scope: a block with one box per value it hands on.
-    for path, nodes in by_scope.items():
-        if path in layer_of:
-            continue
+
+def _read_block(reader: _Reader, path: str, nodes: list[Value]) -> None:
+    """Any other scope: one box per value it hands on (per feature: outputs that come
+    from the same unit, such as one feature's values for every sample, are one box)."""
+    inside = set(nodes)
+    groups: dict[int, tuple[Unit | None, list[Value]]] = {}
+    for j, value in enumerate(reader.outputs_of(nodes)):
+        source = reader.source(value, inside)
+        groups.setdefault(id(source) if source is not None else -1 - j,
+                          (source, []))[1].append(value)
+    for j, (source, outputs) in enumerate(groups.values()):
+        own = [n for n in nodes if n in _ancestors(outputs, inside)]
         kind = "penalty" if "penalty" in path else "loss" if "loss" in path else "block"
-        for j, value in enumerate(outputs_of(nodes)):
-            name = value.label or ("loss" if value is root else path or "output")
-            add(Unit(f"{path}:{j}", "loss" if value is root else kind, name,
-                     f"block:{path}", j, [value], nodes=nodes))
+        if reader.root in outputs:
+            kind = "loss"
+        name = outputs[0].label or ("loss" if reader.root in outputs else path or "output")
+        unit = Unit(f"{path}:{j}", kind, name, f"block:{path}",
+                    source.index if source is not None else j, outputs, nodes=own)
+        unit.activation = _block_kind(own)
+        reader.add(unit)
 
+
+def _ancestors(outputs: list[Value], inside: set[Value]) -> set[Value]:
+    """The nodes of ``inside`` that ``outputs`` depend on (``outputs`` included)."""
+    seen: set[Value] = set()
+    stack = [v for v in outputs if v in inside]
+    while stack:
+        node = stack.pop()
+        if node not in seen:
+            seen.add(node)
+            stack.extend(i for i in node.inputs if i in inside)
+    return seen
+
+
+def _block_kind(nodes: list[Value]) -> str:
+    """What a block computes, from its ops: a normalization (a sqrt of a variance), a
+    dropout mask (a product with a constant), or an activation."""
+    ops = {n.op for n in nodes}
+    if "sqrt" in ops or ("div" in ops and "sub" in ops):
+        return "norm"
+    if ops == {"mul"} and any(i.__class__ is Constant for n in nodes for i in n.inputs):
+        return "dropout"
+    if len(ops) == 1 and next(iter(ops)) in ACTIVATIONS:
+        return ACTIVATIONS[next(iter(ops))]
+    return ""
+
+
+def _merge_recurrent_steps(reader: _Reader) -> None:
+    """An RNN step: h_t,j = tanh(W_xh x_t + W_hh h_(t-1) + b)_j is made of two linear
+    neurons (``t<k>.xh.neurons.j``, ``t<k>.hh.neurons.j``) and, in the step's own scope,
+    their sum and its tanh. Draw the three as one hidden unit ``h<k>.N<j>``; the
+    output layer's neurons at step k are ``y<k>``."""
+    merged: set[int] = set()
+    for unit in list(reader.units):
+        path = unit.column[len("block:"):]
+        step = _STEP.search(path)
+        if unit.kind != "block" or step is None or step.end() != len(path):
+            continue
+        parts = [reader.producer.get(i) for n in unit.nodes for i in n.inputs]
+        parts = list(dict.fromkeys(p for p in parts if p is not None and p.kind == "neuron"
+                                   and _STEP.search(p.key) and not p.activation))
+        if not parts:
+            continue
+        k = step.group(1)
+        first = parts[0]
+        sums = [z for p in parts for z in p.z]
+        hidden = Unit(f"{path}.h.{first.index}", "neuron",
+                      f"h{k}.N{first.index}", f"hidden:t{k}", first.index, unit.outputs, sums,
+                      next((p.bias for p in parts if p.bias is not None), None),
+                      ACTIVATIONS.get(unit.outputs[-1].op, unit.outputs[-1].op),
+                      [n for p in parts for n in p.nodes] + unit.nodes)
+        for p in parts + [unit]:
+            merged.add(id(p))
+        reader.units.append(hidden)
+        for v in hidden.outputs:
+            reader.producer[v] = hidden
+        for p in parts:  # the parts' own outputs now belong to the hidden unit
+            for v in p.outputs:
+                reader.producer[v] = hidden
+    reader.units = [u for u in reader.units if id(u) not in merged]
+    for unit in reader.units:  # the output layer read by a step: y_t
+        step = _STEP.search(unit.key)
+        if unit.kind == "neuron" and step and not unit.name.startswith("h"):
+            k = step.group(1)
+            layer = [u for u in reader.units if u.column == unit.column]
+            unit.name = f"y{k}" if len(layer) == 1 else f"y{k}.N{unit.index}"
+
+
+def _connect(reader: _Reader) -> Network:
+    """The edges between units: a weight where a neuron multiplies another unit's value
+    by a Parameter, a plain link for any other use; then the columns, in order."""
     weights: dict[tuple[int, int, int], Weight] = {}
     links: dict[tuple[int, int], tuple[Unit, Unit]] = {}
-    for unit in units:
+    for unit in reader.units:
         for node in unit.nodes:
+            w = _weight_of(node) if unit.kind == "neuron" else None
             for i in node.inputs:
-                source = producer.get(i)
+                source = reader.producer.get(i)
                 if source is None or source is unit:
                     continue
-                w = next((p for p in node.inputs if p.__class__ is Parameter), None)
-                if unit.kind == "neuron" and node.op == "mul" and w is not None:
+                if w is not None:
                     weights.setdefault((id(source), id(unit), id(w)), Weight(source, unit, w))
                 else:
                     links.setdefault((id(source), id(unit)), (source, unit))
-
-    ordered = _column_order(columns, list(weights.values()), list(links.values()))
+    columns: dict[str, list[Unit]] = {}
+    for unit in reader.units:
+        columns.setdefault(unit.column, []).append(unit)
+    ordered, ranks = _column_order(columns, list(weights.values()), list(links.values()))
     for column in ordered:
         column.sort(key=lambda u: u.index)
-    return Network(ordered, list(weights.values()), list(links.values()), root)
+    return Network(ordered, ranks, list(weights.values()), list(links.values()), reader.root)
 
 
 def _column_order(columns: dict[str, list[Unit]], weights: list[Weight],
-                  links: list[tuple[Unit, Unit]]) -> list[list[Unit]]:
-    """Columns left to right: each after every column it reads from (its depth)."""
+                  links: list[tuple[Unit, Unit]]) -> tuple[list[list[Unit]], list[int]]:
+    """Columns left to right, each after every column it reads from (its depth), and
+    each column's rank. Inputs sit just before the first column that reads them,
+    so an RNN's x_t is drawn under h_(t-1), not at the far left."""
     column_of = {id(u): key for key, units in columns.items() for u in units}
     feeds: dict[str, set[str]] = {key: set() for key in columns}
     for source, target in [(w.source, w.target) for w in weights] + links:
@@ -239,8 +353,17 @@ def _column_order(columns: dict[str, list[Unit]], weights: list[Weight],
                 continue
             depth[top] = 1 + max((depth[k] for k in feeds[top] if k in depth), default=-1)
             stack.pop()
-    keys = sorted(columns, key=lambda k: depth[k])  # stable: first appearance breaks ties
-    return [columns[k] for k in keys]
+    readers: dict[str, list[str]] = {}
+    for key, sources in feeds.items():
+        for k in sources:
+            readers.setdefault(k, []).append(key)
+    for key, units in columns.items():
+        if units[0].kind == "input" and readers.get(key):
+            depth[key] = min(depth[k] for k in readers[key]) - 1
+    low = min(depth.values())
+    # stable: first appearance breaks ties; inputs after the units of their rank
+    keys = sorted(columns, key=lambda k: (depth[k], columns[k][0].kind == "input"))
+    return [columns[k] for k in keys], [depth[k] - low for k in keys]
 
 
 # -- drawing ---------------------------------------------------------------------------
@@ -277,6 +400,8 @@ def _unit_label(unit: Unit, numbers: Summary, grads: bool) -> str:
                          f'δ {escape(_number(unit.grad, numbers))}</font></td>')
         return ('<<table border="0" cellborder="0" cellspacing="0" cellpadding="1"><tr>'
                 + "".join(cells) + "</tr></table>>")
+    if unit.kind == "block":
+        return _block_label(unit, numbers, grads)
     head = name
     if unit.activation:
         head += f' <font color="{INK["muted"]}">{escape(unit.activation)}</font>'
@@ -287,6 +412,61 @@ def _unit_label(unit: Unit, numbers: Summary, grads: bool) -> str:
     if unit.bias is not None:
         rows.append(_row(f"b = {escape(_number(unit.bias.data, numbers))}", INK["muted"]))
     return ('<<table border="0" cellborder="0" cellspacing="0" cellpadding="1">'
+            + "".join(rows) + "</table>>")
+
+
+def block_statistics(unit: Unit) -> dict[str, Any]:
+    """What a block's box shows besides its value, read from its ops.
+
+    A normalization (batch norm, layer norm): ``μ`` and ``σ²`` (the input of
+    ``sqrt(σ² + eps)``), or in eval the running ``μ`` and ``σ`` that the graph holds
+    as constants. Dropout: ``mask``, the factor each sample was multiplied by
+    (0 where the unit was dropped).
+    """
+    stats: dict[str, Any] = {}
+    for node in unit.nodes:
+        a = node.inputs[0] if node.inputs else None
+        if node.op == "sub" and "μ" not in stats:
+            stats["μ"] = node.inputs[1].data
+            stats["running"] = node.inputs[1].__class__ is Constant
+        elif node.op == "sqrt" and a is not None and a.op == "add" and "σ²" not in stats:
+            stats["σ²"] = a.inputs[0].data
+        elif node.op == "div" and node.inputs[1].__class__ is Constant and "σ" not in stats:
+            stats["σ"] = node.inputs[1].data
+        elif node.op == "mul" and unit.activation == "dropout":
+            stats["mask"] = next(i.data for i in node.inputs if i.__class__ is Constant)
+    return stats
+
+
+def _block_label(unit: Unit, numbers: Summary, grads: bool) -> str:
+    """A thin box for one feature of a layer without weights: batch norm's statistics,
+    dropout's mask (a dropped unit crossed out), an activation's function."""
+    stats = block_statistics(unit)
+    kind = unit.activation
+    if kind == "norm":
+        kind = "BN" if "μ" in stats and np.ndim(stats["μ"]) == 0 and len(unit.nodes) < 12 \
+            else "norm"
+    head = f"{kind or 'v'} {unit.index}"
+    rows = []
+    dropped = False
+    if "mask" in stats:
+        mask = numbers.pick(stats["mask"])
+        if isinstance(mask, tuple) or np.ndim(stats["mask"]) and numbers.sample is None:
+            kept = float(np.mean(np.asarray(stats["mask"]) != 0))
+            rows.append(_row(f"kept in {kept:.0%}", INK["muted"]))
+        else:
+            dropped = mask == 0
+    for key in ("μ", "σ²", "σ"):
+        if key in stats:
+            label = f"running {key}" if stats.get("running") else key
+            rows.append(_row(f"{label} = {escape(_number(stats[key], numbers))}", INK["muted"]))
+    value = escape(_number(unit.data, numbers))
+    rows.append(_row(f"v = {value}", INK["data"]))
+    if grads:
+        rows.append(_row(f"δ = {escape(_number(unit.grad, numbers))}", INK["grad"]))
+    title = f"<s>{escape(head)}</s> dropped" if dropped else escape(head)
+    return ('<<table border="0" cellborder="0" cellspacing="0" cellpadding="0">'
+            f'<tr><td align="left"><font point-size="8"><b>{title}</b></font></td></tr>'
             + "".join(rows) + "</table>>")
 
 
@@ -316,6 +496,15 @@ def _legend(color_by: str, grads: bool, batch: str) -> str:
         rows.append(f'<tr><td align="left">{escape(batch)}</td></tr>')
     return ('<<table border="0" cellborder="0" cellspacing="0" cellpadding="1">'
             + "".join(rows) + "</table>>")
+
+
+def _rank_gap(net: Network) -> str:
+    """The gap between columns, in inches: wide (1.6) for a few columns, so the
+    weights fan out readably, narrower for many (an RNN unrolled over 10 steps),
+    so the whole view stays within about 2,200 pixels."""
+    ranks = len(set(net.ranks)) + 1  # and the legend
+    gap = (21.0 - 1.05 * ranks) / max(ranks - 1, 1)
+    return f"{min(1.6, max(0.35, gap)):.2f}"
 
 
 def _batch_note(net: Network, numbers: Summary) -> str:
@@ -351,7 +540,8 @@ def draw_network(root: Value, *, fmt: str = ".3g", grads: bool | None = None,
     graph = Diagram(
         name="network",
         graph_attr={"rankdir": "LR", "fontname": FONT, "bgcolor": "white", "newrank": "true",
-                    "nodesep": "0.06", "ranksep": "1.6", "pad": "0.2", "splines": "line",
+                    "nodesep": "0.06", "ranksep": _rank_gap(net), "pad": "0.2",
+                    "splines": "line",
                     "outputorder": "edgesfirst"},
         node_attr={"fontname": FONT, "fontsize": "9", "shape": "box", "style": "rounded,filled",
                    "height": "0", "width": "0",
@@ -362,17 +552,18 @@ def draw_network(root: Value, *, fmt: str = ".3g", grads: bool | None = None,
                    fontsize="12")
 
     ids: dict[int, str] = {}
-    for c, column in enumerate(net.columns):
-        with graph.subgraph(name=f"column{c}") as sub:
+    for rank in sorted(set(net.ranks)):
+        units = [u for column, r in zip(net.columns, net.ranks) if r == rank for u in column]
+        with graph.subgraph(name=f"rank{rank}") as sub:
             sub.attr(rank="same")
-            for k, unit in enumerate(column):
-                ids[id(unit)] = name = f"u{c}_{k}"
+            for k, unit in enumerate(units):
+                ids[id(unit)] = name = f"u{rank}_{k}"
                 fill = INK["input"] if unit.kind == "input" else INK.get(unit.kind, INK["neuron"])
                 sub.node(name, _unit_label(unit, numbers, grads), fillcolor=fill,
                          tooltip=_unit_tooltip(unit, numbers, grads))
             # invisible edges down the column keep units in index order
-            for k in range(len(column) - 1):
-                sub.edge(f"u{c}_{k}", f"u{c}_{k + 1}", style="invis")
+            for k in range(len(units) - 1):
+                sub.edge(f"u{rank}_{k}", f"u{rank}_{k + 1}", style="invis")
 
     scale = max((_magnitude(w.w.grad if color_by == "grad" else w.w.data, numbers)
                  for w in net.weights), default=0.0) or 1.0
