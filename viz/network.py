@@ -334,8 +334,9 @@ def _connect(reader: _Reader) -> Network:
 def _column_order(columns: dict[str, list[Unit]], weights: list[Weight],
                   links: list[tuple[Unit, Unit]]) -> tuple[list[list[Unit]], list[int]]:
     """Columns left to right, each after every column it reads from (its depth), and
-    each column's rank. Inputs sit just before the first column that reads them,
-    so an RNN's x_t is drawn under h_(t-1), not at the far left."""
+    each column's rank. A column that reads nothing (the inputs, a penalty) sits
+    just before the first column that reads it, so an RNN's x_t is drawn under
+    h_(t-1), not at the far left."""
     column_of = {id(u): key for key, units in columns.items() for u in units}
     feeds: dict[str, set[str]] = {key: set() for key in columns}
     for source, target in [(w.source, w.target) for w in weights] + links:
@@ -357,8 +358,8 @@ def _column_order(columns: dict[str, list[Unit]], weights: list[Weight],
     for key, sources in feeds.items():
         for k in sources:
             readers.setdefault(k, []).append(key)
-    for key, units in columns.items():
-        if units[0].kind == "input" and readers.get(key):
+    for key in columns:  # a column that reads nothing (inputs, a penalty): just in time
+        if not feeds[key] and readers.get(key):
             depth[key] = min(depth[k] for k in readers[key]) - 1
     low = min(depth.values())
     # stable: first appearance breaks ties; inputs after the units of their rank
