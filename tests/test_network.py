@@ -86,8 +86,8 @@ def node_boxes(root: ET.Element) -> dict[str, tuple[float, float, float, float]]
 def overlaps(boxes: dict[str, tuple[float, float, float, float]]) -> list[tuple[str, str]]:
     items = sorted(boxes.items(), key=lambda kv: kv[1][0])
     found = []
-    for i, (a, (ax0, ay0, ax1, ay1)) in enumerate(items):
-        for b, (bx0, by0, bx1, by1) in items[i + 1:]:
+    for i, (a, (_, ay0, ax1, ay1)) in enumerate(items):
+        for b, (bx0, by0, _, by1) in items[i + 1:]:
             if bx0 >= ax1:
                 break
             if ay0 < by1 and by0 < ay1:
@@ -263,3 +263,33 @@ def test_save_writes_the_network_view(tmp_path):
     path = viz.save(mlp_loss()[3], tmp_path / "net.svg", view="network")
     text = path.read_text()
     assert "L1.N15" in text and "x1" in text
+
+
+def test_focus_opens_one_neuron_to_its_ops_with_the_chain_rule_of_one_sample():
+    model, X, _, loss = mlp_loss()
+    source = viz.draw(loss, view="network", focus="layers.1.neurons.3").source
+    assert source == viz.draw(loss, view="network", focus="L1.N3").source
+    card = source[source.index("opened [label="):]
+    card = card[:card.index("</table>>")]
+    assert "L1.N3 opened: its ops (sample 0 of 100)" in card
+    for j in range(16):
+        assert f"<b>w{j}·L0.N{j}</b>" in card
+    assert "<b>z</b> = b + w0·L0.N0" in card and "<b>L1.N3</b> = ReLU(z)" in card
+    # the chain rule along w0's edge, with sample 0's numbers: ∂loss/∂(w0 x) × x
+    neuron = model.layers[1].neurons[3]
+    product = next(v for v in read_network(loss).columns[2][3].nodes
+                   if v.op == "mul" and neuron.w[0] in v.inputs)
+    x = next(i for i in product.inputs if i is not neuron.w[0])
+    g, xv = product.grad[0], x.data[0]
+    assert f"w0: {g:.4g} × {xv:.4g} = {g * xv:.4g}" in card
+    # every other neuron is still one box, and the opened one is tied to its card
+    assert source.count("ReLU</font></b>") == 32
+    assert "style=dashed" in source
+
+
+def test_focus_names_a_neuron_or_says_which_ones_exist():
+    loss = mlp_loss()[3]
+    with pytest.raises(ValueError, match="focus='L9.N0' names no neuron.*'layers.0.neurons.0'"):
+        viz.draw(loss, view="network", focus="L9.N0")
+    with pytest.raises(ValueError, match="pass view='network'"):
+        viz.draw(loss, focus="L1.N3")

@@ -65,7 +65,8 @@ def draw(root: Value, *, fmt: str = ".4g", rankdir: str = "LR", grads: bool | No
          hide_constants: bool = False, clusters: bool = True,
          collapse: str | int | None = None, max_nodes: int = 2000, sample: int | None = None,
          summary: str = "mean", legend: bool | None = None,
-         title: str | None = None, view: str = "ops") -> graphviz.Digraph:
+         title: str | None = None, view: str = "ops",
+         focus: str | None = None) -> graphviz.Digraph:
     """The computational graph of ``root`` as a ``graphviz.Digraph`` (shows inline in Jupyter).
 
     >>> from autograd.engine import Value
@@ -104,6 +105,8 @@ def draw(root: Value, *, fmt: str = ".4g", rankdir: str = "LR", grads: bool | No
             for a whole MLP. There ``fmt``, ``grads``, ``sample``, ``summary``,
             ``legend`` and ``title`` mean the same; ``color_by="grad"`` sizes the
             weights' edges by |∂loss/∂w| instead of |w|.
+        focus: in the network view, one neuron opened to its ops (its scope,
+            ``"layers.1.neurons.3"``, or its name, ``"L1.N3"``), the rest as neurons.
 
     NaN and infinite values or gradients are marked in red. Values made in a
     scope whose name contains "penalty" (``with scope("l2 penalty")``) are tinted
@@ -113,9 +116,11 @@ def draw(root: Value, *, fmt: str = ".4g", rankdir: str = "LR", grads: bool | No
     if view == "network":
         return draw_network(root, fmt=fmt, grads=grads, color_by=color_by or "data",
                             sample=sample, summary=summary, legend=legend is not False,
-                            title=title)
+                            title=title, focus=focus)
     if view != "ops":
         raise ValueError(f"view is 'ops' or 'network', got {view!r}")
+    if focus is not None:
+        raise ValueError("focus= opens a neuron of the network view: pass view='network' too")
     options = Options(fmt=fmt, rankdir=rankdir, grads=grads, edge_labels=edge_labels,
                       color_by=color_by, hide_constants=hide_constants, clusters=clusters,
                       collapse=collapse, max_nodes=max_nodes, sample=sample, summary=summary,
@@ -172,6 +177,17 @@ def to_digraph(scene: Scene) -> Diagram:
     for group in scene.groups:
         label, attrs = _group_node(group)
         home(group.cluster).node(group.name, label, **attrs)
+
+    # A row goes in the cluster holding all its nodes (a layer's), else at the top:
+    # newrank lets one rank cross clusters. The invisible edges set the order in it.
+    where = {item.name: item.cluster for item in (*scene.boxes, *scene.groups)}
+    for row in scene.rows:
+        paths = {where.get(name, ()) for name in row}
+        sub = graphviz.Digraph()
+        sub.attr(rank="same")
+        for tail, head in zip(row, row[1:]):
+            sub.edge(tail, head, style="invis")
+        home(paths.pop() if len(paths) == 1 else ()).subgraph(sub)
 
     for path in sorted(bodies, key=len, reverse=True):
         home(path[:-1]).subgraph(bodies[path])

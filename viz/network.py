@@ -44,6 +44,7 @@ INK = {"data": "#15803d", "grad": "#b91c1c", "muted": "#4b5563", "line": "#6b728
        "penalty": "#ede9fe"}
 ACTIVATIONS = {"relu": "ReLU", "tanh": "tanh", "sigmoid": "σ", "leaky_relu": "LReLU",
                "exp": "exp", "sin": "sin"}
+OPENED = "#d97706"  # the border of a neuron opened with focus=, and of its ops
 MIN_WIDTH, MAX_WIDTH = 0.6, 4.0  # an edge's pen width for the smallest and largest |w|
 
 
@@ -518,15 +519,30 @@ def _batch_note(net: Network, numbers: Summary) -> str:
     return f"{size} samples: {'mean' if numbers.summary == 'mean' else '[min, max]'}"
 
 
+def find_unit(net: Network, focus: str) -> Unit:
+    """The unit ``focus`` names: its scope (``"layers.1.neurons.3"``) or its name (``"L1.N3"``)."""
+    for column in net.columns:
+        for unit in column:
+            if focus in (unit.key, unit.name):
+                return unit
+    examples = [u.key for column in net.columns for u in column if u.kind == "neuron"][:3]
+    raise ValueError(f"focus={focus!r} names no neuron of this network; give a neuron's scope "
+                     f"or name, e.g. {', '.join(repr(e) for e in examples)}")
+
+
 def draw_network(root: Value, *, fmt: str = ".3g", grads: bool | None = None,
                  color_by: str = "data", sample: int | None = None, summary: str = "mean",
-                 legend: bool = True, title: str | None = None) -> Diagram:
+                 legend: bool = True, title: str | None = None,
+                 focus: str | None = None) -> Diagram:
     """The network view of ``root``'s graph (see the module docstring); ``viz.draw``
     with ``view="network"`` calls this.
 
     ``color_by="grad"`` sizes each weight's edge by |∂loss/∂w| instead of |w|
     (its colour stays the sign of w). ``sample``/``summary`` pick what a batch
-    shows, as in the op view.
+    shows, as in the op view. ``focus`` opens one neuron (its scope, such as
+    ``"layers.1.neurons.3"``, or its name ``"L1.N3"``) to its ops: the products
+    w_i x_i, their sum z, the activation, with the chain rule on every edge, the
+    rest of the network around it as neurons.
     """
     if color_by not in ("data", "grad"):
         raise ValueError(f"color_by is 'data' or 'grad' in the network view, got {color_by!r}")
@@ -537,6 +553,7 @@ def draw_network(root: Value, *, fmt: str = ".3g", grads: bool | None = None,
                          "weighted sum of Parameters); draw it with view='ops'")
     if grads is None:
         grads = any(np.any(u.grad != 0) for column in net.columns for u in column)
+    opened = find_unit(net, focus) if focus is not None else None
 
     graph = Diagram(
         name="network",
@@ -560,8 +577,9 @@ def draw_network(root: Value, *, fmt: str = ".3g", grads: bool | None = None,
             for k, unit in enumerate(units):
                 ids[id(unit)] = name = f"u{rank}_{k}"
                 fill = INK["input"] if unit.kind == "input" else INK.get(unit.kind, INK["neuron"])
+                extra = {"color": OPENED, "penwidth": "2"} if unit is opened else {}
                 sub.node(name, _unit_label(unit, numbers, grads), fillcolor=fill,
-                         tooltip=_unit_tooltip(unit, numbers, grads))
+                         tooltip=_unit_tooltip(unit, numbers, grads), **extra)
             # invisible edges down the column keep units in index order
             for k in range(len(units) - 1):
                 sub.edge(f"u{rank}_{k}", f"u{rank}_{k + 1}", style="invis")
@@ -582,6 +600,8 @@ def draw_network(root: Value, *, fmt: str = ".3g", grads: bool | None = None,
     for source, target in net.links:
         graph.edge(ids[id(source)], ids[id(target)], color=INK["line"], penwidth="0.8",
                    arrowhead="normal", arrowsize="0.5")
+    if opened is not None:
+        _draw_opened(graph, opened, net, ids, numbers, grads)
     if legend:
         with graph.subgraph(name="legend") as sub:
             sub.attr(rank="same")
@@ -590,3 +610,90 @@ def draw_network(root: Value, *, fmt: str = ".3g", grads: bool | None = None,
                      fontsize="9")
         graph.edge(ids[id(net.columns[-1][0])], "legend", style="invis")
     return graph
+
+
+def _draw_opened(graph: Diagram, unit: Unit, net: Network, ids: dict[int, str],
+                 numbers: Summary, grads: bool) -> None:
+    """Draw ``unit``'s ops as a card right of the network, tied to its box by a dashed
+    line, so the network keeps its layout (op boxes among the columns would stretch
+    them). One row per op, inputs first: each product w_i x_i, the sum z, the
+    activation; its value and gradient; and the chain rule along each edge back to an
+    input, ∂loss/∂input += ∂loss/∂op · ∂op/∂input, with the numbers of one sample
+    (``sample``, else the first), so every product can be checked by hand."""
+    from viz.scene import local_derivatives  # the rule table's local derivatives
+
+    k = numbers.sample or 0
+    outputs = unit.outputs
+    output = outputs[k % len(outputs)] if len(outputs) > 1 else outputs[0]
+    size = np.size(unit.data)
+    at = k % size if size > 1 else 0
+
+    def num(x: Any) -> str:  # one sample's number: the card's arithmetic is exact
+        x = x[at] if isinstance(x, np.ndarray) else x
+        return escape(format_number(float(x), numbers.fmt))
+
+    own = [n for n in unit.nodes if n in _ancestors([output], set(unit.nodes))]
+    producer = {v: u for column in net.columns for u in column for v in u.outputs}
+
+    def name_of(v: Value) -> str:
+        if v is output:
+            return unit.name
+        if v in unit.z:
+            return "z"
+        if v in producer:
+            return producer[v].name
+        w = _weight_of(v)
+        if w is not None:
+            x = next(i for i in v.inputs if i is not w)
+            return f"{_short(w)}·{producer[x].name if x in producer else 'x'}"
+        if v.__class__ is Parameter:
+            return _short(v)
+        return v.label or num(v.data)
+
+    def td(text: str, color: str = "#111827") -> str:
+        return f'<td align="left" balign="left"><font color="{color}">{text}</font></td>'
+
+    rows = ["<tr>" + td("<b>op</b>") + td("<b>value</b>")
+            + (td("<b>∂loss/∂op</b>") + td("<b>back along each edge: ∂loss/∂input += "
+                                            "∂loss/∂op × ∂op/∂input</b>") if grads else "")
+            + "</tr>"]
+    for node in own:
+        if node.op == "add_n":
+            formula = " + ".join(name_of(i) for i in node.inputs[:3]) + (
+                " + …" if len(node.inputs) > 3 else "")
+        elif node is output and len(node.inputs) == 1:
+            formula = f"{unit.activation or node.op}({name_of(node.inputs[0])})"
+        else:  # a product: its factors' numbers
+            formula = " × ".join(num(i.data) for i in node.inputs)
+        cells = td(f"<b>{escape(name_of(node))}</b> = {escape(formula)}") + \
+            td(num(node.data), INK["data"])
+        if grads:
+            chain = []
+            locals_ = local_derivatives(node)
+            if node.op == "add_n":
+                chain.append(f"each term: ∂z/∂term = 1, so ∂loss/∂term = {num(node.grad)}")
+            else:
+                for i, local in zip(node.inputs, locals_):
+                    if i.__class__ is Constant:
+                        continue
+                    g, d = float(np.ravel(node.grad)[at] if np.ndim(node.grad) else node.grad), \
+                        float(np.ravel(local)[at] if np.ndim(local) else local)
+                    chain.append(f"{escape(name_of(i))}: {num(node.grad)} × {num(local)} = "
+                                 f"{escape(format_number(g * d, numbers.fmt))}")
+            cells += td(num(node.grad), INK["grad"]) + td("<br/>".join(chain), "#1d4ed8")
+        rows.append(f"<tr>{cells}</tr>")
+    where = f" (sample {at} of {size})" if size > 1 else ""
+    label = ('<<table border="0" cellborder="1" cellspacing="0" cellpadding="2" '
+             f'color="#e5e7eb"><tr><td colspan="4" align="left"><font color="{OPENED}">'
+             f'<b>{escape(unit.name)} opened: its ops{where}</b></font></td></tr>'
+             + "".join(rows) + "</table>>")
+    graph.node("opened", label, shape="box", style="rounded", color=OPENED, penwidth="1.5",
+               fontsize="9")
+    graph.edge(ids[id(unit)], "opened", style="dashed", color=OPENED, constraint="false",
+               arrowhead="none")
+    graph.edge(ids[id(net.columns[-1][0])], "opened", style="invis")  # right of the network
+
+
+def _short(w: Value) -> str:
+    """A weight's name inside its own neuron's card: ``w3`` for ``L1.N3.w3``."""
+    return (w.label or "w").rsplit(".", 1)[-1]
