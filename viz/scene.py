@@ -28,6 +28,7 @@ import numpy as np
 
 from autograd.engine import Constant, Parameter, Value, topological_order
 from autograd.ops import RULES
+from viz.names import neuron_index, scope_names
 from viz.scope import check_collapse, collapse_key, homes, is_penalty, levels
 from viz.text import Summary, format_number, is_finite, shorten
 
@@ -166,6 +167,10 @@ class Scene:
     cluster_order: list[tuple[str, ...]]   # every cluster path, in order of first appearance
     grads_shown: bool
     shade_max: float | None = None         # the colour scale's end (max |shaded number|)
+    # Nodes drawn side by side in one rank, in this order: a layer's neurons by index,
+    # a model's inputs as they are read (x1 above x2). Left to itself, dot's crossing
+    # minimisation may start a layer anywhere (neurons 4..7 before 0..3).
+    rows: list[list[str]] = field(default_factory=list)
 
 
 # -- the walk ------------------------------------------------------------------------
@@ -278,11 +283,15 @@ def _derivative_text(node: Value, position: int, names: dict[Value, str]) -> str
 def display_names(order: list[Value], fmt: str) -> tuple[dict[Value, str], set[Value]]:
     """The name each node goes by in a diagram, and the set of made-up ones.
 
-    A Value's label; for a constant, its number; otherwise v1, v2, ... in
-    topological order (so the same program always gets the same names).
+    A Value's label; for a constant, its number; for a value made in a scope,
+    the name the scope gives it (``L1.N3``, ``L1.N3.z``, ``h3``, ``L1.μ0``: see
+    ``viz.names``); otherwise v1, v2, ... in topological order (so the same
+    program always gets the same names).
     """
     names: dict[Value, str] = {}
     auto: set[Value] = set()
+    scoped = scope_names(order)
+    unnamed = 0
     for node in order:
         if node.__class__ is Constant:
             names[node] = "c" if isinstance(node.data, np.ndarray) else format_number(
@@ -291,7 +300,11 @@ def display_names(order: list[Value], fmt: str) -> tuple[dict[Value, str], set[V
             names[node] = node.label
         else:
             auto.add(node)
-            names[node] = f"v{len(auto)}"
+            if node in scoped:
+                names[node] = scoped[node]
+            else:
+                unnamed += 1
+                names[node] = f"v{unnamed}"
     return names, auto
 
 
@@ -371,7 +384,8 @@ class _Builder:
         groups = self.group_boxes()
         shades = [abs(b.shade) for b in boxes if b.shade is not None and math.isfinite(b.shade)]
         return Scene(self.opts, boxes, ops, groups, edges, self.captions(), list(self.clusters),
-                     self.grads_shown, shade_max=max(shades) if shades else None)
+                     self.grads_shown, shade_max=max(shades) if shades else None,
+                     rows=self.rows())
 
     def name_values(self) -> None:
         """Names for headers and derivative labels, and how many edges leave each node."""
@@ -381,9 +395,11 @@ class _Builder:
         # (its header is cut when drawn, the full text is its tooltip).
         self.names = {node: shorten(name) for node, name in self.full_names.items()}
         self.uses = dict.fromkeys(self.order, 0)  # x * x: two edges leave x
+        self.users: dict[Value, list[Value]] = {}
         for node in self.order:
             for inp in node.inputs:
                 self.uses[inp] += 1
+                self.users.setdefault(inp, []).append(node)
 
     def group_values(self) -> None:
         """Which nodes fold into a collapsed box, and the DOT name of every drawn node."""
@@ -428,6 +444,50 @@ class _Builder:
                     f"{loose + len(self.group_names)} boxes to draw (max_nodes="
                     f"{opts.max_nodes}); collapse coarser (collapse='layer'), hide constant "
                     f"leaves with hide_constants=True, or raise max_nodes.")
+
+    def rows(self) -> list[list[str]]:
+        """The drawn nodes to keep in index order: each layer's neurons, each set of inputs.
+
+        A neuron is drawn as its collapsed box, or else as the box of the value it
+        hands on (its activation). Neurons of one layer sit at one depth of the
+        graph, as do the inputs a scope (a model's first layer) reads first, so a
+        row never pulls a node out of its place; inputs read outside any scope
+        get none, and neither does a layer whose neurons run more than once (a
+        graph built sample by sample).
+        """
+        box_name = self.box_name
+        outputs: dict[str, list[str]] = {}  # neuron scope -> what it is drawn as
+        inside: dict[str, set[Value]] = {}
+        for node in self.order:
+            if node.inputs and neuron_index(node.scope) is not None:
+                inside.setdefault(node.scope, set()).add(node)
+        for node in self.order:
+            scope = node.scope
+            if scope in inside and node in inside[scope] and node in box_name and not any(
+                    u in inside[scope] for u in self.users.get(node, ())):
+                outputs.setdefault(scope, []).append(box_name[node])
+        layers: dict[tuple[str, ...], list[tuple[int, str]]] = {}
+        for scope, drawn in outputs.items():
+            if len(set(drawn)) == 1:
+                layers.setdefault(levels(scope)[:-1], []).append((neuron_index(scope), drawn[0]))
+            else:
+                layers.setdefault(levels(scope)[:-1], []).append((-1, ""))  # runs twice
+        rows = []
+        for members in layers.values():
+            members.sort()
+            names = list(dict.fromkeys(name for _, name in members))
+            if members[0][0] >= 0 and len(names) > 1:
+                rows.append(names)
+        inputs: dict[tuple[str, ...], list[str]] = {}
+        for node in self.order:
+            if node.inputs or node is self.root or isinstance(node, (Parameter, Constant)) \
+                    or node not in box_name or node in self.group_of:
+                continue
+            first = self.users[node][0].scope  # the inputs of a model's first layer
+            if first:
+                inputs.setdefault(levels(first)[:1], []).append(box_name[node])
+        rows.extend(names for names in inputs.values() if len(names) > 1)
+        return rows
 
     def share_penalties(self) -> None:
         """How much of each node's gradient arrived through a regularization branch."""
