@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,6 +45,7 @@ INK = {"data": "#15803d", "grad": "#b91c1c", "muted": "#4b5563", "line": "#6b728
        "penalty": "#ede9fe"}
 ACTIVATIONS = {"relu": "ReLU", "tanh": "tanh", "sigmoid": "σ", "leaky_relu": "LReLU",
                "exp": "exp", "sin": "sin"}
+HIGHLIGHT = "#f59e0b"  # the stepper's current unit, as in the op view
 OPENED = "#d97706"  # the border of a neuron opened with focus=, and of its ops
 MIN_WIDTH, MAX_WIDTH = 0.6, 4.0  # an edge's pen width for the smallest and largest |w|
 
@@ -390,27 +392,53 @@ def _row(text: str, color: str) -> str:
     return f'<tr><td align="left"><font color="{color}">{text}</font></td></tr>'
 
 
-def _unit_label(unit: Unit, numbers: Summary, grads: bool) -> str:
+@dataclass
+class Progress:
+    """One moment of a pass, for the stepper: the unit being computed, whose values
+    are known (None: all), and the gradients known so far (None: every unit's
+    ``grad``). An unknown number shows as "?" in a row kept in place, so the
+    layout is the same in every frame."""
+
+    current: Unit | None = None
+    values: set[int] | None = None      # ids of units whose value is shown
+    grads: dict[int, Any] | None = None  # unit id -> its gradient, for those known
+
+
+def _value_text(unit: Unit, numbers: Summary, progress: Progress | None) -> str:
+    if progress is not None and progress.values is not None and id(unit) not in progress.values:
+        return "?"
+    return _number(unit.data, numbers)
+
+
+def _grad_text(unit: Unit, numbers: Summary, progress: Progress | None) -> str:
+    if progress is None or progress.grads is None:
+        return _number(unit.grad, numbers)
+    known = progress.grads.get(id(unit))
+    return "?" if known is None else _number(known, numbers)
+
+
+def _unit_label(unit: Unit, numbers: Summary, grads: bool,
+                progress: Progress | None = None) -> str:
     """A unit's box: its name (and activation function), value, gradient and bias.
     An input is one line, so that 30 features fit in one column."""
     name = escape(shorten(unit.name, LABEL_LIMIT))
-    value = escape(_number(unit.data, numbers))
+    value = escape(_value_text(unit, numbers, progress))
     if unit.kind == "input":
         cells = [f'<td align="left"><b>{name}</b> <font color="{INK["data"]}">{value}</font></td>']
         if grads:
             cells.append(f'<td align="left"><font color="{INK["grad"]}">'
-                         f'δ {escape(_number(unit.grad, numbers))}</font></td>')
+                         f'δ {escape(_grad_text(unit, numbers, progress))}</font></td>')
         return ('<<table border="0" cellborder="0" cellspacing="0" cellpadding="1"><tr>'
                 + "".join(cells) + "</tr></table>>")
     if unit.kind == "block":
-        return _block_label(unit, numbers, grads)
+        return _block_label(unit, numbers, grads, progress)
     head = name
     if unit.activation:
         head += f' <font color="{INK["muted"]}">{escape(unit.activation)}</font>'
     rows = [f'<tr><td align="left"><b>{head}</b></td></tr>',
             _row(f"{'a' if unit.kind == 'neuron' else 'v'} = {value}", INK["data"])]
     if grads:
-        rows.append(_row(f"δ = {escape(_number(unit.grad, numbers))}", INK["grad"]))
+        rows.append(_row(f"δ = {escape(_grad_text(unit, numbers, progress))}", INK["grad"]))
     if unit.bias is not None:
         rows.append(_row(f"b = {escape(_number(unit.bias.data, numbers))}", INK["muted"]))
     return ('<<table border="0" cellborder="0" cellspacing="0" cellpadding="1">'
@@ -440,7 +468,8 @@ def block_statistics(unit: Unit) -> dict[str, Any]:
     return stats
 
 
-def _block_label(unit: Unit, numbers: Summary, grads: bool) -> str:
+def _block_label(unit: Unit, numbers: Summary, grads: bool,
+                 progress: Progress | None = None) -> str:
     """A thin box for one feature of a layer without weights: batch norm's statistics,
     dropout's mask (a dropped unit crossed out), an activation's function."""
     stats = block_statistics(unit)
@@ -462,10 +491,10 @@ def _block_label(unit: Unit, numbers: Summary, grads: bool) -> str:
         if key in stats:
             label = f"running {key}" if stats.get("running") else key
             rows.append(_row(f"{label} = {escape(_number(stats[key], numbers))}", INK["muted"]))
-    value = escape(_number(unit.data, numbers))
+    value = escape(_value_text(unit, numbers, progress))
     rows.append(_row(f"v = {value}", INK["data"]))
     if grads:
-        rows.append(_row(f"δ = {escape(_number(unit.grad, numbers))}", INK["grad"]))
+        rows.append(_row(f"δ = {escape(_grad_text(unit, numbers, progress))}", INK["grad"]))
     title = f"<s>{escape(head)}</s> dropped" if dropped else escape(head)
     return ('<<table border="0" cellborder="0" cellspacing="0" cellpadding="0">'
             f'<tr><td align="left"><font point-size="8"><b>{title}</b></font></td></tr>'
@@ -547,13 +576,28 @@ def draw_network(root: Value, *, fmt: str = ".3g", grads: bool | None = None,
     if color_by not in ("data", "grad"):
         raise ValueError(f"color_by is 'data' or 'grad' in the network view, got {color_by!r}")
     numbers = Summary(sample, summary, fmt)
+    net = read_neurons(root)
+    if grads is None:
+        grads = any(np.any(u.grad != 0) for column in net.columns for u in column)
+    opened = find_unit(net, focus) if focus is not None else None
+    return render(net, numbers, grads=grads, color_by=color_by, legend=legend, title=title,
+                  opened=opened)
+
+
+def read_neurons(root: Value) -> Network:
+    """``read_network``, refusing a graph in which it finds no neuron."""
     net = read_network(root)
     if not net.weights:
         raise ValueError("the network view found no neuron in this graph (no scope holds a "
                          "weighted sum of Parameters); draw it with view='ops'")
-    if grads is None:
-        grads = any(np.any(u.grad != 0) for column in net.columns for u in column)
-    opened = find_unit(net, focus) if focus is not None else None
+    return net
+
+
+def render(net: Network, numbers: Summary, *, grads: bool, color_by: str = "data",
+           legend: bool = True, title: str | None = None, opened: Unit | None = None,
+           progress: Progress | None = None) -> Diagram:
+    """The network view of ``net`` as a Diagram (``draw_network`` reads the graph and
+    calls this; the stepper calls it once per frame with its ``progress``)."""
 
     graph = Diagram(
         name="network",
@@ -578,7 +622,9 @@ def draw_network(root: Value, *, fmt: str = ".3g", grads: bool | None = None,
                 ids[id(unit)] = name = f"u{rank}_{k}"
                 fill = INK["input"] if unit.kind == "input" else INK.get(unit.kind, INK["neuron"])
                 extra = {"color": OPENED, "penwidth": "2"} if unit is opened else {}
-                sub.node(name, _unit_label(unit, numbers, grads), fillcolor=fill,
+                if progress is not None and unit is progress.current:
+                    extra = {"color": HIGHLIGHT, "penwidth": "3"}
+                sub.node(name, _unit_label(unit, numbers, grads, progress), fillcolor=fill,
                          tooltip=_unit_tooltip(unit, numbers, grads), **extra)
             # invisible edges down the column keep units in index order
             for k in range(len(units) - 1):
@@ -697,3 +743,61 @@ def _draw_opened(graph: Diagram, unit: Unit, net: Network, ids: dict[int, str],
 def _short(w: Value) -> str:
     """A weight's name inside its own neuron's card: ``w3`` for ``L1.N3.w3``."""
     return (w.label or "w").rsplit(".", 1)[-1]
+
+
+def pass_frames(root: Value, direction: str, *, fmt: str = ".3g", sample: int | None = None,
+                summary: str = "mean", color_by: str = "data", legend: bool = True,
+                title: str | None = None) -> Iterator[tuple[Unit, str, Diagram]]:
+    """The network view one unit at a time, as (unit, caption, diagram) per step.
+
+    Backward goes from the loss through the output layer to the inputs, finishing
+    one column before the next, each in index order; forward the other way. A
+    unit's δ is complete when its turn comes: every unit it feeds came before. The
+    gradients are computed afresh (``autograd.grad``), so no ``.grad`` changes.
+    """
+    if direction not in ("forward", "backward"):
+        raise ValueError(f"direction is 'forward' or 'backward', got {direction!r}")
+    numbers = Summary(sample, summary, fmt)
+    net = read_neurons(root)
+    columns = sorted(zip(net.ranks, range(len(net.columns)), net.columns),
+                     key=lambda item: (item[0], item[1]))
+    units = [u for _, _, column in columns for u in column]
+    if direction == "backward":  # the last column first; columns of one rank in order
+        units = [u for _, _, column in sorted(columns, key=lambda c: (-c[0], c[1]))
+                 for u in column]
+    from autograd.engine import grad  # fresh gradients, as the op view's stepper takes
+
+    outputs = [v for u in units for v in u.outputs]
+    fresh = dict(zip(map(id, outputs), (g.data for g in grad(root, outputs))))
+    gradient = {id(u): _gather([fresh[id(v)] for v in u.outputs]) for u in units}
+    feeds: dict[int, int] = {}
+    for w in net.weights:
+        feeds[id(w.source)] = feeds.get(id(w.source), 0) + 1
+    known: dict[int, Any] = {}
+    values: set[int] = set()
+    total = len(units)
+    for i, unit in enumerate(units):
+        if direction == "backward":
+            known[id(unit)] = gradient[id(unit)]
+            shown = _number(gradient[id(unit)], numbers)
+            if unit.outputs[0] is root:
+                rule = "1 (the seed)"
+            elif feeds.get(id(unit)):
+                rule = f"Σ_k w_k · f'(z_k) · δ_k = {shown}"
+            else:
+                rule = f"∂loss/∂{unit.name} = {shown}"
+            caption = f"backward {i + 1}/{total}: δ {unit.name} = {rule}"
+            progress = Progress(unit, None, dict(known))
+        else:
+            values.add(id(unit))
+            shown = _number(unit.data, numbers)
+            if unit.kind == "neuron":
+                rule = f"{unit.activation or 'linear'}(b + Σ w · x) = {shown}"
+            else:
+                rule = shown + (" (an input)" if unit.kind == "input" else "")
+            caption = f"forward {i + 1}/{total}: {unit.name} = {rule}"
+            progress = Progress(unit, set(values), None)
+        graph = render(net, numbers, grads=direction == "backward", color_by=color_by,
+                       legend=legend, title=caption if title is None else title,
+                       progress=progress)
+        yield unit, caption, graph
