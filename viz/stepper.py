@@ -1,15 +1,18 @@
 """Stepping through a pass, one node at a time.
 
-``step_backward(f)`` yields one :class:`Frame` per node in the order backward
-visits them (reverse topological order): the current node highlighted in
-amber, the gradients known so far filled in, the rest blank. A node's
-gradient is complete when backward reaches it, since every node that uses
-it came earlier; the frame highlights the edges whose products it sums::
+``step_backward(f)`` yields one :class:`Frame` per node, in an order that
+follows the math (``viz.order.backward_order``: from the loss through the output
+layer to the input layer, a neuron's ops in reverse, each weight right after
+the op that uses it): the current node highlighted in amber, the gradients
+known so far filled in, the rest blank. A node's gradient is complete when
+backward reaches it, since every node that uses it came earlier; the frame
+highlights the edges whose products it sums::
 
     ∂f/∂x = Σ over the edges leaving x of  ∂f/∂(consumer) · ∂(consumer)/∂x
 
-``step_forward(f)`` does the same for the forward pass, in topological order,
-filling in values. Constants are known from the start and get no frame.
+``step_forward(f)`` does the same for the forward pass, in the mirror order
+(``viz.order.forward_order``: input layer first), filling in values.
+Constants are known from the start and get no frame.
 
 >>> from autograd.engine import Value
 >>> x, y, z = Value(-2.0, "x"), Value(5.0, "y"), Value(-4.0, "z")
@@ -35,6 +38,7 @@ from autograd.engine import Constant, Value, grad, topological_order
 from autograd.ops import RULES
 from viz.diagram import render
 from viz.dot import to_digraph
+from viz.order import backward_order, forward_order
 from viz.scene import Options, Progress, build_scene, check_size, display_names, substitute
 
 __all__ = ["Frame", "step_backward", "step_forward", "show_steps"]
@@ -64,23 +68,25 @@ class Frame:
         return self.graph._repr_mimebundle_(include=include, exclude=exclude)
 
 
-def _stepped_nodes(root: Value, options: Options) -> list[Value]:
+def _stepped_nodes(root: Value, options: Options, backward: bool) -> list[Value]:
+    """The nodes that get a frame, in stepping order (constants are known from the start)."""
     if not isinstance(root, Value):
         raise TypeError(f"stepping needs a Value (the output of a computation), "
                         f"got {type(root).__name__}")
     check_size(root, options.max_nodes, options.hide_constants)
-    return [n for n in topological_order(root) if n.__class__ is not Constant]
+    order = backward_order(root) if backward else forward_order(root)
+    return [n for n in order if n.__class__ is not Constant]
 
 
 def step_backward(root: Value, **options: Any) -> Iterator[Frame]:
-    """One frame per node in backward order; ``options`` are ``viz.draw``'s.
+    """One frame per node in ``viz.order.backward_order``; ``options`` are ``viz.draw``'s.
 
     The gradients are d root / d node computed afresh (``autograd.grad``), so
     the frames are the same whether or not ``backward()`` has run, and no
     ``.grad`` is changed.
     """
     opts = Options(**options)
-    nodes = _stepped_nodes(root, opts)  # checked now, not at the first next()
+    nodes = _stepped_nodes(root, opts, backward=True)  # checked now, not at the first next()
     return _backward_frames(root, opts, nodes)
 
 
@@ -94,7 +100,7 @@ def _backward_frames(root: Value, opts: Options, nodes: list[Value]) -> Iterator
             uses[inp] += 1
     known: dict[Value, Any] = {}
     total = len(nodes)
-    for k, node in enumerate(reversed(nodes)):
+    for k, node in enumerate(nodes):
         known[node] = exact[node]
         value = opts.numbers.text(exact[node])
         what = f"∂{names[root]}/∂{names[node]} = {value}"
@@ -109,9 +115,10 @@ def _backward_frames(root: Value, opts: Options, nodes: list[Value]) -> Iterator
 
 
 def step_forward(root: Value, **options: Any) -> Iterator[Frame]:
-    """One frame per node in topological order (inputs first); ``options`` as ``viz.draw``'s."""
+    """One frame per node in ``viz.order.forward_order`` (inputs first); ``options`` as
+    ``viz.draw``'s."""
     opts = Options(**options)
-    nodes = _stepped_nodes(root, opts)
+    nodes = _stepped_nodes(root, opts, backward=False)
     return _forward_frames(root, opts, nodes)
 
 
