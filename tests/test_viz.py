@@ -859,9 +859,12 @@ def test_docstring_examples_run():
     import viz.dot
     import viz.expr
     import viz.html
+    import viz.names
+    import viz.order
     import viz.scope
     import viz.stepper
     import viz.text
 
-    for module in (viz, viz.dot, viz.expr, viz.html, viz.scope, viz.stepper, viz.text):
+    for module in (viz, viz.dot, viz.expr, viz.html, viz.names, viz.order, viz.scope,
+                   viz.stepper, viz.text):
         assert doctest.testmod(module).failed == 0, module.__name__
