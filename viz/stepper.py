@@ -38,6 +38,7 @@ from autograd.engine import Constant, Value, grad, topological_order
 from autograd.ops import RULES
 from viz.diagram import render
 from viz.dot import to_digraph
+from viz.network import pass_frames
 from viz.order import backward_order, forward_order
 from viz.scene import Options, Progress, build_scene, check_size, display_names, substitute
 
@@ -78,13 +79,16 @@ def _stepped_nodes(root: Value, options: Options, backward: bool) -> list[Value]
     return [n for n in order if n.__class__ is not Constant]
 
 
-def step_backward(root: Value, **options: Any) -> Iterator[Frame]:
+def step_backward(root: Value, view: str = "ops", **options: Any) -> Iterator[Frame]:
     """One frame per node in ``viz.order.backward_order``; ``options`` are ``viz.draw``'s.
 
     The gradients are d root / d node computed afresh (``autograd.grad``), so
     the frames are the same whether or not ``backward()`` has run, and no
-    ``.grad`` is changed.
+    ``.grad`` is changed. ``view="network"`` steps the network view a neuron at a
+    time instead: from the loss through the output layer to the inputs.
     """
+    if view != "ops":
+        return _network_frames(root, "backward", view, options)
     opts = Options(**options)
     nodes = _stepped_nodes(root, opts, backward=True)  # checked now, not at the first next()
     return _backward_frames(root, opts, nodes)
@@ -114,9 +118,11 @@ def _backward_frames(root: Value, opts: Options, nodes: list[Value]) -> Iterator
                     node, caption)
 
 
-def step_forward(root: Value, **options: Any) -> Iterator[Frame]:
+def step_forward(root: Value, view: str = "ops", **options: Any) -> Iterator[Frame]:
     """One frame per node in ``viz.order.forward_order`` (inputs first); ``options`` as
-    ``viz.draw``'s."""
+    ``viz.draw``'s. ``view="network"``: a neuron at a time, input layer first."""
+    if view != "ops":
+        return _network_frames(root, "forward", view, options)
     opts = Options(**options)
     nodes = _stepped_nodes(root, opts, backward=False)
     return _forward_frames(root, opts, nodes)
@@ -139,6 +145,27 @@ def _forward_frames(root: Value, opts: Options, nodes: list[Value]) -> Iterator[
         progress = Progress(data=set(known), current=node, forward=True, caption=caption)
         yield Frame(to_digraph(build_scene(root, opts, progress)), k, total, "forward", node,
                     caption)
+
+
+NETWORK_OPTIONS = ("fmt", "sample", "summary", "color_by", "legend", "title")
+
+
+def _network_frames(root: Value, direction: str, view: str,
+                    options: dict[str, Any]) -> Iterator[Frame]:
+    """The network view's frames (``viz.network.pass_frames``), checked before the first."""
+    if view != "network":
+        raise ValueError(f"view is 'ops' or 'network', got {view!r}")
+    if not isinstance(root, Value):
+        raise TypeError(f"stepping needs a Value (the output of a computation), "
+                        f"got {type(root).__name__}")
+    unknown = sorted(set(options) - set(NETWORK_OPTIONS))
+    if unknown:
+        raise TypeError(f"the network view's stepper takes {', '.join(NETWORK_OPTIONS)}; "
+                        f"got {', '.join(unknown)}")
+    steps = list(pass_frames(root, direction, **options))
+    total = len(steps)
+    return iter([Frame(graph, k, total, direction, unit.outputs[0], caption)
+                 for k, (unit, caption, graph) in enumerate(steps)])
 
 
 class _Page:
