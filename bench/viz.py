@@ -97,6 +97,9 @@ CASES: list[tuple[str, Callable[[], Value], dict]] = [
 STEPPED: list[tuple[str, Callable[[], Value], dict]] = [
     ("seed, op view", seed, {}),
     ("one neuron, op view", one_neuron, {}),
+    ("MLP 2-16-16-1, network", mlp, {"view": "network"}),
+    ("MLP 30-16-1, network", breast_cancer_sized, {"view": "network"}),
+    ("RNN 1-8-1 x 10 steps, network", rnn, {"view": "network"}),
 ]
 
 
