@@ -252,7 +252,7 @@ def top_to_bottom(root: Value, **options) -> dict[str, list[str]]:
 
 @needs_dot
 @pytest.mark.parametrize("options", [
-    {"clusters": False}, {"collapse": "neuron", "clusters": False},
+    {}, {"clusters": False}, {"collapse": "neuron"}, {"collapse": "neuron", "clusters": False},
     {"collapse": "layer"}, {"collapse": "layer", "clusters": False}])
 def test_neurons_and_inputs_are_drawn_in_index_order(options):
     model = MLP(3, [4, 8, 1], seed=0)

@@ -142,7 +142,7 @@ def to_digraph(scene: Scene) -> Diagram:
         name="autograd",
         graph_attr={"rankdir": opts.rankdir, "fontname": FONT, "bgcolor": "white",
                     "nodesep": "0.25", "ranksep": "0.35", "pad": "0.25",
-                    "newrank": "true"},
+                    "newrank": "true", "remincross": "false"},
         node_attr={"fontname": FONT, "fontsize": "12"},
         edge_attr={"fontname": FONT, "fontsize": "10", "color": PALETTE["line"],
                    "arrowsize": "0.7"})
@@ -180,16 +180,24 @@ def to_digraph(scene: Scene) -> Diagram:
 
     # A row goes in the cluster holding all its nodes (a layer's), else at the top:
     # newrank lets one rank cross clusters. The invisible edges set the order in it.
+    # Inside a cluster, dot (2.43, Debian's) lays such a chain out the other way round
+    # under rankdir=LR, and its second crossing pass for clusters (remincross, off
+    # below) reorders it again; so a row in a cluster is chained from its last node.
+    # tests/test_viz.py reads the drawn order back from dot's layout in every view.
     where = {item.name: item.cluster for item in (*scene.boxes, *scene.groups)}
     for row in scene.rows:
         paths = {where.get(name, ()) for name in row}
+        path = paths.pop() if len(paths) == 1 else ()
+        clustered = all(where.get(name, ()) for name in row)
+        chain = row[::-1] if clustered and opts.rankdir in ("LR", "RL") else row
         sub = graphviz.Digraph()
         sub.attr(rank="same")
-        for tail, head in zip(row, row[1:]):
+        for tail, head in zip(chain, chain[1:]):
             sub.edge(tail, head, style="invis")
-        home(paths.pop() if len(paths) == 1 else ()).subgraph(sub)
+        home(path).subgraph(sub)
 
-    for path in sorted(bodies, key=len, reverse=True):
+    order = {path: i for i, path in enumerate(scene.cluster_order)}
+    for path in sorted(bodies, key=lambda p: (len(p), order[p]), reverse=True):
         home(path[:-1]).subgraph(bodies[path])
 
     for edge in scene.edges:
