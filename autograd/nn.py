@@ -711,11 +711,8 @@ class Perceptron(Module):
         self.b = Parameter(0.0, "P.b")
 
     def net(self, x: Any) -> Value:
-        """The weighted sum ``w . x + b``, as a Value."""
-        act = self.b
-        for wi, xi in zip(self.w, _features(x, self.nin, self)):
-            act = act + wi * xi
-        return act
+        """The weighted sum ``w . x + b``, as a Value (one "+" node, as a neuron's)."""
+        return add_n([self.b] + [wi * xi for wi, xi in zip(self.w, _features(x, self.nin, self))])
 
     def forward(self, x: Any) -> Any:
         with no_grad():

@@ -330,3 +330,14 @@ def test_stepping_forward_fills_in_the_network_input_layer_first():
     assert "a = ?" in frames[2].source and "a = ?" not in frames[-1].source
     with pytest.raises(TypeError, match="network view's stepper takes"):
         viz.step_backward(loss, view="network", collapse="layer")
+
+
+def test_a_perceptron_and_a_lone_neuron_are_named_as_their_parameters():
+    p = nn.Perceptron(2, init="xavier", seed=0)
+    net = read_network(p.net([Value(1.0, "x1"), Value(-1.0, "x2")]))
+    assert [[u.name for u in c] for c in net.columns] == [["x1", "x2"], ["P"]]
+    assert sorted(w.w.label for w in net.weights) == ["P.w0", "P.w1"]
+    out = nn.Neuron(3, activation="tanh", seed=0)([1.0, 2.0, 3.0])
+    net = read_network(out)
+    assert [[u.name for u in c] for c in net.columns] == [["x0", "x1", "x2"], ["N0"]]
+    assert net.columns[1][0].activation == "tanh"

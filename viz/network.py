@@ -186,10 +186,13 @@ def read_network(root: Value) -> Network:
         nodes = reader.by_scope[path]
         name, index = _neuron_name(path, layers.index(layer_of[path]))
         sums = [n for n in nodes if _weighted_sum(n)]
+        bias = next((i for i in sums[0].inputs if i.__class__ is Parameter), None)
+        if not _NEURON_INDEX.search(path) and bias is not None and bias.label.endswith(".b"):
+            name = bias.label[:-2]  # a neuron on its own: named as its parameters are (N0, P)
         outputs = reader.outputs_of(nodes) or nodes[-1:]
         last = outputs[-1]
         reader.add(Unit(path, "neuron", name, f"layer:{layer_of[path]}", index, outputs, sums,
-                        next((i for i in sums[0].inputs if i.__class__ is Parameter), None),
+                        bias,
                         "" if _weighted_sum(last) else ACTIVATIONS.get(last.op, last.op), nodes))
     _read_inputs(reader)
     for path, nodes in reader.by_scope.items():
