@@ -1,8 +1,10 @@
 """`Value`, the node of a computational graph, and the walker that applies the chain rule.
 
-Each op makes a new Value that remembers its rule (from ``autograd.ops.RULES``)
-and its inputs. ``backward()`` visits the graph once in reverse topological
-order; at each node it asks the rule for the local derivatives and passes on
+Each op makes a new Value that remembers its rule (from ``autograd.ops.RULES``),
+its inputs and a creation stamp. ``backward()`` finds every node the output
+depends on, sorts them by stamp (a node is always made after its inputs, so
+that is a topological order) and visits them once in reverse; at each node it
+asks the rule for the local derivatives and passes on
 
     input.grad += node.grad * d node / d input        (the chain rule)
 
@@ -16,7 +18,9 @@ never on the nodes, so threads can build, differentiate and train at once.
 
 from __future__ import annotations
 
+import itertools
 import numbers
+import operator
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -82,7 +86,7 @@ class Value:
     # A variadic node (add_n, sum_squares, sum_abs) keeps the tuple of its inputs in _a.
     # A Value computed under no_grad() is a leaf whose _b is _NO_GRAPH, so that
     # backward() on it can say why no gradient will flow instead of doing nothing.
-    __slots__ = ("data", "grad", "label", "scope", "_rule", "_a", "_b")
+    __slots__ = ("data", "grad", "label", "scope", "_rule", "_a", "_b", "_stamp")
     __array_ufunc__ = None  # `ndarray * Value` defers to Value instead of making an object array
 
     def __init__(self, data: Any, label: str = "") -> None:
@@ -93,6 +97,7 @@ class Value:
         self._rule: Rule | None = None
         self._a: Value | None = None
         self._b: Value | None = None
+        self._stamp = next(_stamps)
 
     @property
     def inputs(self) -> tuple[Value, ...]:
@@ -327,6 +332,7 @@ def _apply(rule: Rule, a: Any, b: Any = None) -> Value:
     out.grad = 0.0
     out.label = ""
     out.scope = state.scope
+    out._stamp = next(_stamps)
     if state.grad_enabled:
         out._rule = rule
         out._a = a
@@ -340,47 +346,49 @@ def _apply(rule: Rule, a: Any, b: Any = None) -> Value:
 
 
 _new = object.__new__
+# Creation stamps: a node is always made after its inputs, so sorting by stamp is a
+# topological order. (itertools.count is one C call, and safe across threads.)
+_stamps = itertools.count()
+_by_stamp = operator.attrgetter("_stamp")
 _NO_GRAPH: Any = object()  # the _b of a Value computed under no_grad()
 
 
 def topological_order(root: Value) -> list[Value]:
-    """Every node ``root`` depends on, inputs before the nodes made from them.
-
-    Iterative depth-first search (no recursion limit), visiting inputs in
-    argument order, so the same program always gives the same order.
+    """Every node ``root`` depends on, in the order they were made: inputs before
+    the nodes made from them, and the same program always gives the same order.
+    (No recursion: a million-node chain is fine.)
     """
     return _order(root)
 
 
 def _order(root: Value) -> list[Value]:
-    # Iterative depth-first search. A node is pushed back under its inputs and
-    # finished when it surfaces again, by then after all of them; a node reached a
-    # second time is skipped. The bookkeeping is this walk's own (two sets), so
-    # walks in other threads over shared nodes never see it.
-    order: list[Value] = []
-    done: set[Value] = set()
-    opened: set[Value] = set()
+    """Every node ``root`` depends on, sorted by creation stamp (inputs first).
+
+    One visit per reachable node, then a sort in C: no post-order bookkeeping.
+    The set is this walk's own, so walks in other threads never see it.
+    """
+    seen = {root}
     stack = [root]
-    push, pop, finish, append = stack.append, stack.pop, done.add, order.append
+    push, pop, add = stack.append, stack.pop, seen.add
     while stack:
         node = pop()
-        if node in done:
+        if node._rule is None:
             continue
-        if node._rule is None or node in opened:  # a leaf, or its inputs are done
-            finish(node)
-            append(node)
-            continue
-        opened.add(node)
-        push(node)
         a, b = node._a, node._b
         if b is not None:
-            push(b)  # pushed first, so visited after a (argument order)
+            if b not in seen:
+                add(b)
+                push(b)
+        elif a.__class__ is tuple:  # variadic
+            for i in a:
+                if i not in seen:
+                    add(i)
+                    push(i)
+            continue
+        if a not in seen:
+            add(a)
             push(a)
-        elif a.__class__ is tuple:
-            stack.extend(reversed(a))
-        else:
-            push(a)
-    return order
+    return sorted(seen, key=_by_stamp)
 
 
 def _propagate(root: Value, seed: Any, create_graph: bool = False,

@@ -338,7 +338,9 @@ def test_topological_order_is_deterministic():
 
     first = program()
     assert first == program()
-    assert [label for _, label, _ in first[:3]] == ["x", "y", ""]  # inputs in argument order
+    # the order the program made them in: x, y, z, then q = x + y
+    assert [(op, label) for op, label, _ in first[:4]] == [("", "x"), ("", "y"), ("", "z"),
+                                                          ("add", "")]
 
 
 def test_topological_order_puts_inputs_first():

@@ -40,14 +40,18 @@ program = st.lists(
 points = st.lists(st.floats(-2.0, 2.0), min_size=3, max_size=3)
 
 
-def run(steps, xs):
+def run(steps, xs, made=None):
     """Build a random graph over the inputs: each step applies an op to earlier nodes
-    (so nodes are shared and gradients must accumulate)."""
+    (so nodes are shared and gradients must accumulate). ``made`` collects the nodes
+    in the order the program makes them."""
     nodes = list(xs)
     for binary, op, i, j in steps:
         a, b = nodes[i % len(nodes)], nodes[j % len(nodes)]
         nodes.append(BINARY[op % len(BINARY)](a, b) if binary else UNARY[op](a))
-    return nodes[-1] + nodes[len(nodes) // 2]
+    out = nodes[-1] + nodes[len(nodes) // 2]
+    if made is not None:
+        made.extend(nodes + [out])
+    return out
 
 
 @settings(max_examples=120, deadline=None)
@@ -77,22 +81,28 @@ def test_order_is_topological_and_repeatable(steps, values):
     assert all(position[id(i)] < position[id(n)] for n in order for i in n.inputs)
     again = run(steps, [Value(v) for v in values])
     assert [(n.op, n.data) for n in topological_order(again)] == [(n.op, n.data) for n in order]
-    assert order == depth_first_post_order(out)
+    assert {id(n) for n in order} == reachable(out)
+    # the order the program made them in: its own nodes keep their order
+    made: list = []
+    third = run(steps, [Value(v) for v in values], made)
+    ids = {id(n) for n in made}
+    expected = [n for k, n in enumerate(made) if id(n) in reachable(third)
+                and all(m is not n for m in made[:k])]
+    assert [n for n in topological_order(third) if id(n) in ids] == expected
 
 
-def depth_first_post_order(root):
-    """The order topological_order promises, written the obvious (recursive) way."""
-    seen, order = set(), []
+def reachable(root):
+    """The ids of every node ``root`` depends on (root included), found by recursion."""
+    seen = set()
 
     def visit(node):
         if id(node) not in seen:
             seen.add(id(node))
             for i in node.inputs:
                 visit(i)
-            order.append(node)
 
     visit(root)
-    return order
+    return seen
 
 
 @settings(max_examples=40, deadline=None)

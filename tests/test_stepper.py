@@ -109,13 +109,14 @@ def test_a_shared_value_gets_its_gradient_once_every_path_into_it_is_known():
 def test_step_forward_fills_in_values_in_topological_order_and_shows_no_gradients():
     x, y, z, q, f = seed()
     frames = list(viz.step_forward(f))
-    order = topological_order(f)
+    order = [x, y, q, z, f]  # each leaf just before the first node that uses it
     assert [frame.node for frame in frames] == forward_order(f) == order
+    box = {node: f"n{i}" for i, node in enumerate(topological_order(f))}
     expected = {x: "-2", y: "5", q: "3", z: "-4", f: "-12"}
     for k, frame in enumerate(frames):
         cells = data_cells(frame.source)
         for i, node in enumerate(order):
-            assert cells[f"n{i}"] == (expected[node] if i <= k else "")
+            assert cells[box[node]] == (expected[node] if i <= k else "")
         assert grad_cells(frame.source) == {}
         assert "not computed yet" not in frame.source
     assert frames[2].caption == "forward 3/5: q = x + y = 3"

@@ -1,7 +1,7 @@
 """The order a stepper visits a graph in: layer by layer, a neuron at a time.
 
-The engine's own order (``autograd.topological_order``, a depth-first
-post-order) is right for computing, but stepping backward through its reverse
+The engine's own order (``autograd.topological_order``, the order the nodes
+were made in) is right for computing, but stepping backward through its reverse
 jumps between layers and ends on odd leaves (the output bias last). Any
 reverse topological order gives the same gradients; :func:`backward_order`
 picks the one that reads like the math:
@@ -32,7 +32,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import Sequence
 
-from autograd.engine import Value, topological_order
+from autograd.engine import Parameter, Value, topological_order
 from viz.names import neuron_index
 
 __all__ = ["backward_order", "forward_order", "depths"]
@@ -87,18 +87,20 @@ def backward_order(root: Value) -> list[Value]:
         for inp in node.inputs:
             waiting[inp] += 1
     result: list[Value] = []
-    leaves: list[tuple[int, Value]] = []  # ready leaves, visited before any op
+    # ready leaves, visited before any op: a weight or bias before an input that
+    # became ready with it (w * x: the weight is the neuron's, the input is shared)
+    leaves: list[tuple[bool, int, Value]] = []
     ready: list[tuple[tuple[int, int, int], int, Value]] = []
 
     def push(node: Value) -> None:
         if node.inputs:
             heapq.heappush(ready, (unit[node], -place[node], node))
         else:
-            heapq.heappush(leaves, (-place[node], node))
+            heapq.heappush(leaves, (node.__class__ is not Parameter, -place[node], node))
 
     push(root)
     while ready or leaves:
-        node = heapq.heappop(leaves)[1] if leaves else heapq.heappop(ready)[2]
+        node = heapq.heappop(leaves)[2] if leaves else heapq.heappop(ready)[2]
         result.append(node)
         for inp in node.inputs:
             waiting[inp] -= 1
