@@ -28,7 +28,8 @@ import numpy as np
 
 from autograd.engine import Value
 
-__all__ = ["Optimizer", "SGD", "Adam", "Schedule", "StepDecay", "LinearDecay"]
+__all__ = ["Optimizer", "SGD", "Adam", "AdamW", "RMSprop", "Schedule", "StepDecay",
+           "LinearDecay", "ExponentialDecay", "CosineDecay", "Warmup"]
 
 
 def _number(value: Any, name: str, low: float = 0.0, low_open: bool = False,
@@ -42,6 +43,18 @@ def _number(value: Any, name: str, low: float = 0.0, low_open: bool = False,
         interval = f"{'(' if low_open else '['}{low:g}, {high:g}{')' if high_open else ']'}"
         raise ValueError(f"{name} must be in {interval}, got {value!r}")
     return value
+
+
+def _count(value: Any, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
+        raise ValueError(f"{name} must be a positive int, got {value!r}")
+    return int(value)
+
+
+def _flag(value: Any, name: str) -> bool:
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {type(value).__name__}: {value!r}")
+    return bool(value)
 
 
 class Optimizer:
@@ -98,21 +111,42 @@ class Optimizer:
 
 
 class SGD(Optimizer):
-    """Stochastic gradient descent, with optional momentum and weight decay:
+    """Stochastic gradient descent, with optional momentum and weight decay, as
+    ``torch.optim.SGD``:
 
         g = grad + weight_decay * w
-        v = momentum * v + g            (v = g without momentum)
-        w = w - lr * v
+        v = momentum * v + (1 - dampening) * g     (v = g on the first step)
+        g = g + momentum * v   if nesterov,   else   g = v
+        w = w - lr * g
 
-    ``weight_decay`` is exactly an L2 penalty ``weight_decay / 2 * sum w^2``
-    added to the loss (the gradient of that penalty is ``weight_decay * w``).
+    Without momentum the update is ``w = w - lr * g``. ``weight_decay`` is
+    exactly an L2 penalty ``weight_decay / 2 * sum w^2`` added to the loss (the
+    gradient of that penalty is ``weight_decay * w``). ``nesterov=True`` steps
+    along the gradient plus the velocity it is about to add (Sutskever et al.'s
+    form, as PyTorch writes it); it needs ``momentum > 0`` and ``dampening == 0``.
+
+    >>> from autograd.engine import Parameter
+    >>> w = Parameter(1.0)
+    >>> w.grad = 1.0
+    >>> opt = SGD([w], lr=0.1, momentum=0.9, nesterov=True)
+    >>> opt.step()  # v = 1, g = 1 + 0.9 * 1
+    >>> round(w.data, 12)
+    0.81
     """
 
     def __init__(self, params: Any, lr: float, momentum: float = 0.0,
-                 weight_decay: float = 0.0) -> None:
+                 weight_decay: float = 0.0, *, dampening: float = 0.0,
+                 nesterov: bool = False) -> None:
         super().__init__(params, lr)
         self.momentum = _number(momentum, "momentum", 0.0, high=1.0, high_open=True)
         self.weight_decay = _number(weight_decay, "weight_decay")
+        self.dampening = _number(dampening, "dampening", 0.0, high=1.0)
+        self.nesterov = _flag(nesterov, "nesterov")
+        if self.nesterov and (self.momentum == 0.0 or self.dampening != 0.0):
+            # With no velocity (or a damped one) the "look-ahead" is not
+            # Nesterov's method; PyTorch refuses the same combinations.
+            raise ValueError(f"nesterov=True needs momentum > 0 and dampening = 0, got "
+                             f"momentum={self.momentum:g}, dampening={self.dampening:g}")
         self._velocity: np.ndarray | None = None
 
     def step(self) -> None:
@@ -122,8 +156,10 @@ class SGD(Optimizer):
         if self.weight_decay:
             g = g + self.weight_decay * w
         if self.momentum:
-            self._velocity = g if self._velocity is None else self.momentum * self._velocity + g
-            g = self._velocity
+            # The first step starts the velocity at g itself, undamped (as PyTorch does).
+            self._velocity = g if self._velocity is None else \
+                self.momentum * self._velocity + (1.0 - self.dampening) * g
+            g = g + self.momentum * self._velocity if self.nesterov else self._velocity
         self._write(w - self.lr * g)
         self.step_count += 1
 
@@ -135,7 +171,7 @@ class Adam(Optimizer):
         w = w - lr * (m / (1 - beta1^t)) / (sqrt(v / (1 - beta2^t)) + eps)
 
     ``weight_decay`` adds ``weight_decay * w`` to g first (an L2 penalty, as in
-    PyTorch's Adam).
+    PyTorch's Adam). For weight decay kept out of the moments, use ``AdamW``.
     """
 
     def __init__(self, params: Any, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
@@ -150,20 +186,114 @@ class Adam(Optimizer):
         self._m = np.zeros(len(self.params))
         self._v = np.zeros(len(self.params))
 
-    def step(self) -> None:
-        """Update every parameter once from its current gradient."""
+    def _direction(self, g: np.ndarray) -> np.ndarray:
+        """Advance the moments by one step of g; return ``m_hat / (sqrt(v_hat) + eps)``."""
         b1, b2 = self.betas
-        w = self._data()
-        g = self._gradients()
-        if self.weight_decay:
-            g = g + self.weight_decay * w
         self.step_count += 1
         t = self.step_count
         self._m = b1 * self._m + (1.0 - b1) * g
         self._v = b2 * self._v + (1.0 - b2) * g * g
         m_hat = self._m / (1.0 - b1 ** t)
         v_hat = self._v / (1.0 - b2 ** t)
-        self._write(w - self.lr * m_hat / (np.sqrt(v_hat) + self.eps))
+        return m_hat / (np.sqrt(v_hat) + self.eps)
+
+    def step(self) -> None:
+        """Update every parameter once from its current gradient."""
+        w = self._data()
+        g = self._gradients()
+        if self.weight_decay:
+            g = g + self.weight_decay * w
+        self._write(w - self.lr * self._direction(g))
+
+
+class AdamW(Adam):
+    """Adam with decoupled weight decay (Loshchilov & Hutter), as ``torch.optim.AdamW``:
+
+        w = w - lr * weight_decay * w                     (the decay, outside the moments)
+        m = beta1 * m + (1 - beta1) * g,      v = beta2 * v + (1 - beta2) * g^2
+        w = w - lr * (m / (1 - beta1^t)) / (sqrt(v / (1 - beta2^t)) + eps)
+
+    g is the loss's gradient alone. In ``Adam`` the decay term joins g and is
+    then divided by sqrt(v), so weights with large gradients are barely
+    decayed; here every weight shrinks by the same factor ``1 - lr * weight_decay``.
+    The default ``weight_decay=1e-2`` is PyTorch's.
+
+    >>> from autograd.engine import Parameter
+    >>> w = Parameter(2.0)
+    >>> w.grad = 0.0  # no gradient: only the decay moves w
+    >>> AdamW([w], lr=0.1, weight_decay=0.5).step()
+    >>> w.data  # 2 * (1 - 0.1 * 0.5)
+    1.9
+    """
+
+    def __init__(self, params: Any, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
+                 eps: float = 1e-8, weight_decay: float = 1e-2) -> None:
+        super().__init__(params, lr, betas, eps, weight_decay)
+
+    def step(self) -> None:
+        """Update every parameter once from its current gradient."""
+        w = self._data()
+        direction = self._direction(self._gradients())
+        self._write(w * (1.0 - self.lr * self.weight_decay) - self.lr * direction)
+
+
+class RMSprop(Optimizer):
+    """RMSprop: divide the gradient by a running root mean square of it, as
+    ``torch.optim.RMSprop``:
+
+        g = grad + weight_decay * w
+        v = alpha * v + (1 - alpha) * g^2
+        s = v - a^2,  a = alpha * a + (1 - alpha) * g    if centered,   else   s = v
+        b = momentum * b + g / (sqrt(s) + eps),   w = w - lr * b     with momentum,
+        w = w - lr * g / (sqrt(s) + eps)                             without
+
+    v, a and b start at 0. ``eps`` is added outside the square root, as PyTorch
+    adds it. ``centered=True`` divides by an estimate of the gradient's standard
+    deviation rather than its root mean square (Graves, 2013).
+
+    >>> from autograd.engine import Parameter
+    >>> w = Parameter(1.0)
+    >>> w.grad = 2.0
+    >>> RMSprop([w], lr=0.01, alpha=0.75, eps=0.0).step()  # v = 0.25 * 4, step 0.01 * 2 / 1
+    >>> w.data
+    0.98
+    """
+
+    def __init__(self, params: Any, lr: float = 1e-2, alpha: float = 0.99, eps: float = 1e-8,
+                 weight_decay: float = 0.0, momentum: float = 0.0,
+                 centered: bool = False) -> None:
+        super().__init__(params, lr)
+        # alpha = 1 would keep v at 0 forever and divide every gradient by eps.
+        self.alpha = _number(alpha, "alpha", 0.0, high=1.0, high_open=True)
+        self.eps = _number(eps, "eps")
+        self.weight_decay = _number(weight_decay, "weight_decay")
+        self.momentum = _number(momentum, "momentum", 0.0, high=1.0, high_open=True)
+        self.centered = _flag(centered, "centered")
+        self._v = np.zeros(len(self.params))
+        self._mean = np.zeros(len(self.params))  # a, the running mean of g (centered only)
+        self._buffer = np.zeros(len(self.params))  # b (with momentum only)
+
+    def step(self) -> None:
+        """Update every parameter once from its current gradient."""
+        a = self.alpha
+        w = self._data()
+        g = self._gradients()
+        if self.weight_decay:
+            g = g + self.weight_decay * w
+        self._v = a * self._v + (1.0 - a) * g * g
+        s = self._v
+        if self.centered:
+            self._mean = a * self._mean + (1.0 - a) * g
+            # v - a^2 >= 0 in exact arithmetic (Cauchy-Schwarz on the same weights),
+            # but rounding can take it below 0 when the gradient barely varies;
+            # 0 keeps sqrt real where PyTorch's sqrt would give nan.
+            s = np.maximum(self._v - self._mean * self._mean, 0.0)
+        scaled = g / (np.sqrt(s) + self.eps)
+        if self.momentum:
+            self._buffer = self.momentum * self._buffer + scaled
+            scaled = self._buffer
+        self._write(w - self.lr * scaled)
+        self.step_count += 1
 
 
 # -- learning-rate schedules -----------------------------------------------------------
@@ -202,10 +332,7 @@ class StepDecay(Schedule):
 
     def __init__(self, optimizer: Optimizer, step_size: int, gamma: float = 0.1) -> None:
         super().__init__(optimizer)
-        if isinstance(step_size, bool) or not isinstance(step_size, numbers.Integral) \
-                or step_size < 1:
-            raise ValueError(f"step_size must be a positive int, got {step_size!r}")
-        self.step_size = int(step_size)
+        self.step_size = _count(step_size, "step_size")
         self.gamma = _number(gamma, "gamma", 0.0, low_open=True)
 
     def lr_at(self, k: int) -> float:
@@ -223,11 +350,86 @@ class LinearDecay(Schedule):
     def __init__(self, optimizer: Optimizer, end_lr: float, total_steps: int) -> None:
         super().__init__(optimizer)
         self.end_lr = _number(end_lr, "end_lr")
-        if isinstance(total_steps, bool) or not isinstance(total_steps, numbers.Integral) \
-                or total_steps < 1:
-            raise ValueError(f"total_steps must be a positive int, got {total_steps!r}")
-        self.total_steps = int(total_steps)
+        self.total_steps = _count(total_steps, "total_steps")
 
     def lr_at(self, k: int) -> float:
         return self.base_lr + (self.end_lr - self.base_lr) * min(k, self.total_steps) \
             / self.total_steps
+
+
+class ExponentialDecay(Schedule):
+    """Multiply the rate by ``gamma`` every step, as ``torch.optim.lr_scheduler.ExponentialLR``:
+    ``lr_k = base_lr * gamma ** k``.
+
+    >>> opt = SGD([Value(1.0)], lr=1.0)
+    >>> sched = ExponentialDecay(opt, gamma=0.5)
+    >>> sched.step(); sched.step()
+    >>> opt.lr
+    0.25
+    """
+
+    def __init__(self, optimizer: Optimizer, gamma: float) -> None:
+        super().__init__(optimizer)
+        self.gamma = _number(gamma, "gamma", 0.0, low_open=True, high_open=True)
+
+    def lr_at(self, k: int) -> float:
+        return self.base_lr * self.gamma ** k
+
+
+class CosineDecay(Schedule):
+    """Follow half a cosine from ``base_lr`` down to ``min_lr`` over ``total_steps``
+    steps, then hold ``min_lr``, as ``CosineAnnealingLR(T_max=total_steps, eta_min=min_lr)``:
+
+        lr_k = min_lr + (base_lr - min_lr) * (1 + cos(pi * min(k, T) / T)) / 2
+
+    PyTorch's scheduler keeps following the cosine past T_max, so its rate
+    climbs back towards base_lr; this one stays at ``min_lr`` (as ``LinearDecay``
+    stays at its end), which is what a run of more than T steps wants.
+
+    >>> opt = SGD([Value(1.0)], lr=1.0)
+    >>> sched = CosineDecay(opt, total_steps=4, min_lr=0.2)
+    >>> sched.step(); sched.step()  # halfway: the mean of 1.0 and 0.2
+    >>> round(opt.lr, 12)
+    0.6
+    """
+
+    def __init__(self, optimizer: Optimizer, total_steps: int, min_lr: float = 0.0) -> None:
+        super().__init__(optimizer)
+        self.total_steps = _count(total_steps, "total_steps")
+        self.min_lr = _number(min_lr, "min_lr", 0.0, high=self.base_lr)
+
+    def lr_at(self, k: int) -> float:
+        progress = min(k, self.total_steps) / self.total_steps
+        return self.min_lr + (self.base_lr - self.min_lr) * (1.0 + math.cos(math.pi * progress)) / 2
+
+
+class Warmup(Schedule):
+    """Rise in a straight line from ``start_factor * base_lr`` to ``base_lr`` over
+    ``steps`` steps, then hold it, as ``LinearLR(start_factor, end_factor=1.0,
+    total_iters=steps)``:
+
+        lr_k = base_lr * (start_factor + (1 - start_factor) * min(k, steps) / steps)
+
+    The optimizer's rate is set to ``lr_0 = start_factor * base_lr`` at once, so
+    the very first update is already a warm-up step (PyTorch's schedulers do the
+    same on construction). ``start_factor`` is in (0, 1]; the default 1/3 is
+    PyTorch's.
+
+    >>> opt = SGD([Value(1.0)], lr=0.3)
+    >>> sched = Warmup(opt, steps=2, start_factor=0.5)
+    >>> opt.lr
+    0.15
+    >>> sched.step(); sched.step(); sched.step()
+    >>> opt.lr
+    0.3
+    """
+
+    def __init__(self, optimizer: Optimizer, steps: int, start_factor: float = 1.0 / 3) -> None:
+        super().__init__(optimizer)
+        self.steps = _count(steps, "steps")
+        self.start_factor = _number(start_factor, "start_factor", 0.0, low_open=True, high=1.0)
+        optimizer.lr = self.lr_at(0)
+
+    def lr_at(self, k: int) -> float:
+        factor = self.start_factor + (1.0 - self.start_factor) * min(k, self.steps) / self.steps
+        return self.base_lr * factor

@@ -1,4 +1,8 @@
-"""autograd.optim: SGD (momentum, weight decay), Adam, learning-rate schedules."""
+"""autograd.optim: SGD (momentum, Nesterov, weight decay), Adam, AdamW, RMSprop, schedules.
+
+The PyTorch-named optimizers and schedules are checked against torch.optim's documented
+update rules, written out again here in numpy (PyTorch itself is not a dependency).
+"""
 
 from __future__ import annotations
 
@@ -11,7 +15,17 @@ import pytest
 from autograd import losses, regularizers
 from autograd.engine import Parameter, Value, batch
 from autograd.nn import MLP
-from autograd.optim import SGD, Adam, LinearDecay, StepDecay
+from autograd.optim import (
+    SGD,
+    Adam,
+    AdamW,
+    CosineDecay,
+    ExponentialDecay,
+    LinearDecay,
+    RMSprop,
+    StepDecay,
+    Warmup,
+)
 
 X = np.array([[0.5, -1.0, 0.3], [1.5, 0.25, -0.7], [-0.3, 2.0, 0.1], [0.9, 0.1, 1.2]])
 Y = np.array([1.0, -0.5, 0.25, 2.0])
@@ -92,8 +106,13 @@ def test_adam_minimises_a_quadratic():
     assert abs(x.data - 2.0) < 1e-2
 
 
-@pytest.mark.parametrize("make", [lambda ps: SGD(ps, lr=0.05, momentum=0.9),
-                                  lambda ps: Adam(ps, lr=0.01, weight_decay=1e-3)])
+@pytest.mark.parametrize("make", [
+    lambda ps: SGD(ps, lr=0.05, momentum=0.9),
+    lambda ps: SGD(ps, lr=0.05, momentum=0.9, nesterov=True),
+    lambda ps: Adam(ps, lr=0.01, weight_decay=1e-3),
+    lambda ps: AdamW(ps, lr=0.01, weight_decay=0.1),
+    lambda ps: RMSprop(ps, lr=0.01, momentum=0.5, centered=True),
+])
 def test_optimizers_train_the_same_batched_as_per_sample(make):
     a, b = MLP(3, [5, 1], activation="tanh", seed=3), MLP(3, [5, 1], activation="tanh", seed=3)
     opt_a, opt_b = make(a.parameters()), make(b.parameters())
@@ -140,6 +159,204 @@ def test_optimizers_reject_bad_arguments():
         SGD([p], lr=0.1).step()
 
 
+# Gradients for three parameters over five steps: signs change, sizes differ by 100x.
+W0 = np.array([1.0, -0.5, 2.0])
+G_SEQ = [np.array([0.5, -1.0, 0.02]), np.array([0.1, -2.0, -0.03]),
+         np.array([-0.4, 0.3, 0.05]), np.array([0.7, -0.1, 0.01]),
+         np.array([-0.2, 1.5, -0.04])]
+
+
+def run(opt, ps, lrs=None):
+    """Feed G_SEQ to ``opt`` (setting ``opt.lr = lrs[t]`` first, if given); the weights after
+    each step."""
+    out = []
+    for t, g in enumerate(G_SEQ):
+        if lrs is not None:
+            opt.lr = lrs[t]
+        for p, gi in zip(ps, g):
+            p.grad = float(gi)
+        opt.step()
+        out.append(np.array([p.data for p in ps]))
+    return out
+
+
+def torch_sgd(lr, momentum, dampening, weight_decay, nesterov):
+    """torch.optim.SGD's documented algorithm."""
+    theta, b, out = W0.copy(), None, []
+    for t, g in enumerate(G_SEQ, start=1):
+        if weight_decay != 0:
+            g = g + weight_decay * theta
+        if momentum != 0:
+            b = g if t == 1 else momentum * b + (1 - dampening) * g
+            g = g + momentum * b if nesterov else b
+        theta = theta - lr * g
+        out.append(theta)
+    return out
+
+
+@pytest.mark.parametrize("momentum, dampening, weight_decay, nesterov", [
+    (0.9, 0.0, 0.0, True),
+    (0.9, 0.0, 0.05, True),
+    (0.5, 0.0, 0.0, False),
+    (0.9, 0.3, 0.05, False),  # dampening: not on the first step, (1 - 0.3) g after
+    (0.0, 0.0, 0.05, False),
+])
+def test_sgd_matches_torchs_algorithm(momentum, dampening, weight_decay, nesterov):
+    ps = [Parameter(w) for w in W0]
+    opt = SGD(ps, lr=0.1, momentum=momentum, weight_decay=weight_decay, dampening=dampening,
+              nesterov=nesterov)
+    for ours, theirs in zip(run(opt, ps), torch_sgd(0.1, momentum, dampening, weight_decay,
+                                                    nesterov)):
+        np.testing.assert_allclose(ours, theirs, rtol=0, atol=1e-12)
+
+
+def test_nesterov_looks_ahead_by_the_velocity_by_hand():
+    ps = with_grads([1.0], [1.0])
+    opt = SGD(ps, lr=0.1, momentum=0.9, nesterov=True)
+    opt.step()  # v = 1, g = 1 + 0.9 * 1 = 1.9, w = 1 - 0.19
+    assert ps[0].data == pytest.approx(0.81, abs=1e-15)
+    opt.step()  # v = 0.9 + 1 = 1.9, g = 1 + 0.9 * 1.9 = 2.71, w = 0.81 - 0.271
+    assert ps[0].data == pytest.approx(0.539, abs=1e-15)
+
+
+def test_nesterov_needs_momentum_and_no_dampening():
+    with pytest.raises(ValueError, match=r"nesterov=True needs momentum > 0.*momentum=0,"):
+        SGD([Parameter(1.0)], lr=0.1, nesterov=True)
+    with pytest.raises(ValueError, match=r"dampening = 0.*dampening=0.5"):
+        SGD([Parameter(1.0)], lr=0.1, momentum=0.9, dampening=0.5, nesterov=True)
+    with pytest.raises(TypeError, match="nesterov must be True or False, got str"):
+        SGD([Parameter(1.0)], lr=0.1, momentum=0.9, nesterov="yes")
+    with pytest.raises(ValueError, match=r"dampening must be in \[0, 1\]"):
+        SGD([Parameter(1.0)], lr=0.1, momentum=0.9, dampening=1.5)
+
+
+def torch_adamw(lrs, beta1, beta2, eps, weight_decay):
+    """torch.optim.AdamW's documented algorithm (amsgrad off), lr = lrs[t - 1] at step t."""
+    theta, m, v, out = W0.copy(), np.zeros(3), np.zeros(3), []
+    for t, g in enumerate(G_SEQ, start=1):
+        lr = lrs[t - 1]
+        theta = theta - lr * weight_decay * theta
+        m = beta1 * m + (1 - beta1) * g
+        v = beta2 * v + (1 - beta2) * g ** 2
+        m_hat = m / (1 - beta1 ** t)
+        v_hat = v / (1 - beta2 ** t)
+        theta = theta - lr * m_hat / (np.sqrt(v_hat) + eps)
+        out.append(theta)
+    return out
+
+
+def test_adamw_matches_torchs_algorithm_with_a_changing_rate():
+    lrs = [0.1, 0.1, 0.05, 0.02, 0.01]  # the decay is scaled by the current rate
+    ps = [Parameter(w) for w in W0]
+    opt = AdamW(ps, lr=0.1, betas=(0.8, 0.95), eps=1e-6, weight_decay=0.3)
+    for ours, theirs in zip(run(opt, ps, lrs), torch_adamw(lrs, 0.8, 0.95, 1e-6, 0.3)):
+        np.testing.assert_allclose(ours, theirs, rtol=0, atol=1e-12)
+
+
+def test_adamw_decay_is_decoupled_from_adams_l2_penalty():
+    # Weights with no gradient of the loss: only the decay acts on them.
+    w0 = [2.0, 0.01]
+    ps = with_grads(w0, [0.0, 0.0])
+    opt = AdamW(ps, lr=0.1, weight_decay=0.3)
+    for _ in range(5):
+        opt.step()  # every weight shrinks by the same factor, whatever its size
+    np.testing.assert_allclose([p.data for p in ps], np.array(w0) * 0.97 ** 5,
+                               rtol=1e-15, atol=0)
+    # Adam's L2 term joins g and is divided by sqrt(v) = |0.3 w|: each weight moves by
+    # lr = 0.1, so the small one overshoots zero.
+    ps = with_grads(w0, [0.0, 0.0])
+    Adam(ps, lr=0.1, weight_decay=0.3).step()
+    assert [p.data for p in ps] == pytest.approx([1.9, -0.09], abs=1e-6)
+    assert AdamW([Parameter(1.0)]).weight_decay == 0.01  # PyTorch's default
+
+
+def test_adamw_without_decay_is_adam():
+    finals = []
+    for make in (lambda ps: AdamW(ps, lr=0.1, weight_decay=0.0), lambda ps: Adam(ps, lr=0.1)):
+        ps = [Parameter(w) for w in W0]
+        finals.append(run(make(ps), ps)[-1])
+    np.testing.assert_array_equal(finals[0], finals[1])
+    assert not np.allclose(finals[0], W0)
+
+
+def torch_rmsprop(lr, alpha, eps, weight_decay, momentum, centered):
+    """torch.optim.RMSprop's documented algorithm."""
+    theta, v, g_ave, b, out = W0.copy(), np.zeros(3), np.zeros(3), np.zeros(3), []
+    for g in G_SEQ:
+        if weight_decay != 0:
+            g = g + weight_decay * theta
+        v = alpha * v + (1 - alpha) * g ** 2
+        v_tilde = v
+        if centered:
+            g_ave = alpha * g_ave + (1 - alpha) * g
+            v_tilde = v_tilde - g_ave ** 2
+        if momentum > 0:
+            b = momentum * b + g / (np.sqrt(v_tilde) + eps)
+            theta = theta - lr * b
+        else:
+            theta = theta - lr * g / (np.sqrt(v_tilde) + eps)
+        out.append(theta)
+    return out
+
+
+@pytest.mark.parametrize("momentum", [0.0, 0.9])
+@pytest.mark.parametrize("centered", [False, True])
+@pytest.mark.parametrize("weight_decay", [0.0, 0.05])
+def test_rmsprop_matches_torchs_algorithm(momentum, centered, weight_decay):
+    ps = [Parameter(w) for w in W0]
+    opt = RMSprop(ps, lr=0.01, alpha=0.9, eps=1e-6, weight_decay=weight_decay,
+                  momentum=momentum, centered=centered)
+    for ours, theirs in zip(run(opt, ps), torch_rmsprop(0.01, 0.9, 1e-6, weight_decay,
+                                                        momentum, centered)):
+        np.testing.assert_allclose(ours, theirs, rtol=0, atol=1e-12)
+
+
+def test_rmsprop_first_step_by_hand():
+    ps = with_grads([1.0, 1.0], [2.0, -0.5])
+    RMSprop(ps, lr=0.01, alpha=0.75, eps=0.0).step()  # v = g^2 / 4: the step is 2 lr sign(g)
+    assert [p.data for p in ps] == pytest.approx([0.98, 1.02], abs=1e-15)
+    ps = with_grads([1.0], [2.0])
+    RMSprop(ps, lr=0.01, alpha=0.75, eps=0.0, centered=True).step()
+    # v = 1, a = 0.5: s = 1 - 0.25, the step is 0.01 * 2 / sqrt(0.75)
+    assert ps[0].data == pytest.approx(1.0 - 0.02 / math.sqrt(0.75), abs=1e-15)
+
+
+def test_centered_rmsprop_stays_finite_when_the_gradient_never_changes():
+    # With g fixed, v - a^2 shrinks like alpha^t and rounding takes it below 0 (at step 53
+    # for these numbers); the square root of that would be nan.
+    ps = with_grads([1.0], [1e-3])
+    opt = RMSprop(ps, lr=1e-9, alpha=0.5, eps=1e-8, centered=True)
+    for _ in range(80):
+        opt.step()
+    assert math.isfinite(ps[0].data)
+
+
+def test_rmsprop_minimises_a_quadratic():
+    x = Parameter(5.0)
+    opt = RMSprop([x], lr=0.01, momentum=0.9, centered=True)
+    for _ in range(500):
+        loss = (x - 2.0) * (x - 2.0)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    assert abs(x.data - 2.0) < 1e-2
+
+
+def test_new_optimizers_reject_bad_arguments():
+    with pytest.raises(ValueError, match=r"alpha must be in \[0, 1\), got 1.0"):
+        RMSprop([Parameter(1.0)], alpha=1.0)
+    with pytest.raises(ValueError, match=r"eps must be in \[0, inf\]"):
+        RMSprop([Parameter(1.0)], eps=-1e-8)
+    with pytest.raises(ValueError, match=r"momentum must be in \[0, 1\)"):
+        RMSprop([Parameter(1.0)], momentum=-0.1)
+    with pytest.raises(TypeError, match="centered must be True or False, got int"):
+        RMSprop([Parameter(1.0)], centered=1)
+    with pytest.raises(ValueError, match=r"weight_decay must be in \[0, inf\]"):
+        AdamW([Parameter(1.0)], weight_decay=-0.01)
+    with pytest.raises(ValueError, match="empty parameter list"):
+        AdamW([])
+
+
 def test_step_decay_multiplies_by_gamma_every_step_size():
     opt = SGD([Parameter(1.0)], lr=1.0)
     schedule = StepDecay(opt, step_size=3, gamma=0.5)
@@ -163,6 +380,80 @@ def test_linear_decay_is_micrograds_demo_schedule_then_holds():
         LinearDecay([Parameter(1.0)], end_lr=0.1, total_steps=10)
     with pytest.raises(ValueError, match="total_steps"):
         LinearDecay(opt, end_lr=0.1, total_steps=0)
+
+
+def rates(schedule, n):
+    """The optimizer's rate before any step and after each of n schedule steps."""
+    out = [schedule.optimizer.lr]
+    for _ in range(n):
+        schedule.step()
+        out.append(schedule.optimizer.lr)
+    return np.array(out)
+
+
+def test_exponential_decay_is_exponential_lr():
+    opt = SGD([Parameter(1.0)], lr=0.3)
+    t = np.arange(21)
+    np.testing.assert_allclose(rates(ExponentialDecay(opt, gamma=0.8), 20), 0.3 * 0.8 ** t,
+                               rtol=0, atol=1e-12)
+
+
+def test_cosine_decay_is_cosine_annealing_then_holds_min_lr():
+    lr0, eta_min, t_max = 0.5, 0.05, 10
+    opt = SGD([Parameter(1.0)], lr=lr0)
+    got = rates(CosineDecay(opt, total_steps=t_max, min_lr=eta_min), t_max + 5)
+    t = np.arange(t_max + 1)
+    expected = eta_min + (lr0 - eta_min) * (1 + np.cos(np.pi * t / t_max)) / 2
+    np.testing.assert_allclose(got[:t_max + 1], expected, rtol=0, atol=1e-12)
+    assert got[0] == lr0 and got[t_max // 2] == pytest.approx((lr0 + eta_min) / 2, abs=1e-15)
+    assert list(got[t_max:]) == [eta_min] * 6  # finished: it stays at min_lr, exactly
+    assert CosineDecay(SGD([Parameter(1.0)], lr=0.2), total_steps=3).lr_at(3) == 0.0
+
+
+def test_warmup_is_linear_lr_rising_to_the_base_rate_then_holds():
+    lr0, start, steps = 0.4, 0.25, 6
+    opt = SGD([Parameter(1.0)], lr=lr0)
+    schedule = Warmup(opt, steps=steps, start_factor=start)
+    assert opt.lr == start * lr0  # set on construction: the first update is a warm-up one
+    got = rates(schedule, steps + 4)
+    t = np.arange(steps + 1)
+    np.testing.assert_allclose(got[:steps + 1], lr0 * (start + (1 - start) * t / steps),
+                               rtol=0, atol=1e-12)
+    assert list(got[steps:]) == [lr0] * 5
+    assert Warmup(SGD([Parameter(1.0)], lr=0.3), steps=2).start_factor == 1 / 3  # PyTorch's
+
+
+def test_warmup_scales_the_first_updates_it_drives():
+    ps = with_grads([1.0], [1.0])
+    opt = SGD(ps, lr=1.0)
+    schedule = Warmup(opt, steps=2, start_factor=0.5)
+    trajectory = []
+    for _ in range(4):
+        opt.step()
+        schedule.step()
+        trajectory.append(ps[0].data)
+    assert trajectory == [0.5, -0.25, -1.25, -2.25]  # steps of 0.5, 0.75, then 1.0
+
+
+def test_new_schedules_reject_bad_arguments():
+    opt = SGD([Parameter(1.0)], lr=0.1)
+    with pytest.raises(ValueError, match=r"gamma must be in \(0, inf\), got 0.0"):
+        ExponentialDecay(opt, gamma=0.0)
+    with pytest.raises(ValueError, match="total_steps must be a positive int, got 0"):
+        CosineDecay(opt, total_steps=0)
+    with pytest.raises(ValueError, match=r"min_lr must be in \[0, 0.1\], got 0.2"):
+        CosineDecay(opt, total_steps=10, min_lr=0.2)
+    with pytest.raises(ValueError, match=r"min_lr must be in \[0, 0.1\], got -0.01"):
+        CosineDecay(opt, total_steps=10, min_lr=-0.01)
+    with pytest.raises(ValueError, match="steps must be a positive int, got 2.5"):
+        Warmup(opt, steps=2.5)
+    with pytest.raises(ValueError, match=r"start_factor must be in \(0, 1\], got 0.0"):
+        Warmup(opt, steps=5, start_factor=0.0)
+    with pytest.raises(ValueError, match=r"start_factor must be in \(0, 1\], got 1.5"):
+        Warmup(opt, steps=5, start_factor=1.5)
+    with pytest.raises(TypeError, match="Warmup takes an optimizer"):
+        Warmup([Parameter(1.0)], steps=5)
+    assert opt.lr == 0.1  # a refused schedule leaves the rate alone
 
 
 def test_docstring_examples_run():
