@@ -1,17 +1,31 @@
-# Every target sets itself up on a fresh machine: a virtual environment in .venv,
-# the package installed editable with its extras, and Graphviz's `dot` program.
+# Every target sets itself up on a fresh machine: a virtual environment in .venv, the
+# package installed editable with the extras that target needs, and Graphviz's `dot`.
+# `make demo` installs the demo's extra only (.[ml]); the other targets install everything
+# the tests, notebooks and benchmarks need. Each install is a stamp file, redone when
+# pyproject.toml changes.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+DEMO_STAMP := $(VENV)/.installed-ml
 
 .PHONY: test demo bench lint notebooks notebooks-run graphviz clean
 
-$(STAMP): pyproject.toml
+$(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[dev,notebooks,bench]"
-	touch $(STAMP)
+
+$(DEMO_STAMP): pyproject.toml | $(PY)
+	@echo "Installing autograd-viz and its [ml] extra into $(VENV): numpy, scikit-learn, matplotlib,"
+	@echo "graphviz, tqdm (about 30 packages, ~150 MB; under a minute the first time)..."
+	@$(PY) -m pip install --quiet -e ".[ml]"
+	@touch $@
+
+$(STAMP): pyproject.toml | $(PY)
+	@echo "Installing autograd-viz with [dev,ml,notebooks,bench] into $(VENV): the test, lint and"
+	@echo "packaging tools, scikit-learn, matplotlib, jupyter, micrograd (about 2 minutes the first time)..."
+	@$(PY) -m pip install --quiet -e ".[dev,ml,notebooks,bench]"
+	@touch $@ $(DEMO_STAMP)
 
 graphviz:
 	@command -v dot >/dev/null 2>&1 || { \
@@ -26,7 +40,7 @@ test: $(STAMP) graphviz lint
 	$(PY) -m pytest tests
 	@if ls notebooks/*.ipynb >/dev/null 2>&1; then $(PY) -m pytest --nbmake notebooks; fi
 
-demo: $(STAMP) graphviz
+demo: $(DEMO_STAMP) graphviz
 	$(PY) -m autograd.demo
 
 bench: $(STAMP)

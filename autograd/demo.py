@@ -18,6 +18,7 @@ The demo is an application of both packages, so unlike the library it imports ``
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import time
 from pathlib import Path
 
@@ -29,6 +30,19 @@ from autograd.preprocess import StandardScaler
 from autograd.training import EarlyStopping, History, fit, predict, predict_proba
 
 POSITIVE = "malignant"
+
+# What the demo needs beyond the core package: the `ml` extra (import name, package name).
+NEEDS = {"matplotlib": "matplotlib", "sklearn": "scikit-learn"}
+
+
+def check_imports() -> None:
+    """Exit with one line naming the extra to install if a module the demo needs is missing,
+    before the demo prints or writes anything."""
+    missing = [package for module, package in NEEDS.items()
+               if importlib.util.find_spec(module) is None]
+    if missing:
+        raise SystemExit(f"The demo needs {' and '.join(missing)}, which the ml extra brings: "
+                         f'pip install "autograd-viz[ml]" (in a clone: pip install -e ".[ml]")')
 
 
 def _table(rows: dict[str, dict[str, float]]) -> str:
@@ -89,6 +103,7 @@ def main(argv: list[str] | None = None) -> dict[str, Path]:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     args = parser.parse_args(argv)
+    check_imports()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()

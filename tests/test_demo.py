@@ -5,6 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 from autograd import demo
 from autograd.training import predict
 
@@ -44,3 +46,19 @@ def test_the_demos_breast_cancer_mlp_reaches_95_percent_test_accuracy():
     Xte, yte = splits[2], splits[5]
     assert len(Xte) == 114  # 20% of 569, rounded up
     assert (predict(model, Xte) == yte).mean() >= 0.95
+
+
+@pytest.mark.parametrize("module, package", [("matplotlib", "matplotlib"),
+                                             ("sklearn", "scikit-learn")])
+def test_the_demo_names_the_extra_when_a_module_is_missing(module, package, tmp_path):
+    out = tmp_path / "out"
+    # sys.modules[name] = None makes that module unimportable, as if it were not installed
+    code = (f"import runpy, sys; sys.modules[{module!r}] = None; "
+            f"sys.argv = ['demo', '--out', {str(out)!r}, '--quiet']; "
+            "runpy.run_module('autograd.demo', run_name='__main__', alter_sys=True)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode != 0
+    assert done.stdout == ""
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and package in lines[0] and 'pip install "autograd-viz[ml]"' in lines[0]
+    assert not out.exists()
