@@ -1,27 +1,50 @@
-"""Rendering a diagram with Graphviz's ``dot`` program, and what to do when it is missing.
+"""Rendering a diagram with Graphviz's ``dot`` program: within budget, never left running.
 
 Building a diagram needs only the ``graphviz`` Python package; turning it into
-SVG, PNG or PDF runs the ``dot`` program. :class:`Diagram` is a
-``graphviz.Digraph`` whose every rendering path (``pipe``, ``render``, the
-inline display in Jupyter) replaces Graphviz's terse "failed to execute" with
-:class:`GraphvizNotFoundError`, which says how to install it.
+SVG, PNG or PDF runs the ``dot`` program. Every render of ours (:func:`render`,
+:func:`write`, and a :class:`Diagram`'s ``pipe``, ``render`` and inline display
+in Jupyter) goes through :func:`run_dot`, which
+
+- estimates the layout work first (``viz.budget``) and refuses a diagram over
+  budget with :class:`viz.scene.TooLargeError` before any ``dot`` starts;
+- stops ``dot`` after :data:`RENDER_TIMEOUT` seconds with :class:`RenderTimeout`;
+- kills ``dot`` (and waits for it) on any exception while it runs, Ctrl-C
+  included, and on Linux has the kernel kill it if Python itself is killed:
+  no ``dot`` outlives the render that started it;
+- says how to install Graphviz when ``dot`` is missing
+  (:class:`GraphvizNotFoundError`).
 """
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import math
 import os
+import signal
+import subprocess
+import sys
 import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import graphviz
 
-__all__ = ["Diagram", "GraphvizNotFoundError", "FORMATS", "render", "write", "replace_file"]
+from viz import budget as layout_budget
+from viz.scene import TooLargeError
+
+__all__ = ["Diagram", "GraphvizNotFoundError", "RenderTimeout", "FORMATS", "RENDER_TIMEOUT",
+           "render", "write", "run_dot", "replace_file"]
 
 FORMATS = {".svg": "svg", ".png": "png", ".pdf": "pdf"}
 PNG_DPI = 144
+
+# Seconds a render may take before dot is stopped, read at each render. A diagram
+# within viz.budget.LAYOUT_BUDGET lays out in a few seconds; this is the backstop
+# for a slow machine or a layout the estimate misjudged, not the budget itself.
+RENDER_TIMEOUT = 60.0
 
 INSTALL_HELP = (
     "Graphviz's `dot` program is needed to render a diagram, and it is not on PATH. "
@@ -42,39 +65,179 @@ class GraphvizNotFoundError(graphviz.ExecutableNotFound):
         RuntimeError.__init__(self, message)
 
 
-@contextmanager
-def explain_missing_dot() -> Iterator[None]:
-    """Turn Graphviz's "failed to execute" into :class:`GraphvizNotFoundError`."""
+class RenderTimeout(TooLargeError):
+    """``dot`` ran past the time budget (:data:`RENDER_TIMEOUT`) and was stopped."""
+
+
+# -- the runner --------------------------------------------------------------------
+
+_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+_prctl = None
+if sys.platform.startswith("linux"):
+    try:  # looked up here: the child, between fork and exec, should only call it
+        _prctl = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        _prctl = None
+
+
+def _die_with_parent(parent: int) -> None:
+    """In the child before ``exec``: the kernel sends SIGKILL when the parent dies.
+
+    A kill of Python from outside (a notebook kernel restarted, ``kill -9``) runs
+    no Python code, so no ``except`` can stop ``dot``; this does.
+    """
+    if _prctl is not None:
+        _prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:  # the parent died before the line above: follow it
+        os._exit(1)
+
+
+def _start(cmd: list[str], cwd: str | None) -> subprocess.Popen[bytes]:
+    """Start ``cmd`` with pipes, in a session of its own (so its group can be killed)."""
+    posix = os.name == "posix"
+    return subprocess.Popen(
+        cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=cwd,
+        start_new_session=posix,
+        preexec_fn=partial(_die_with_parent, os.getpid()) if _prctl is not None else None)
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    """Kill ``process`` and its group, and reap it."""
     try:
-        yield
-    except GraphvizNotFoundError:
-        raise
-    except graphviz.ExecutableNotFound:
+        if os.name == "posix":
+            os.killpg(process.pid, signal.SIGKILL)  # its own session: pgid == pid
+        else:
+            process.kill()
+    except OSError:  # already gone
+        pass
+    while True:
+        try:
+            process.wait()
+            break
+        except KeyboardInterrupt:  # a second Ctrl-C: dot is killed, still reap it
+            continue
+    for stream in (process.stdin, process.stdout, process.stderr):
+        if stream is not None:
+            stream.close()
+
+
+def run_dot(graph: graphviz.Graph | graphviz.Digraph | str, args: Sequence[str], *,
+            timeout: float | None = None, budget: float | None = None,
+            cwd: str | None = None, quiet: bool = True) -> bytes:
+    """Run ``dot args`` on ``graph``'s DOT text and return what it writes to stdout.
+
+    ``budget`` (None: ``viz.budget.LAYOUT_BUDGET``) is checked before ``dot``
+    starts; ``timeout`` (None: :data:`RENDER_TIMEOUT`, ``math.inf``: none) bounds
+    the run. Whatever stops the wait (the timeout, Ctrl-C, any exception), ``dot``
+    is killed before the exception goes on. A nonzero exit is
+    ``subprocess.CalledProcessError`` with ``dot``'s stderr; its warnings are
+    printed to stderr unless ``quiet``.
+    """
+    size = layout_budget.check(graph, budget)
+    timeout = RENDER_TIMEOUT if timeout is None else timeout
+    source = graph if isinstance(graph, str) else graph.source
+    encoding = "utf-8" if isinstance(graph, str) else graph.encoding
+    cmd = ["dot", *layout_budget.layout_args(size), *args]
+    try:
+        process = _start(cmd, cwd)
+    except FileNotFoundError:
         raise GraphvizNotFoundError() from None
+    try:
+        out, err = process.communicate(source.encode(encoding),
+                                       timeout=None if math.isinf(timeout) else timeout)
+    except subprocess.TimeoutExpired:
+        _stop(process)
+        raise RenderTimeout(
+            f"dot did not finish laying out this diagram ({size.nodes} boxes, {size.edges} "
+            f"edges) within {timeout:g} s (viz.diagram.RENDER_TIMEOUT) and was stopped; "
+            f"{layout_budget.ADVICE}.") from None
+    except BaseException:
+        _stop(process)
+        raise
+    if process.returncode != 0:
+        raise subprocess.CalledProcessError(process.returncode, cmd, out, err)
+    if err and not quiet:
+        sys.stderr.write(err.decode(encoding, "replace"))
+    return out
+
+
+def _format_arg(format: str, renderer: str | None, formatter: str | None) -> str:
+    return "-T" + ":".join(part for part in (format, renderer, formatter) if part)
 
 
 class Diagram(graphviz.Digraph):
-    """A ``graphviz.Digraph`` that explains how to install Graphviz when rendering fails.
+    """A ``graphviz.Digraph`` rendered through :func:`run_dot` (within budget, never left running).
 
-    It displays inline in Jupyter like any Digraph; ``.source`` is its DOT text.
+    ``pipe`` and ``render`` take graphviz's arguments; the inline display in
+    Jupyter (``_repr_mimebundle_``, which asks ``pipe`` for SVG) goes the same
+    way. ``.source`` is its DOT text.
     """
 
     def __repr__(self) -> str:  # no memory address: notebooks' outputs stay the same run to run
         return f"<viz Diagram: {len(self.body)} DOT statements>"
 
-    def pipe(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
-        with explain_missing_dot():
-            return super().pipe(*args, **kwargs)
+    def pipe(self, format: str | None = None, renderer: str | None = None,  # type: ignore[override]
+             formatter: str | None = None, neato_no_op: bool | int | None = None,
+             quiet: bool = False, *, engine: str | None = None,
+             encoding: str | None = None) -> Any:
+        """The diagram rendered to ``format`` (default ``self.format``): bytes, or text
+        decoded with ``encoding``."""
+        data = run_dot(self, self._args(format, renderer, formatter, neato_no_op, engine),
+                       quiet=quiet)
+        return data.decode(encoding) if encoding is not None else data
 
-    def render(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
-        with explain_missing_dot():
-            return super().render(*args, **kwargs)
+    def render(self, filename: str | os.PathLike[str] | None = None,  # type: ignore[override]
+               directory: str | os.PathLike[str] | None = None, view: bool = False,
+               cleanup: bool = False, format: str | None = None, renderer: str | None = None,
+               formatter: str | None = None, neato_no_op: bool | int | None = None,
+               quiet: bool = False, quiet_view: bool = False, *,
+               outfile: str | os.PathLike[str] | None = None, engine: str | None = None,
+               raise_if_result_exists: bool = False, overwrite_source: bool = False) -> str:
+        """Save the DOT source (``filename``, default ``name.gv``) and render it beside it.
+
+        As ``graphviz.Digraph.render``: the result is ``<source file>.<format>``,
+        or ``outfile`` (its suffix names the format); returns its path.
+        """
+        if outfile is not None:
+            outfile = Path(self.directory if directory is None else "", outfile)
+            format = format or outfile.suffix[1:].lower() or None
+            if filename is None:
+                filename = outfile.with_suffix(".gv")
+        fmt = format or self.format
+        source = Path(self.save(filename, directory=directory))
+        result = outfile if outfile is not None else Path(f"{source}.{fmt}")
+        if result.resolve() == source.resolve() and not overwrite_source:
+            raise ValueError(f"outfile {os.fspath(result)!r} is the DOT source file; pass "
+                             f"overwrite_source=True to replace it")
+        if raise_if_result_exists and result.exists():
+            raise graphviz.FileExistsError(f"output file exists: {os.fspath(result)!r}")
+        data = run_dot(self, self._args(fmt, renderer, formatter, neato_no_op, engine),
+                       cwd=os.fspath(source.parent), quiet=quiet)
+        replace_file(result, data)
+        if cleanup:
+            source.unlink()
+        if view or quiet_view:
+            self._view(os.fspath(result), format=fmt, quiet=quiet_view)
+        return os.fspath(result)
+
+    def _args(self, format: str | None, renderer: str | None, formatter: str | None,
+              neato_no_op: bool | int | None, engine: str | None) -> list[str]:
+        args = [f"-K{engine or self.engine}", _format_arg(format or self.format, renderer,
+                                                          formatter)]
+        if neato_no_op:
+            args.append(f"-n{int(neato_no_op)}")
+        return args
 
 
-def render(graph: graphviz.Digraph, format: str) -> bytes:
-    """The diagram as ``format`` ("svg", "png" or "pdf") bytes, laid out by ``dot``."""
-    with explain_missing_dot():
-        return graph.pipe(format=format)
+def render(graph: graphviz.Graph | graphviz.Digraph, format: str, *,
+           timeout: float | None = None) -> bytes:
+    """The diagram as ``format`` ("svg", "png" or "pdf") bytes, laid out by ``dot``.
+
+    Refused with ``TooLargeError`` before ``dot`` starts if it is over
+    ``viz.budget.LAYOUT_BUDGET``; stopped with :class:`RenderTimeout` after
+    ``timeout`` seconds (None: :data:`RENDER_TIMEOUT`).
+    """
+    return run_dot(graph, [f"-K{graph.engine}", f"-T{format}"], timeout=timeout, quiet=False)
 
 
 def format_for(path: str | os.PathLike[str]) -> str:
