@@ -606,7 +606,7 @@ def test_max_nodes_refuses_a_million_node_chain_before_any_layout():
         viz.draw(x)
     assert time.perf_counter() - start < 0.5
     assert isinstance(info.value, viz.TooLargeError)
-    assert "max_nodes=2000" in str(info.value)
+    assert "max_nodes=2000" in str(info.value) and "view='network'" in str(info.value)
 
 
 def test_max_nodes_counts_the_values_drawn():

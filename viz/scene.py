@@ -191,10 +191,12 @@ def check_size(root: Value, max_nodes: int, hide_constants: bool) -> None:
             if count > max_nodes:
                 raise TooLargeError(
                     f"draw: this graph has more than {max_nodes} values to draw "
-                    f"(max_nodes={max_nodes}), too many to lay out readably. Fold each neuron "
-                    f"or layer into one box with collapse='neuron' or collapse='layer', hide "
-                    f"constant leaves with hide_constants=True, draw a smaller part of the "
-                    f"graph, or raise max_nodes.")
+                    f"(max_nodes={max_nodes}), too many to lay out readably. For a model "
+                    f"built from autograd.nn, draw its neurons and weights with "
+                    f"view='network'; or fold each neuron or layer into one box with "
+                    f"collapse='neuron' or collapse='layer', hide constant leaves with "
+                    f"hide_constants=True, draw a smaller part of the graph, or raise "
+                    f"max_nodes.")
         for child in node.inputs:
             if child not in seen:
                 seen.add(child)
