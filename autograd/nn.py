@@ -15,9 +15,12 @@ True
 
 ``Module`` gives the PyTorch surface: ``parameters()``, ``named_parameters()``,
 ``zero_grad()``, ``train()``/``eval()``, ``state_dict()``/``load_state_dict()``
-and ``save()``/``load()`` (JSON, never pickle). A module called as part of a
-bigger one opens the engine's ``scope`` named after its path (for example
-``layers.0.neurons.3``), so every Value it makes records where it came from.
+and ``save()``/``load()`` (JSON, never pickle); ``state_dict(format="torch")``
+gives the arrays the equivalent PyTorch model loads (``torch_equivalent()``
+names it), and ``load_state_dict(..., format="torch")`` takes them back. A
+module called as part of a bigger one opens the engine's ``scope`` named after
+its path (for example ``layers.0.neurons.3``), so every Value it makes records
+where it came from.
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ import secrets
 import stat
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
-from typing import Any, NamedTuple
+from typing import Any, Literal, NamedTuple, overload
 
 import numpy as np
 
@@ -78,6 +81,33 @@ class StateDictError(ValueError):
 
 class ModelFileError(ValueError):
     """A saved model file is corrupt, truncated, or made for a different model."""
+
+
+STATE_FORMATS = ("autograd", "torch")
+"""The forms of ``state_dict``: ours (name -> float) and PyTorch's (name -> array)."""
+
+
+class _TorchKey(NamedTuple):
+    """One key of the torch form: torch's name and shape, and our value behind each element.
+
+    ``refs`` lists, in row-major order, a ``Parameter`` or a ``(buffer list, index)``
+    per element. ``role`` says how the array relates to them: "set" (it holds
+    their values), "add" (exported as zeros, added to them on load: torch's
+    second RNN bias) or "count" (no state of ours: exported as 0, checked and
+    ignored on load: BatchNorm's ``num_batches_tracked``).
+    """
+
+    name: str
+    shape: tuple[int, ...]
+    refs: list[Any]
+    role: str = "set"
+
+
+class _TorchUnit(NamedTuple):
+    """One torch module: the code that builds it, and its keys (unprefixed)."""
+
+    code: str
+    keys: list[_TorchKey]
 
 
 class Module:
@@ -224,31 +254,102 @@ class Module:
                     slots[f"{prefix}.{attr}.{i}" if prefix else f"{attr}.{i}"] = (values, i)
         return slots
 
-    def state_dict(self) -> dict[str, float]:
-        """A copy of every parameter's and buffer's value, by dotted name."""
+    @overload
+    def state_dict(self, *, format: Literal["autograd"] = ...) -> dict[str, float]: ...
+    @overload
+    def state_dict(self, *, format: Literal["torch"]) -> dict[str, np.ndarray]: ...
+
+    def state_dict(self, *, format: str = "autograd") -> dict[str, Any]:
+        """A copy of every parameter's and buffer's value, by name.
+
+        ``format="autograd"`` (the default): one float per dotted name, as
+        ``save`` writes them (``layers.0.neurons.3.w.1``).
+
+        ``format="torch"``: numpy arrays named and shaped as the equivalent
+        PyTorch model's ``state_dict()`` (``torch_equivalent()`` says which
+        model that is), so a model trained here continues in PyTorch. A layer
+        becomes ``nn.Linear``, whose ``weight`` is (out, in): ``W[j, i]`` is
+        neuron j's weight i. ``MLP`` and ``Sequential`` become one
+        ``nn.Sequential`` whose modules are numbered as torch numbers them: a
+        layer with a non-linear activation takes two indices (``Linear``, then
+        its ``ReLU``/``Tanh``/...), ``Activation`` and ``Dropout`` one with no
+        keys; nested ``MLP``/``Sequential`` modules are flattened into it.
+        ``BatchNorm1d`` gives ``weight`` (gamma), ``bias`` (beta),
+        ``running_mean``, ``running_var`` and ``num_batches_tracked`` (0: we do
+        not count batches; torch reads it only with ``momentum=None``).
+        ``LayerNorm`` gives ``weight``, ``bias``. ``RNN`` gives ``rnn.*`` (an
+        ``nn.RNN``) and ``head.*`` (an ``nn.Linear``); see its docstring.
+
+        The running statistics are exported as they are, so the torch model in
+        eval mode computes what this one does. To keep training BatchNorm in
+        torch, build ``nn.BatchNorm1d(n, momentum=1 - ours)`` (torch's momentum
+        weighs the new batch, ours the running value), and know that torch then
+        blends the *unbiased* batch variance (times m / (m - 1)) into
+        ``running_var``, where we blend the biased one that normalizes.
+
+        The arrays are float64 copies (``num_batches_tracked`` int64); changing
+        them changes nothing here.
+
+        >>> model = MLP(2, [16, 16, 1], seed=0)
+        >>> state = model.state_dict(format="torch")
+        >>> {name: a.shape for name, a in state.items()}  # doctest: +NORMALIZE_WHITESPACE
+        {'0.weight': (16, 2), '0.bias': (16,), '2.weight': (16, 16), '2.bias': (16,),
+         '4.weight': (1, 16), '4.bias': (1,)}
+        >>> model.torch_equivalent()
+        'nn.Sequential(nn.Linear(2, 16), nn.ReLU(), nn.Linear(16, 16), nn.ReLU(), nn.Linear(16, 1))'
+
+        In PyTorch (not a dependency of this package):
+
+        .. code-block:: python
+
+            from torch import nn
+            import torch
+            net = nn.Sequential(nn.Linear(2, 16), nn.ReLU(), nn.Linear(16, 16), nn.ReLU(),
+                                nn.Linear(16, 1))
+            net.load_state_dict({k: torch.from_numpy(v) for k, v in state.items()})
+            # net.double() keeps float64; otherwise the values are rounded to float32
+
+        and back: ``model.load_state_dict({k: v.numpy() for k, v in
+        net.state_dict().items()}, format="torch")``.
+        """
+        if _choice(format, "format", STATE_FORMATS) == "torch":
+            return _torch_state(self._torch_keys())
         state = {}
         for name, (holder, key) in self._state_slots().items():
             state[name] = float(holder.data) if key == "data" else float(holder[key])
         return state
 
-    def load_state_dict(self, state: Mapping[str, Any], strict: bool = True) -> IncompatibleKeys:
-        """Copy values from ``state`` (as made by ``state_dict()``) into this module.
+    def load_state_dict(self, state: Mapping[str, Any], strict: bool = True, *,
+                        format: str = "autograd") -> IncompatibleKeys:
+        """Copy values from ``state`` (as made by ``state_dict(format=...)``) into this module.
+
+        ``format`` says which form ``state`` is in, as for ``state_dict``:
+        ``"autograd"`` (name -> number, the default) or ``"torch"`` (name ->
+        array in torch's shape, e.g. a PyTorch model's ``state_dict()`` turned
+        into numpy arrays; CPU tensors are taken as they are). In the torch form
+        every array must have exactly the shape torch gives it (a ``ValueError``
+        names the key and both shapes), and ``rnn.bias_hh_l0`` is added to
+        ``rnn.bias_ih_l0``, since our RNN has one hidden bias.
 
         With ``strict`` (the default) a missing or unexpected key is a
         ``StateDictError`` naming them, and nothing is changed. Without it the
         matching keys are loaded and the others reported in the returned
-        ``IncompatibleKeys``. A value that is not a finite number is always an
-        error, raised before anything is changed.
+        ``IncompatibleKeys``. A wrong shape or a value that is not a finite
+        number is always an error, raised before anything is changed.
         """
         if not isinstance(state, Mapping):
-            raise TypeError(f"load_state_dict needs a mapping of name -> number, "
+            raise TypeError(f"load_state_dict needs a mapping of name -> "
+                            f"{'array' if format == 'torch' else 'number'}, "
                             f"got {type(state).__name__}")
+        if _choice(format, "format", STATE_FORMATS) == "torch":
+            return self._load_torch_state(state, strict)
         slots = self._state_slots()
         missing = [n for n in slots if n not in state]
         unexpected = [n for n in state if n not in slots]
         if strict and (missing or unexpected):
             raise StateDictError(f"state dict does not match {type(self).__name__}: "
-                                 + _describe_keys(missing, unexpected), missing, unexpected)
+                                 + _describe_keys(missing, unexpected)
+                                 + self._torch_form_hint(unexpected), missing, unexpected)
         values = {}
         for name in slots:
             if name in state:
@@ -260,6 +361,82 @@ class Module:
             else:
                 holder[key] = value
         return IncompatibleKeys(missing, unexpected)
+
+    # -- the torch form -------------------------------------------------------------
+    _torch_container = False  # True: its torch equivalent is an nn.Sequential, keys "k.name"
+
+    def _torch_units(self) -> list[_TorchUnit]:
+        """The torch modules this module becomes, in order (see ``state_dict``)."""
+        raise TypeError(f"{type(self).__name__} has no torch equivalent: the torch form covers "
+                        f"Neuron, Layer, MLP, Perceptron, Sequential, Activation, Dropout, "
+                        f"BatchNorm1d, LayerNorm and RNN")
+
+    def _torch_keys(self) -> list[_TorchKey]:
+        """Every key of the torch form: its name, shape and the values behind it."""
+        units = self._torch_units()
+        if self._torch_container:
+            return [key._replace(name=f"{k}.{key.name}")
+                    for k, unit in enumerate(units) for key in unit.keys]
+        # A lone layer is its torch layer, named as torch names it ("weight", not "0.weight");
+        # its activation, if any, holds no state.
+        return [key for unit in units for key in unit.keys]
+
+    def torch_equivalent(self) -> str:
+        """The PyTorch model whose ``state_dict()`` has the names and shapes of
+        ``state_dict(format="torch")``, as code (with ``from torch import nn``).
+
+        For a lone ``Neuron``, ``Layer`` or ``Perceptron`` that is its
+        ``nn.Linear``: the activation (or the perceptron's step) holds no state
+        and is applied as a function (``torch.relu(net(x))``).
+
+        >>> Sequential(Layer(3, 4, "linear"), LayerNorm(4), Activation("tanh")).torch_equivalent()
+        'nn.Sequential(nn.Linear(3, 4), nn.LayerNorm(4, eps=1e-05), nn.Tanh())'
+        """
+        units = self._torch_units()
+        if self._torch_container:
+            return "nn.Sequential(" + ", ".join(unit.code for unit in units) + ")"
+        return units[0].code
+
+    def _load_torch_state(self, state: Mapping[str, Any], strict: bool) -> IncompatibleKeys:
+        keys = self._torch_keys()
+        by_name = {key.name: key for key in keys}
+        missing = [name for name in by_name if name not in state]
+        unexpected = [name for name in state if name not in by_name]
+        if strict and (missing or unexpected):
+            hint = ""
+            if unexpected and all(name in self._state_slots() for name in unexpected):
+                hint = ' (these are names of the autograd form: load them without format="torch")'
+            raise StateDictError(f"torch-form state dict does not match {type(self).__name__}: "
+                                 + _describe_keys(missing, unexpected) + hint,
+                                 missing, unexpected)
+        arrays = {key.name: _torch_array(state[key.name], key) for key in keys
+                  if key.name in state}
+        # Every name, shape and value is checked: now work out the new values ...
+        new: dict[Any, tuple[Any, float]] = {}
+        for role in ("set", "add"):  # "add" after "set": bias_hh_l0 adds to bias_ih_l0
+            for key in keys:
+                if key.role != role or key.name not in arrays:
+                    continue
+                for ref, value in zip(key.refs, arrays[key.name].ravel().tolist()):
+                    rid = _ref_id(ref)
+                    if role == "add":
+                        value = (new[rid][1] if rid in new else _ref_get(ref)) + value
+                    new[rid] = (ref, value)
+        for ref, value in new.values():  # ... and change the model
+            _ref_set(ref, value)
+        return IncompatibleKeys(missing, unexpected)
+
+    def _torch_form_hint(self, unexpected: Sequence[str]) -> str:
+        """A hint for a torch-form state dict loaded as the autograd form."""
+        if not unexpected:
+            return ""
+        try:
+            names = {key.name for key in self._torch_keys()}
+        except TypeError:  # no torch equivalent: cannot be the torch form
+            return ""
+        if all(name in names for name in unexpected):
+            return ' (these are names of the torch form: pass format="torch")'
+        return ""
 
     def save(self, path: str | os.PathLike[str]) -> None:
         """Write the state dict to ``path`` as JSON, atomically.
@@ -452,6 +629,80 @@ def _finite_number(value: Any, name: str) -> float:
     return value
 
 
+# -- the torch form ------------------------------------------------------------------
+
+def _ref_id(ref: Any) -> Any:
+    return id(ref) if isinstance(ref, Parameter) else (id(ref[0]), ref[1])
+
+
+def _ref_get(ref: Any) -> float:
+    return float(ref.data) if isinstance(ref, Parameter) else float(ref[0][ref[1]])
+
+
+def _ref_set(ref: Any, value: float) -> None:
+    if isinstance(ref, Parameter):
+        ref.data = value
+    else:
+        ref[0][ref[1]] = value
+
+
+def _torch_state(keys: Sequence[_TorchKey]) -> dict[str, np.ndarray]:
+    """The torch form's arrays: new arrays, so a copy of the model's values."""
+    state = {}
+    for key in keys:
+        if key.role == "count":
+            state[key.name] = np.zeros(key.shape, dtype=np.int64)
+        elif key.role == "add":
+            state[key.name] = np.zeros(key.shape)
+        else:
+            state[key.name] = np.array([_ref_get(r) for r in key.refs],
+                                       dtype=np.float64).reshape(key.shape)
+    return state
+
+
+def _torch_array(value: Any, key: _TorchKey) -> np.ndarray:
+    """``value`` as a float64 array of ``key``'s shape, every element finite, or a clear error."""
+    try:
+        array = np.asarray(value)
+    except (TypeError, ValueError, RuntimeError) as e:  # e.g. a tensor that requires grad
+        raise TypeError(f"{key.name} must be an array of numbers, got "
+                        f"{type(value).__name__}: {e}") from None
+    if array.shape != key.shape:
+        hint = ""
+        if len(key.shape) == 2 and array.shape == key.shape[::-1]:
+            hint = " (transposed? torch keeps a weight as (out_features, in_features))"
+        raise ValueError(f"{key.name} has shape {array.shape}, expected {key.shape}{hint}")
+    if array.dtype.kind not in "iuf":
+        raise TypeError(f"{key.name} must hold numbers, got an array of dtype {array.dtype}")
+    array = array.astype(np.float64)
+    bad = np.argwhere(~np.isfinite(array))
+    if len(bad):
+        index = tuple(int(i) for i in bad[0])
+        raise ValueError(f"{key.name}{list(index) if index else ''} must be a finite number, "
+                         f"got {array[index]}")
+    return array
+
+
+def _linear_unit(rows: Sequence[Sequence[Parameter]], biases: Sequence[Parameter] | None,
+                 nin: int) -> _TorchUnit:
+    """``nn.Linear(nin, len(rows))``: row j of ``weight`` is neuron j's weights."""
+    nout = len(rows)
+    keys = [_TorchKey("weight", (nout, nin), [w for row in rows for w in row])]
+    if biases is not None:
+        keys.append(_TorchKey("bias", (nout,), list(biases)))
+    return _TorchUnit(f"nn.Linear({nin}, {nout}{'' if biases is not None else ', bias=False'})",
+                      keys)
+
+
+_TORCH_ACTIVATIONS = {"relu": "nn.ReLU()", "tanh": "nn.Tanh()", "sigmoid": "nn.Sigmoid()",
+                      "linear": "nn.Identity()"}
+
+
+def _activation_unit(kind: str, negative_slope: float) -> _TorchUnit:
+    code = _TORCH_ACTIVATIONS.get(kind) or f"nn.LeakyReLU({negative_slope!r})"
+    return _TorchUnit(code, [])
+
+
 # -- arguments ----------------------------------------------------------------------
 
 def _size(value: Any, name: str) -> int:
@@ -555,6 +806,12 @@ class Neuron(Module):
     def _activate(self, act: Value) -> Value:
         return _activate(act, self.activation, self.negative_slope)
 
+    def _torch_units(self) -> list[_TorchUnit]:
+        units = [_linear_unit([self.w], None if self.b is None else [self.b], self.nin)]
+        if self.activation != "linear":
+            units.append(_activation_unit(self.activation, self.negative_slope))
+        return units
+
     def __repr__(self) -> str:
         return f"Neuron({self.nin}, activation={self.activation!r})"
 
@@ -608,6 +865,14 @@ class Layer(Module):
             for w, value in zip(neuron.w, row):
                 w.data = value
 
+    def _torch_units(self) -> list[_TorchUnit]:
+        has_bias = self.neurons[0].b is not None
+        units = [_linear_unit([n.w for n in self.neurons],
+                              [n.b for n in self.neurons] if has_bias else None, self.nin)]
+        if self.activation != "linear":
+            units.append(_activation_unit(self.activation, self.neurons[0].negative_slope))
+        return units
+
     def __repr__(self) -> str:
         return f"Layer({self.nin}, {self.nout}, activation={self.activation!r})"
 
@@ -655,6 +920,11 @@ class MLP(Module):
             x = layer(x)
         return x
 
+    _torch_container = True
+
+    def _torch_units(self) -> list[_TorchUnit]:
+        return [unit for layer in self.layers for unit in layer._torch_units()]
+
     def __repr__(self) -> str:
         sizes = [layer.nout for layer in self.layers]
         return f"MLP({self.nin}, {sizes}, activations={self.activations})"
@@ -676,6 +946,17 @@ class Sequential(Module):
         for module in self.layers:
             x = module(x)
         return x
+
+    _torch_container = True
+
+    def _torch_units(self) -> list[_TorchUnit]:
+        units = []
+        for i, module in enumerate(self.layers):
+            try:
+                units.extend(module._torch_units())
+            except TypeError as e:
+                raise TypeError(f"Sequential item {i}: {e}") from None
+        return units
 
     def __repr__(self) -> str:
         return "Sequential(" + ", ".join(map(repr, self.layers)) + ")"
@@ -750,6 +1031,9 @@ class Perceptron(Module):
                 break
         return history
 
+    def _torch_units(self) -> list[_TorchUnit]:
+        return [_linear_unit([self.w], [self.b], self.nin)]  # the step is not a module
+
     def __repr__(self) -> str:
         return f"Perceptron({self.nin})"
 
@@ -809,6 +1093,9 @@ class Activation(Module):
     def _one(self, v: Any) -> Value:
         return _activate(_as_value(v), self.kind, self.negative_slope)
 
+    def _torch_units(self) -> list[_TorchUnit]:
+        return [_activation_unit(self.kind, self.negative_slope)]
+
     def __repr__(self) -> str:
         return f"Activation({self.kind!r})"
 
@@ -854,6 +1141,9 @@ class Dropout(Module):
         else:
             out = [v * scale[:, j] for j, v in enumerate(features)]
         return out[0] if single else out
+
+    def _torch_units(self) -> list[_TorchUnit]:
+        return [_TorchUnit(f"nn.Dropout(p={self.p!r})", [])]
 
     def __repr__(self) -> str:
         return f"Dropout(p={self.p})"
@@ -960,6 +1250,19 @@ class BatchNorm1d(Module):
         std = math.sqrt(self.running_var[j] + self.eps)
         return (_as_value(v) - self.running_mean[j]) / std * self.gamma[j] + self.beta[j]
 
+    def _torch_units(self) -> list[_TorchUnit]:
+        n = self.num_features
+        # torch's momentum weighs the new batch, ours the running value; running_var is
+        # exported as it is, so that eval agrees (see Module.state_dict)
+        code = f"nn.BatchNorm1d({n}, eps={self.eps!r}, momentum={1.0 - self.momentum:.12g})"
+        return [_TorchUnit(code, [
+            _TorchKey("weight", (n,), list(self.gamma)),
+            _TorchKey("bias", (n,), list(self.beta)),
+            _TorchKey("running_mean", (n,), [(self.running_mean, j) for j in range(n)]),
+            _TorchKey("running_var", (n,), [(self.running_var, j) for j in range(n)]),
+            _TorchKey("num_batches_tracked", (), [], "count"),
+        ])]
+
     def __repr__(self) -> str:
         return (f"BatchNorm1d({self.num_features}, eps={self.eps:g}, "
                 f"momentum={self.momentum:g})")
@@ -1003,6 +1306,15 @@ class LayerNorm(Module):
         if not self.affine:
             return [di / std for di in d]
         return [di / std * g + b for di, g, b in zip(d, self.gamma, self.beta)]
+
+    def _torch_units(self) -> list[_TorchUnit]:
+        n = self.num_features
+        if not self.affine:
+            return [_TorchUnit(f"nn.LayerNorm({n}, eps={self.eps!r}, elementwise_affine=False)",
+                               [])]
+        return [_TorchUnit(f"nn.LayerNorm({n}, eps={self.eps!r})",
+                           [_TorchKey("weight", (n,), list(self.gamma)),
+                            _TorchKey("bias", (n,), list(self.beta))])]
 
     def __repr__(self) -> str:
         return f"LayerNorm({self.num_features}, eps={self.eps:g})"

@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 
 from autograd.engine import Value, batch, grad, scope
-from autograd.nn import Layer, Module, Seed, _features, _rng, _size
+from autograd.nn import Layer, Module, Seed, _features, _rng, _size, _TorchKey
 
 __all__ = ["RNN"]
 
@@ -52,6 +52,35 @@ class RNN(Module):
     ``hidden_states`` holds the last call's h_1 .. h_T (each a list of Values).
     The matrices: ``rnn.hh.weight_matrix()`` is W_hh (``set_weight_matrix`` sets it),
     likewise ``xh`` and ``hy``.
+
+    In PyTorch it is an ``nn.RNN(input_size, hidden_size, nonlinearity="tanh",
+    batch_first=True)`` named ``rnn`` followed by an ``nn.Linear(hidden_size,
+    output_size)`` named ``head`` (torch has no one module for both), and
+    ``state_dict(format="torch")`` names its arrays so:
+
+    - ``rnn.weight_ih_l0`` (hidden, input) W_xh, ``rnn.weight_hh_l0`` (hidden, hidden) W_hh,
+    - ``rnn.bias_ih_l0`` b_h, and ``rnn.bias_hh_l0`` zeros: torch adds two biases,
+      we have one (on load the two are added),
+    - ``head.weight`` (output, hidden) W_hy, ``head.bias`` b_y.
+
+    >>> state = RNN(1, 4, 1, seed=0).state_dict(format="torch")
+    >>> [(name, a.shape) for name, a in state.items()]  # doctest: +NORMALIZE_WHITESPACE
+    [('rnn.weight_ih_l0', (4, 1)), ('rnn.weight_hh_l0', (4, 4)), ('rnn.bias_ih_l0', (4,)),
+     ('rnn.bias_hh_l0', (4,)), ('head.weight', (1, 4)), ('head.bias', (1,))]
+
+    The torch model that loads it (``torch.from_numpy`` each array first):
+
+    .. code-block:: python
+
+        class TorchRNN(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.rnn = nn.RNN(1, 4, nonlinearity="tanh", batch_first=True)
+                self.head = nn.Linear(4, 1)
+
+            def forward(self, x):          # x: (n_samples, steps, input_size)
+                h, _ = self.rnn(x)         # h_1 .. h_T, each (n_samples, hidden_size)
+                return self.head(h)        # y_1 .. y_T ([:, -1] for returns="last")
     """
 
     def __init__(self, input_size: int, hidden_size: int, output_size: int, *,
@@ -142,6 +171,26 @@ class RNN(Module):
         else:
             per_step = [[v.grad for v in h] for h in self._hidden]
         return [math.sqrt(sum(float(np.sum(np.square(g))) for g in gs)) for gs in per_step]
+
+    def _torch_keys(self) -> list[_TorchKey]:
+        """``rnn.*`` as torch's ``nn.RNN`` names them, ``head.*`` as an ``nn.Linear``."""
+        hidden, inputs, outputs = self.hidden_size, self.input_size, self.output_size
+        b_h = [n.b for n in self.xh.neurons]
+        return [
+            _TorchKey("rnn.weight_ih_l0", (hidden, inputs),
+                      [w for n in self.xh.neurons for w in n.w]),
+            _TorchKey("rnn.weight_hh_l0", (hidden, hidden),
+                      [w for n in self.hh.neurons for w in n.w]),
+            _TorchKey("rnn.bias_ih_l0", (hidden,), b_h),
+            _TorchKey("rnn.bias_hh_l0", (hidden,), b_h, "add"),
+            _TorchKey("head.weight", (outputs, hidden), [w for n in self.hy.neurons for w in n.w]),
+            _TorchKey("head.bias", (outputs,), [n.b for n in self.hy.neurons]),
+        ]
+
+    def torch_equivalent(self) -> str:
+        """The two PyTorch modules ``state_dict(format="torch")`` fits, as code."""
+        return (f'rnn = nn.RNN({self.input_size}, {self.hidden_size}, nonlinearity="tanh", '
+                f"batch_first=True); head = nn.Linear({self.hidden_size}, {self.output_size})")
 
     def __repr__(self) -> str:
         last = ', returns="last"' if self.returns == "last" else ""
