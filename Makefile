@@ -8,6 +8,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 DEMO_STAMP := $(VENV)/.installed-ml
+# pip quiet, and without setuptools' notice that an editable install was made (the only thing
+# that module warns about); the packaging test builds with every warning on.
+PIP_INSTALL := PYTHONWARNINGS="ignore:::setuptools.command.editable_wheel" $(PY) -m pip install --quiet
 
 .PHONY: test demo bench lint notebooks notebooks-run graphviz clean
 
@@ -16,15 +19,15 @@ $(PY):
 	$(PY) -m pip install --quiet --upgrade pip
 
 $(DEMO_STAMP): pyproject.toml | $(PY)
-	@echo "Installing autograd-viz and its [ml] extra into $(VENV): numpy, scikit-learn, matplotlib,"
-	@echo "graphviz, tqdm (about 30 packages, ~150 MB; under a minute the first time)..."
-	@$(PY) -m pip install --quiet -e ".[ml]"
+	@echo "Installing autograd-viz with its [ml] extra into $(VENV): numpy, scikit-learn, matplotlib,"
+	@echo "graphviz, tqdm and what they need (about 20 packages, 400 MB, mostly SciPy; ~40 s the first time)"
+	@$(PIP_INSTALL) -e ".[ml]"
 	@touch $@
 
 $(STAMP): pyproject.toml | $(PY)
-	@echo "Installing autograd-viz with [dev,ml,notebooks,bench] into $(VENV): the test, lint and"
-	@echo "packaging tools, scikit-learn, matplotlib, jupyter, micrograd (about 2 minutes the first time)..."
-	@$(PY) -m pip install --quiet -e ".[dev,ml,notebooks,bench]"
+	@echo "Installing autograd-viz with [dev,ml,notebooks,bench] into $(VENV): pytest, ruff, build, twine,"
+	@echo "scikit-learn, matplotlib, jupyter, micrograd and what they need (about 150 packages; ~80 s the first time)"
+	@$(PIP_INSTALL) -e ".[dev,ml,notebooks,bench]"
 	@touch $@ $(DEMO_STAMP)
 
 graphviz:
