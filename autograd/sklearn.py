@@ -28,6 +28,7 @@ scikit-learn is an optional dependency: ``pip install "autograd-viz[ml]"``.
 
 from __future__ import annotations
 
+import math
 import numbers
 from collections.abc import Sequence
 from typing import Any
@@ -188,11 +189,19 @@ class _BaseMLP(BaseEstimator):
             seed=shuffle_seed, verbose=bool(self.verbose),
             # autograd.metrics scores one output; several targets record the loss only
             metrics=None if n_outputs == 1 or self._task == "classification" else [])
-        best = self.history_.best_epoch
+        history = self.history_
+        self.n_iter_ = history.epochs
+        if history.train_loss and not math.isfinite(history.train_loss[-1]) \
+                and history.best_epoch is None:
+            # The weights are inf or NaN now: every prediction would be garbage.
+            raise ValueError(f"{type(self).__name__}.fit diverged: {history.stop_reason}; "
+                             f"lower learning_rate (it is {self.learning_rate!r}) or "
+                             f"standardize X (StandardScaler); history_ shows the epochs run")
         # The data loss of the weights the model holds (the best epoch's, when
-        # early stopping restored them), without the penalty.
-        self.loss_ = float(self.history_.train_loss[-1 if best is None else best])
-        self.n_iter_ = self.history_.epochs
+        # early stopping restored them), without the penalty; NaN if Ctrl-C came
+        # before the first epoch ended.
+        best = -1 if history.best_epoch is None else history.best_epoch
+        self.loss_ = float(history.train_loss[best]) if history.train_loss else math.nan
 
     def _outputs(self, X: Any) -> np.ndarray:
         """The trained network's raw outputs for X, after checking X against fit's."""
@@ -221,7 +230,9 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
     for ``patience`` epochs, and keeps the best epoch's weights.
     ``activation`` is one of ``autograd.nn.ACTIVATIONS`` (scikit-learn's
     ``"logistic"`` and ``"identity"`` work too) and ``init`` one of
-    ``autograd.nn.INITS``. ``verbose`` shows our progress bar.
+    ``autograd.nn.INITS``. ``verbose`` shows our progress bar (on a terminal).
+    A fit whose loss becomes inf or NaN raises a ``ValueError`` that suggests a
+    lower learning rate or scaled inputs.
 
     Attributes after ``fit``: ``classes_``, ``n_features_in_``,
     ``feature_names_in_`` (when X has string column names), ``model_`` (the
@@ -247,7 +258,7 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
         n_classes = len(self.classes_)
         if n_classes < 2:
             raise ValueError(f"{type(self).__name__} needs samples of at least 2 classes to "
-                             f"learn from; y holds only one class ({self.classes_[0]!r})")
+                             f"learn from; y holds only one class ({self.classes_[0].tolist()!r})")
         if n_classes == 2:
             self._train(X, indices.astype(float), 1, losses.bce_with_logits, indices)
         else:
