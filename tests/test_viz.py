@@ -856,15 +856,18 @@ def test_reprs_hold_no_memory_address_so_notebook_outputs_are_stable():
 
 @needs_dot
 def test_docstring_examples_run():
+    import viz.budget
     import viz.dot
     import viz.expr
     import viz.html
     import viz.names
+    import viz.network
     import viz.order
     import viz.scope
     import viz.stepper
     import viz.text
+    import viz.units
 
-    for module in (viz, viz.dot, viz.expr, viz.html, viz.names, viz.order, viz.scope,
-                   viz.stepper, viz.text):
+    for module in (viz, viz.budget, viz.dot, viz.expr, viz.html, viz.names, viz.network,
+                   viz.order, viz.scope, viz.stepper, viz.text, viz.units):
         assert doctest.testmod(module).failed == 0, module.__name__
