@@ -78,8 +78,8 @@ def _real(value: Any, name: str, low: float = 0.0, low_open: bool = False,
 class _BaseMLP(BaseEstimator):
     """What the classifier and the regressor share: the parameters and the training.
 
-    Subclasses say how targets become the network's outputs (``_encode``), how
-    many outputs there are, and which loss trains them.
+    Subclasses validate y, choose the number of outputs and the loss, and call
+    ``_train``.
     """
 
     _task = "classification"
@@ -233,6 +233,12 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
     ``autograd.nn.INITS``. ``verbose`` shows our progress bar (on a terminal).
     A fit whose loss becomes inf or NaN raises a ``ValueError`` that suggests a
     lower learning rate or scaled inputs.
+
+    Where the defaults differ from scikit-learn's ``MLPClassifier``, it is for
+    the scalar engine: ``hidden_layer_sizes=(16,)`` (not 100 units) and
+    ``learning_rate=0.01`` (not 0.001) keep a fit to seconds; ``epochs`` always
+    run to the end unless ``early_stopping`` is on (no stop on a plateau of the
+    training loss); Glorot (``"xavier"``) initialisation as theirs.
 
     Attributes after ``fit``: ``classes_``, ``n_features_in_``,
     ``feature_names_in_`` (when X has string column names), ``model_`` (the
