@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import viz
-from autograd import Value, batch, grad, losses, nn, regularizers
+from autograd import Value, add_n, batch, grad, losses, nn, regularizers
 from autograd.engine import scope
 from autograd.rnn import RNN
 from viz.network import WEIGHT_COLORS
@@ -203,7 +203,7 @@ def test_batch_norm_blocks_show_the_batch_statistics_and_dropout_its_mask():
     loss.backward()
     net = read_network(loss)
     kinds = [[(u.kind, u.activation) for u in column][0] for column in net.columns]
-    assert kinds == [("input", ""), ("neuron", ""), ("block", "norm"), ("block", "ReLU"),
+    assert kinds == [("input", ""), ("neuron", ""), ("block", "BN"), ("block", "ReLU"),
                      ("block", "dropout"), ("neuron", ""), ("loss", "")]
     layer0 = model.layers[0].weight_matrix() @ X.T  # the first layer's outputs, (4, 32)
     for j, unit in enumerate(net.columns[2]):
@@ -342,3 +342,20 @@ def test_a_perceptron_and_a_lone_neuron_are_named_as_their_parameters():
     net = read_network(out)
     assert [[u.name for u in c] for c in net.columns] == [["x0", "x1", "x2"], ["N0"]]
     assert net.columns[1][0].activation == "tanh"
+
+
+def test_layer_norm_is_told_from_batch_norm_by_what_its_statistics_read():
+    rng = np.random.default_rng(4)
+    X = rng.normal(size=(8, 3))
+    for norm, kind in ((nn.LayerNorm(3), "LN"), (nn.BatchNorm1d(3), "BN")):
+        model = nn.Sequential(nn.Layer(3, 3, activation="linear", seed=0), norm,
+                              nn.Layer(3, 1, activation="linear", seed=1))
+        net = read_network(losses.mse(model(batch(X)), np.zeros(8)))
+        assert [u.activation for u in net.columns[2]] == [kind] * 3
+        mu = block_statistics(net.columns[2][0])["μ"]
+        h = model.layers[0].weight_matrix() @ X.T  # (3 features, 8 samples)
+        np.testing.assert_allclose(mu, h.mean(axis=0) if kind == "LN" else h[0].mean())
+    # one sample through layer norm: still LN
+    ln = nn.Sequential(nn.Layer(3, 3, activation="linear", seed=0), nn.LayerNorm(3))
+    net = read_network(add_n(ln([Value(1.0), Value(2.0), Value(-1.0)])))
+    assert [u.activation for u in net.columns[2]] == ["LN"] * 3

@@ -136,11 +136,7 @@ def _block_label(unit: Unit, numbers: Summary, grads: bool,
     """A thin box for one feature of a layer without weights: batch norm's statistics,
     dropout's mask (a dropped unit crossed out), an activation's function."""
     stats = block_statistics(unit)
-    kind = unit.activation
-    if kind == "norm":
-        kind = "BN" if "μ" in stats and np.ndim(stats["μ"]) == 0 and len(unit.nodes) < 12 \
-            else "norm"
-    head = f"{kind or 'v'} {unit.index}"
+    head = f"{unit.activation or 'v'} {unit.index}"
     rows = []
     dropped = False
     if "mask" in stats:

@@ -227,6 +227,10 @@ def _read_block(reader: _Reader, path: str, nodes: list[Value]) -> None:
         unit = Unit(f"{path}:{j}", kind, name, f"block:{path}",
                     source.index if source is not None else j, outputs, nodes=own)
         unit.activation = _block_kind(own)
+        if unit.activation == "norm":  # layer norm's statistics mix every feature of a sample
+            sources = {id(reader.producer[i]) for n in own for i in n.inputs
+                       if i not in inside and i in reader.producer}
+            unit.activation = "LN" if len(sources) > 1 else "BN"
         reader.add(unit)
 
 
@@ -243,8 +247,9 @@ def ancestors(outputs: list[Value], inside: set[Value]) -> set[Value]:
 
 
 def _block_kind(nodes: list[Value]) -> str:
-    """What a block computes, from its ops: a normalization (a sqrt of a variance), a
-    dropout mask (a product with a constant), or an activation."""
+    """What a block computes, from its ops: a normalization (a sqrt of a variance; batch
+    or layer norm, as the caller tells), a dropout mask (a product with a constant), or
+    an activation."""
     ops = {n.op for n in nodes}
     if "sqrt" in ops or ("div" in ops and "sub" in ops):
         return "norm"
