@@ -13,7 +13,6 @@
 from autograd import (
     data,
     losses,
-    metrics,
     nn,
     optim,
     preprocess,
@@ -45,6 +44,6 @@ __version__ = "0.1.0"
 __all__ = [
     "Value", "Constant", "Parameter", "RULES", "Rule", "grad", "no_grad", "is_grad_enabled",
     "detect_anomaly", "scope", "current_scope", "topological_order", "add_n", "sum_squares",
-    "sum_abs", "batch", "gradcheck", "GradcheckError", "data", "losses", "metrics", "nn", "optim",
+    "sum_abs", "batch", "gradcheck", "GradcheckError", "data", "losses", "nn", "optim",
     "preprocess", "regularizers", "rnn", "training",
 ]

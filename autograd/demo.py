@@ -1,18 +1,22 @@
 """The whole machine-learning process, end to end: ``python -m autograd.demo`` (``make demo``).
 
 1. The problem: tell malignant from benign tumours (Wisconsin diagnostic breast cancer data).
-2. The data: 569 samples, 30 features, shipped inside the package.
-3. Preprocessing and split: 70% training, 10% validation, 20% test (stratified);
-   z-scores fitted on the training set only.
+2. The data: 569 samples, 30 features, from ``sklearn.datasets.load_breast_cancer``;
+   malignant is the positive class, label 1 (scikit-learn codes it 0, so we flip it).
+3. Preprocessing and split: 70% training, 10% validation, 20% test (stratified, two
+   ``train_test_split`` calls); a ``StandardScaler`` fitted on the training set only.
 4. Training: an MLP, by mini-batch gradient descent with Adam, an L2 penalty and
    early stopping on the validation loss.
-5. Evaluation: accuracy, precision, recall and F1 on train, validation and test.
+5. Evaluation: accuracy, precision, recall and F1 (``sklearn.metrics``) on train,
+   validation and test.
 6. Prediction: a few test rows, with the predicted probability.
 7. Pictures in ``out/``: the loss curve, the confusion matrix, a two-moons
    decision boundary, and the course's backprop example f = (x + y) z as a
    diagram (SVG) and a step-by-step page (HTML).
 
 The demo is an application of both packages, so unlike the library it imports ``viz``.
+It needs the ``ml`` extra (scikit-learn, matplotlib): ``check_imports`` says so before
+anything runs, which is why scikit-learn is imported inside the functions that use it.
 """
 
 from __future__ import annotations
@@ -24,9 +28,8 @@ from pathlib import Path
 
 import numpy as np
 
-from autograd import data, losses, metrics, nn, optim, regularizers
+from autograd import losses, nn, optim, regularizers
 from autograd.engine import Value
-from autograd.preprocess import StandardScaler
 from autograd.training import EarlyStopping, History, fit, predict, predict_proba
 
 POSITIVE = "malignant"
@@ -54,10 +57,13 @@ def _table(rows: dict[str, dict[str, float]]) -> str:
 
 
 def _scores(y_true: np.ndarray, y_pred: np.ndarray) -> dict[str, float]:
-    return {"accuracy": metrics.accuracy(y_true, y_pred),
-            "precision": metrics.precision(y_true, y_pred),
-            "recall": metrics.recall(y_true, y_pred),
-            "f1": metrics.f1(y_true, y_pred)}
+    """The four scores of class 1 (malignant), by ``sklearn.metrics``."""
+    from sklearn.metrics import accuracy_score, f1_score, precision_score, recall_score
+
+    return {"accuracy": accuracy_score(y_true, y_pred),
+            "precision": precision_score(y_true, y_pred),
+            "recall": recall_score(y_true, y_pred),
+            "f1": f1_score(y_true, y_pred)}
 
 
 def seed_example() -> Value:
@@ -73,10 +79,19 @@ def seed_example() -> Value:
 
 def breast_cancer_splits(seed: int = 0) -> tuple[np.ndarray, ...]:
     """Steps 2-3 of the demo: load, split 70/10/20 (stratified), z-score with the
-    training statistics only. Returns ``(Xtr, Xva, Xte, ytr, yva, yte)``."""
-    cancer = data.load_breast_cancer()
-    Xtr, Xva, Xte, ytr, yva, yte = data.train_val_test_split(cancer.X, cancer.y, val=0.1,
-                                                             test=0.2, seed=seed, stratify=True)
+    training statistics only. Labels: 1 = malignant (the positive class), 0 = benign.
+    Returns ``(Xtr, Xva, Xte, ytr, yva, yte)``."""
+    from sklearn.datasets import load_breast_cancer
+    from sklearn.model_selection import train_test_split
+    from sklearn.preprocessing import StandardScaler
+
+    X, target = load_breast_cancer(return_X_y=True)
+    y = 1 - target  # scikit-learn codes malignant as 0; the finding we look for is class 1
+    # 20% for the test set, then 10% of all (12.5% of the rest) for validation
+    Xrest, Xte, yrest, yte = train_test_split(X, y, test_size=0.2, stratify=y,
+                                              random_state=seed)
+    Xtr, Xva, ytr, yva = train_test_split(Xrest, yrest, test_size=0.125, stratify=yrest,
+                                          random_state=seed)
     scaler = StandardScaler().fit(Xtr)
     return scaler.transform(Xtr), scaler.transform(Xva), scaler.transform(Xte), ytr, yva, yte
 
@@ -134,7 +149,9 @@ def main(argv: list[str] | None = None) -> dict[str, Path]:
         print(f"     P({POSITIVE}) = {p:.3f} -> predicted {int(p >= 0.5)}, true {int(label)}")
 
     print("7.   Pictures")
-    paths = _pictures(out, history, metrics.confusion_matrix(yte, predict(model, Xte)),
+    from sklearn.metrics import confusion_matrix
+
+    paths = _pictures(out, history, confusion_matrix(yte, predict(model, Xte), labels=[0, 1]),
                       args.seed)
     for name, path in paths.items():
         print(f"     {name:<22} {path}")
@@ -143,6 +160,8 @@ def main(argv: list[str] | None = None) -> dict[str, Path]:
 
 
 def _pictures(out: Path, history, cm: np.ndarray, seed: int) -> dict[str, Path]:
+    from sklearn.datasets import make_moons
+
     import viz
     from autograd import plots
 
@@ -154,7 +173,7 @@ def _pictures(out: Path, history, cm: np.ndarray, seed: int) -> dict[str, Path]:
     paths["confusion matrix"] = out / "confusion_matrix.png"
     fig.savefig(paths["confusion matrix"], dpi=110)
 
-    X, y = data.make_moons(100, noise=0.1, seed=seed)
+    X, y = make_moons(100, noise=0.1, random_state=seed)
     moons = nn.MLP(2, [16, 16, 1], seed=seed)
     fit(moons, losses.hinge, optim.Adam(moons.parameters(), lr=0.05), X, 2 * y - 1,
         epochs=150, verbose=False)

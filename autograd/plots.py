@@ -370,7 +370,7 @@ def plot_confusion_matrix(cm: Any, labels: Sequence[Any] | None = None,
                           cmap: str = "Blues") -> Any:
     """A heatmap of a confusion matrix: rows are the true class, columns the prediction.
 
-    ``cm`` is a square matrix of counts, e.g. from ``autograd.metrics.confusion_matrix``.
+    ``cm`` is a square matrix of counts, e.g. from ``sklearn.metrics.confusion_matrix``.
     Each cell shows its count; with ``normalize=True`` the colour and the second
     line give the fraction of its row (the recall of each class on the diagonal).
     The default title states the accuracy (the diagonal's share).

@@ -2,7 +2,7 @@
 
 >>> from autograd import data, losses, nn, optim, regularizers
 >>> from autograd.training import EarlyStopping, fit, predict
->>> X, y = data.make_moons(100, noise=0.1, seed=0)
+>>> X, y = data.make_spirals(100, noise=0.05, seed=0)
 >>> model = nn.MLP(2, [16, 16, 1], seed=0)
 >>> history = fit(model, losses.bce_with_logits, optim.Adam(model.parameters(), lr=0.05),
 ...               X, y, epochs=60, verbose=False)
@@ -24,13 +24,72 @@ from typing import Any
 
 import numpy as np
 
-from autograd import metrics as _metrics
 from autograd.engine import Value, batch, no_grad
 from autograd.nn import BatchNorm1d
 
 __all__ = ["History", "EarlyStopping", "fit", "predict", "predict_proba", "outputs_of"]
 
 LossFn = Callable[[Any, Any], Value]
+
+
+# -- the scores History records ----------------------------------------------------------
+# A minimal copy of the formulas, so the core package needs no scikit-learn. For evaluating a
+# model, use sklearn.metrics (accuracy_score, precision_score, ..., confusion_matrix).
+# Binary labels are 0/1 with 1 the positive class; with more classes precision, recall and F1
+# are the mean over the classes (sklearn's average="macro").
+
+def _per_class(t: np.ndarray, p: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """True positives, false positives and false negatives of each class (class 1 alone
+    for binary labels)."""
+    classes = np.unique(np.concatenate([t, p]))
+    if len(classes) <= 2:
+        classes = np.array([1])
+    tp = np.array([np.sum((t == c) & (p == c)) for c in classes], dtype=float)
+    fp = np.array([np.sum((t != c) & (p == c)) for c in classes], dtype=float)
+    fn = np.array([np.sum((t == c) & (p != c)) for c in classes], dtype=float)
+    return tp, fp, fn
+
+
+def _ratio(num: np.ndarray, den: np.ndarray) -> float:
+    """The mean of num / den over the classes, 0 where den is 0 (as sklearn's zero_division)."""
+    return float(np.mean(np.divide(num, den, out=np.zeros_like(num), where=den > 0)))
+
+
+def _precision(t: np.ndarray, p: np.ndarray) -> float:
+    """TP / (TP + FP)."""
+    tp, fp, _ = _per_class(t, p)
+    return _ratio(tp, tp + fp)
+
+
+def _recall(t: np.ndarray, p: np.ndarray) -> float:
+    """TP / (TP + FN)."""
+    tp, _, fn = _per_class(t, p)
+    return _ratio(tp, tp + fn)
+
+
+def _f1(t: np.ndarray, p: np.ndarray) -> float:
+    """2 TP / (2 TP + FP + FN)."""
+    tp, fp, fn = _per_class(t, p)
+    return _ratio(2 * tp, 2 * tp + fp + fn)
+
+
+def _r2(t: np.ndarray, p: np.ndarray) -> float:
+    """1 - SS_res / SS_tot (1 for a perfect fit of a constant target, else 0 there)."""
+    ss_res, ss_tot = float(np.sum((t - p) ** 2)), float(np.sum((t - t.mean()) ** 2))
+    if ss_tot == 0.0:
+        return 1.0 if ss_res == 0.0 else 0.0
+    return 1.0 - ss_res / ss_tot
+
+
+_SCORES: dict[str, Callable[[np.ndarray, np.ndarray], float]] = {
+    "accuracy": lambda t, p: float(np.mean(t == p)),
+    "precision": _precision,
+    "recall": _recall,
+    "f1": _f1,
+    "mse": lambda t, p: float(np.mean((t - p) ** 2)),
+    "mae": lambda t, p: float(np.mean(np.abs(t - p))),
+    "r2": _r2,
+}
 
 
 @dataclass
@@ -128,7 +187,7 @@ def _check_data(X: Any, y: Any, name: str) -> tuple[np.ndarray, np.ndarray]:
         X = np.asarray(X, dtype=float)
     except (TypeError, ValueError) as e:
         raise ValueError(f"{name}: X must hold numbers ({e}); encode categories first "
-                         "(autograd.preprocess.OneHotEncoder)") from None
+                         "(e.g. sklearn.preprocessing.OneHotEncoder)") from None
     y = np.asarray(y)
     if not np.issubdtype(y.dtype, np.integer):  # class indices stay ints for cross_entropy
         try:
@@ -149,7 +208,7 @@ def _check_data(X: Any, y: Any, name: str) -> tuple[np.ndarray, np.ndarray]:
     if not np.all(np.isfinite(X)):
         row, col = np.argwhere(~np.isfinite(X))[0]
         raise ValueError(f"{name}: X holds NaN or inf ({X[row, col]} at row {row}, column "
-                         f"{col}); impute missing values first (autograd.preprocess.SimpleImputer)")
+                         f"{col}); impute missing values first (e.g. sklearn.impute.SimpleImputer)")
     if not np.all(np.isfinite(y)):
         # One NaN target makes the loss NaN and, through the gradient, every weight.
         bad = np.argwhere(~np.isfinite(y))
@@ -229,8 +288,9 @@ def _evaluate(model: Any, loss_fn: LossFn, X: np.ndarray, y: np.ndarray, task: s
             truth, predicted = _labels(y, outputs)
         else:
             truth, predicted = y, outputs
+        t, p = np.ravel(truth).astype(float), np.ravel(predicted).astype(float)
         for name in metric_names:
-            scores[name] = float(getattr(_metrics, name)(truth, predicted))
+            scores[name] = _SCORES[name](t, p)
     return loss, scores
 
 
@@ -261,8 +321,11 @@ def fit(model: Any, loss_fn: LossFn, optimizer: Any, X: Any, y: Any, *,
     batch statistics), so a last batch of 1 is a ``ValueError`` before training
     starts, suggesting ``drop_last=True``.
 
-    ``metrics`` names functions of ``autograd.metrics`` (default: accuracy for
-    classification, mse for regression). A progress bar shows when ``verbose``
+    ``metrics`` names the scores to record each epoch: ``accuracy``, ``precision``,
+    ``recall``, ``f1`` (of class 1 for binary labels, the mean over the classes for more),
+    ``mse``, ``mae``, ``r2`` (default: accuracy for classification, mse for regression).
+    They are sklearn.metrics' formulas; to evaluate a trained model, call sklearn.metrics
+    on ``predict(model, X)``. A progress bar shows when ``verbose``
     and the output is a terminal.
 
     Ctrl-C stops cleanly: the history of the completed epochs is returned (every
@@ -293,7 +356,7 @@ def fit(model: Any, loss_fn: LossFn, optimizer: Any, X: Any, y: Any, *,
     metric_names = list(metrics) if metrics is not None else (
         ["accuracy"] if task == "classification" else ["mse"])
     for name in metric_names:
-        if not callable(getattr(_metrics, name, None)):
+        if name not in _SCORES:
             raise ValueError(f"unknown metric {name!r}; choose from accuracy, precision, "
                              "recall, f1, mse, mae, r2")
 

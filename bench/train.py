@@ -38,11 +38,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
+from sklearn.datasets import make_moons
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from autograd import losses, optim, regularizers  # noqa: E402
-from autograd.data import make_moons  # noqa: E402
 from autograd.engine import Value, batch  # noqa: E402
 from autograd.nn import MLP  # noqa: E402
 
@@ -58,7 +58,7 @@ SIZES = [16, 16, 1]
 
 
 def make_data() -> tuple[np.ndarray, np.ndarray]:
-    X, y = make_moons(100, noise=0.1, seed=0)
+    X, y = make_moons(100, noise=0.1, random_state=0)
     return X, 2.0 * y - 1.0
 
 

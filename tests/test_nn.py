@@ -9,9 +9,9 @@ import os
 
 import numpy as np
 import pytest
+from sklearn.datasets import make_moons
 
 from autograd import losses, optim, regularizers
-from autograd.data import make_moons
 from autograd.engine import Parameter, Value, batch, scope, topological_order
 from autograd.gradcheck import gradcheck
 from autograd.nn import (
@@ -291,14 +291,14 @@ def moons_batched_training(model, X, y, steps, lr, momentum):
 
 
 def test_mlp_learns_two_moons_to_97_percent_with_sgd_hinge_and_l2():
-    X, y = make_moons(100, noise=0.1, seed=0)
+    X, y = make_moons(100, noise=0.1, random_state=0)
     y = 2.0 * y - 1.0
     model = MLP(2, [16, 16, 1], seed=0)
     assert moons_batched_training(model, X, y, steps=100, lr=1.0, momentum=0.0) >= 0.97
 
 
 def test_per_sample_and_batched_training_reach_the_same_weights_and_accuracy():
-    X, y = make_moons(100, noise=0.1, seed=0)
+    X, y = make_moons(100, noise=0.1, random_state=0)
     y = 2.0 * y - 1.0
     steps, lr, momentum = 25, 0.3, 0.8  # few steps: the per-sample path is the slow one
     batched = MLP(2, [16, 16, 1], seed=4)
@@ -323,7 +323,7 @@ def test_per_sample_and_batched_training_reach_the_same_weights_and_accuracy():
 
 def test_micrograd_demo_training_loop_runs_unchanged():
     # micrograd's demo.ipynb, cell for cell, with our Value and MLP (and 10 steps, not 100)
-    X, y = make_moons(n_samples=100, noise=0.1, seed=1337)
+    X, y = make_moons(n_samples=100, noise=0.1, random_state=1337)
     y = y * 2 - 1  # make y be -1 or 1
     model = MLP(2, [16, 16, 1], seed=1337)  # 2-layer neural network
     print(model)

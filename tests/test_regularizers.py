@@ -6,9 +6,9 @@ import doctest
 
 import numpy as np
 import pytest
+from sklearn.datasets import make_moons
 
 from autograd import losses, optim, regularizers
-from autograd.data import make_moons
 from autograd.engine import Parameter, batch
 from autograd.gradcheck import gradcheck
 from autograd.nn import MLP
@@ -69,7 +69,7 @@ def test_penalties_reject_bad_arguments():
 
 
 def test_l1_drives_a_clearly_larger_share_of_weights_to_zero_than_l2():
-    X, y = make_moons(100, noise=0.1, seed=0)
+    X, y = make_moons(100, noise=0.1, random_state=0)
     y = 2.0 * y - 1.0
     xb = batch(X)
     share, accuracy = {}, {}

@@ -6,6 +6,8 @@ import doctest
 
 import numpy as np
 import pytest
+from sklearn.datasets import make_blobs, make_moons
+from sklearn.model_selection import train_test_split
 
 from autograd import batch, data, losses, nn, optim, regularizers
 from autograd.training import EarlyStopping, History, fit, predict, predict_proba
@@ -13,8 +15,10 @@ from autograd.training import EarlyStopping, History, fit, predict, predict_prob
 
 @pytest.fixture(scope="module")
 def moons():
-    X, y = data.make_moons(200, noise=0.1, seed=1)
-    return data.train_val_test_split(X, y, val=0.15, test=0.15, seed=0)
+    X, y = make_moons(200, noise=0.1, random_state=1)
+    Xrest, Xte, yrest, yte = train_test_split(X, y, test_size=30, random_state=0)
+    Xtr, Xva, ytr, yva = train_test_split(Xrest, yrest, test_size=30, random_state=0)
+    return Xtr, Xva, Xte, ytr, yva, yte  # 140/30/30
 
 
 def test_fit_learns_two_moons_and_records_history(moons):
@@ -50,7 +54,7 @@ def test_early_stopping_restores_the_best_epoch(moons):
 def test_overfitting_is_visible_and_l2_closes_the_gap():
     """A big MLP on 24 noisy points: training accuracy far above validation; an L2
     penalty (weight decay) narrows the gap."""
-    X, y = data.make_moons(424, noise=0.35, seed=7)
+    X, y = make_moons(424, noise=0.35, random_state=7)
     Xtr, ytr, Xva, yva = X[:24], y[:24], X[24:], y[24:]
 
     def gap(penalty):
@@ -80,7 +84,7 @@ def test_regression_task_predicts_raw_outputs():
 
 
 def test_multiclass_predict_is_argmax():
-    X, y = data.make_blobs(150, centers=3, seed=0)
+    X, y = make_blobs(150, centers=3, random_state=0)
     model = nn.MLP(2, [16, 3], seed=0)
     fit(model, losses.cross_entropy, optim.Adam(model.parameters(), lr=0.05), X, y,
         epochs=40, verbose=False)
@@ -222,7 +226,7 @@ def batchnorm_model():
 
 
 def test_a_last_batch_of_one_for_batchnorm_is_refused_before_training():
-    X, y = data.make_moons(33, seed=0)
+    X, y = make_moons(33, random_state=0)
     model = batchnorm_model()
     before = model.state_dict()
     opt = optim.SGD(model.parameters(), lr=0.1)
@@ -237,7 +241,7 @@ def test_a_last_batch_of_one_for_batchnorm_is_refused_before_training():
 
 
 def test_drop_last_skips_the_short_last_batch_of_each_epoch():
-    X, y = data.make_moons(33, seed=0)
+    X, y = make_moons(33, random_state=0)
     sizes = []
 
     def loss(out, target):
@@ -276,3 +280,26 @@ def test_an_error_mid_training_keeps_the_history_on_the_exception(moons):
     history = info.value.history
     assert history.epochs == 2 and len(history.val_loss) == 2
     assert history.stop_reason == "stopped by RuntimeError in epoch 2"
+
+
+@pytest.mark.parametrize("task, classes", [("binary", 2), ("multiclass", 3)])
+def test_the_scores_history_records_are_scikit_learns(task, classes):
+    from sklearn import metrics
+
+    from autograd.training import _SCORES
+
+    rng = np.random.default_rng(0)
+    t, p = rng.integers(0, classes, 50).astype(float), rng.integers(0, classes, 50).astype(float)
+    average = "binary" if classes == 2 else "macro"
+    assert _SCORES["accuracy"](t, p) == pytest.approx(metrics.accuracy_score(t, p))
+    assert _SCORES["precision"](t, p) == pytest.approx(
+        metrics.precision_score(t, p, average=average))
+    assert _SCORES["recall"](t, p) == pytest.approx(metrics.recall_score(t, p, average=average))
+    assert _SCORES["f1"](t, p) == pytest.approx(metrics.f1_score(t, p, average=average))
+    none = np.zeros(50)  # no positive predictions: 0, sklearn's zero_division=0
+    assert _SCORES["precision"](t, none) == pytest.approx(
+        metrics.precision_score(t, none, average=average, zero_division=0))
+    y, out = rng.normal(size=50), rng.normal(size=50)
+    assert _SCORES["mse"](y, out) == pytest.approx(metrics.mean_squared_error(y, out))
+    assert _SCORES["mae"](y, out) == pytest.approx(metrics.mean_absolute_error(y, out))
+    assert _SCORES["r2"](y, out) == pytest.approx(metrics.r2_score(y, out))
