@@ -187,7 +187,7 @@ class _BaseMLP(BaseEstimator):
             batch_size=self._batch_size_for(len(X)), early_stopping=early,
             regularizer=regularizer, task=self._task, shuffle=bool(self.shuffle),
             seed=shuffle_seed, verbose=bool(self.verbose),
-            # autograd.metrics scores one output; several targets record the loss only
+            # fit scores one output; several targets record the loss only
             metrics=None if n_outputs == 1 or self._task == "classification" else [])
         history = self.history_
         self.n_iter_ = history.epochs
