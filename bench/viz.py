@@ -26,17 +26,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import viz  # noqa: E402
 from autograd import Value, batch, losses, nn, regularizers, topological_order  # noqa: E402
+from autograd.demo import seed_example as seed  # noqa: E402
 from autograd.rnn import RNN  # noqa: E402
-
-
-def seed() -> Value:
-    x, y, z = Value(-2.0, "x"), Value(5.0, "y"), Value(-4.0, "z")
-    q = x + y
-    q.label = "q"
-    f = q * z
-    f.label = "f"
-    f.backward()
-    return f
 
 
 def one_neuron() -> Value:
