@@ -1,4 +1,5 @@
-"""autograd.rnn: a vanilla tanh RNN unrolled on the graph."""
+"""autograd.nn.rnn (and autograd.rnn, which re-exports it): a vanilla tanh RNN unrolled on
+the graph."""
 
 from __future__ import annotations
 
@@ -164,9 +165,17 @@ def test_h0_and_bad_sequences():
 
 
 def test_docstring_examples_run():
+    import autograd.nn.rnn
+
+    assert doctest.testmod(autograd.nn.rnn).failed == 0
+
+
+def test_autograd_rnn_is_the_same_rnn_under_its_old_name():
+    import autograd.nn.rnn
     import autograd.rnn
 
-    assert doctest.testmod(autograd.rnn).failed == 0
+    assert autograd.rnn.RNN is autograd.nn.rnn.RNN is RNN_FROM_NN
+    assert autograd.rnn.__all__ == ["RNN"]
 
 
 def test_returns_last_makes_a_sequence_classifier_fit_can_train():
