@@ -325,3 +325,16 @@ def test_the_demo_graph_summed_in_python_is_refused_and_the_advice_works(monkeyp
     monkeypatch.undo()
     svg = diagram.render(viz.draw(loss, view="network"), "svg").decode()
     assert svg.startswith("<?xml")
+
+
+def test_print_of_a_diagram_is_one_line_and_the_dot_stays_at_source():
+    from autograd.engine import Value
+
+    x = Value(2.0, "x")
+    f = x * x
+    f.backward()
+    graph = viz.draw(f)
+    text = str(graph)
+    assert "\n" not in text and text.startswith("viz diagram: ")
+    assert "3 nodes, 3 edges" in text and ".source" in text  # x, the op, f; x enters twice
+    assert graph.source.startswith("digraph autograd {")

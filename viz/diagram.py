@@ -176,6 +176,13 @@ class Diagram(graphviz.Digraph):
     def __repr__(self) -> str:  # no memory address: notebooks' outputs stay the same run to run
         return f"<viz Diagram: {len(self.body)} DOT statements>"
 
+    def __str__(self) -> str:
+        """One line for ``print(viz.draw(f))``: what the diagram holds and where its DOT is
+        (a graphviz.Digraph would print the whole DOT text)."""
+        size = layout_budget.estimate(self)
+        return (f"viz diagram: {size.nodes} nodes, {size.edges} edges; the DOT text is "
+                f".source, and viz.save(..., 'name.svg') writes it (or .png, .pdf)")
+
     def pipe(self, format: str | None = None, renderer: str | None = None,  # type: ignore[override]
              formatter: str | None = None, neato_no_op: bool | int | None = None,
              quiet: bool = False, *, engine: str | None = None,
