@@ -39,7 +39,7 @@ from collections.abc import Sequence
 from autograd.engine import Constant, Parameter, Value
 from viz.scope import levels
 
-__all__ = ["scope_names", "short_scope", "neuron_index"]
+__all__ = ["scope_names", "short_scope", "neuron_index", "weighted_sum"]
 
 _LAYER = re.compile(r"^layers\.(\d+)$")
 _NEURON = re.compile(r"^neurons\.(\d+)$")
@@ -68,7 +68,7 @@ def neuron_index(scope: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def _weighted_sum(node: Value) -> bool:
+def weighted_sum(node: Value) -> bool:
     """A neuron's b + w_1 x_1 + ...: a sum with a product of a Parameter among its terms."""
     return node.op in ("add_n", "add") and any(
         t.op == "mul" and any(i.__class__ is Parameter for i in t.inputs) for t in node.inputs)
@@ -133,7 +133,7 @@ class _Namer:
 
     def neuron(self, path: tuple[str, ...], nodes: list[Value]) -> None:
         prefix = short_scope(path)
-        sums = [n for n in nodes if _weighted_sum(n)]
+        sums = [n for n in nodes if weighted_sum(n)]
         # A Layer used on its own has the scope "neurons.3" but labels its weights
         # "L0.N3.w0": the labels' prefix is then the better name.
         for term in sums[0].inputs if sums else ():

@@ -19,6 +19,8 @@ from typing import Any
 import numpy as np
 
 from autograd.engine import Constant, Parameter, Value, topological_order
+from viz.names import neuron_index, weighted_sum
+from viz.scope import levels
 
 __all__ = ["Unit", "Weight", "Network", "read_network", "read_neurons", "find_unit",
            "block_statistics", "weight_of", "ancestors", "gather", "ACTIVATIONS"]
@@ -80,24 +82,28 @@ class Network:
     root: Value
 
 
-_NEURON_INDEX = re.compile(r"(?:^|\.)neurons\.(\d+)$")
 _LAYER_INDEX = re.compile(r"(?:^|\.)layers\.(\d+)$")
 _STEP = re.compile(r"(?:^|\.)t(\d+)(?=\.|$)")  # an RNN's time step scope: t1, t2, ...
 
 
+def _layer_path(path: str) -> str:
+    """The layer a neuron's scope belongs to: ``layers.1`` for ``layers.1.neurons.3``
+    (a scope that is not ``...neurons.j`` is its own layer)."""
+    return ".".join(levels(path)[:-1]) if neuron_index(path) is not None else path
+
+
 def _neuron_name(path: str, layer_number: int) -> tuple[str, int]:
     """``L1.N3`` for ``layers.1.neurons.3``; the neuron's index in its layer."""
-    match = _NEURON_INDEX.search(path)
-    index = int(match.group(1)) if match else 0
-    lm = _LAYER_INDEX.search(path[:match.start()] if match else path)
+    index = neuron_index(path) or 0
+    lm = _LAYER_INDEX.search(_layer_path(path))
     return f"L{int(lm.group(1)) if lm else layer_number}.N{index}", index
 
 
 def _weighted_sum(node: Value) -> bool:
-    """Whether ``node`` is a neuron's b + w_1 x_1 + ...: one sum node (add_n, as every
-    ``autograd.nn`` neuron makes it) with a product of a Parameter among its terms."""
-    return node.op == "add_n" and any(
-        t.op == "mul" and any(i.__class__ is Parameter for i in t.inputs) for t in node.inputs)
+    """Whether ``node`` is a neuron's b + w_1 x_1 + ...: ``viz.names.weighted_sum``, made
+    as one sum node (add_n, as every ``autograd.nn`` neuron makes it), which keeps
+    batch norm's ``x̂ · γ + β`` (an ``add``) out."""
+    return node.op == "add_n" and weighted_sum(node)
 
 
 def weight_of(node: Value) -> Value | None:
@@ -163,15 +169,14 @@ def read_network(root: Value) -> Network:
     """
     reader = _Reader(root)
     neuron_scopes = [s for s, nodes in reader.by_scope.items() if any(map(_weighted_sum, nodes))]
-    layer_of = {s: (_NEURON_INDEX.split(s)[0] if _NEURON_INDEX.search(s) else s)
-                for s in neuron_scopes}
+    layer_of = {s: _layer_path(s) for s in neuron_scopes}
     layers = list(dict.fromkeys(layer_of.values()))
     for path in neuron_scopes:
         nodes = reader.by_scope[path]
         name, index = _neuron_name(path, layers.index(layer_of[path]))
         sums = [n for n in nodes if _weighted_sum(n)]
         bias = next((i for i in sums[0].inputs if i.__class__ is Parameter), None)
-        if not _NEURON_INDEX.search(path) and bias is not None and bias.label.endswith(".b"):
+        if neuron_index(path) is None and bias is not None and bias.label.endswith(".b"):
             name = bias.label[:-2]  # a neuron on its own: named as its parameters are (N0, P)
         outputs = reader.outputs_of(nodes) or nodes[-1:]
         last = outputs[-1]
