@@ -28,8 +28,9 @@ from typing import Any
 
 import numpy as np
 
-from autograd.engine import Constant, Parameter, Value
+from autograd.engine import Constant, Parameter, Value, grad
 from viz.diagram import Diagram
+from viz.scene import local_derivatives
 from viz.text import LABEL_LIMIT, Summary, escape, format_number, shorten, tooltip
 from viz.units import (
     Network,
@@ -305,8 +306,6 @@ def _draw_opened(graph: Diagram, unit: Unit, net: Network, ids: dict[int, str],
     activation; its value and gradient; and the chain rule along each edge back to an
     input, ∂loss/∂input += ∂loss/∂op · ∂op/∂input, with the numbers of one sample
     (``sample``, else the first), so every product can be checked by hand."""
-    from viz.scene import local_derivatives  # the rule table's local derivatives
-
     k = numbers.sample or 0
     outputs = unit.outputs
     output = outputs[k % len(outputs)] if len(outputs) > 1 else outputs[0]
@@ -386,32 +385,39 @@ def _short(w: Value) -> str:
 
 def pass_frames(root: Value, direction: str, *, fmt: str = ".3g", sample: int | None = None,
                 summary: str = "mean", color_by: str = "data", legend: bool = True,
-                title: str | None = None) -> Iterator[tuple[Unit, str, Diagram]]:
-    """The network view one unit at a time, as (unit, caption, diagram) per step.
+                title: str | None = None) -> tuple[int, Iterator[tuple[Unit, str, Diagram]]]:
+    """The network view one unit at a time: how many steps, and an iterator of
+    (unit, caption, diagram) per step, each diagram drawn when it is reached.
 
     Backward goes from the loss through the output layer to the inputs, finishing
     one column before the next, each in index order; forward the other way. A
     unit's δ is complete when its turn comes: every unit it feeds came before. The
     gradients are computed afresh (``autograd.grad``), so no ``.grad`` changes.
+    The graph is read and checked here, before the first step.
     """
     if direction not in ("forward", "backward"):
         raise ValueError(f"direction is 'forward' or 'backward', got {direction!r}")
     numbers = Summary(sample, summary, fmt)
     net = read_neurons(root)
-    columns = sorted(zip(net.ranks, range(len(net.columns)), net.columns),
-                     key=lambda item: (item[0], item[1]))
-    units = [u for _, _, column in columns for u in column]
-    if direction == "backward":  # the last column first; columns of one rank in order
-        units = [u for _, _, column in sorted(columns, key=lambda c: (-c[0], c[1]))
-                 for u in column]
-    from autograd.engine import grad  # fresh gradients, as the op view's stepper takes
-
+    # by rank (the last first, backward); columns of one rank in their order
+    sign = -1 if direction == "backward" else 1
+    places = sorted(range(len(net.columns)), key=lambda c: (sign * net.ranks[c], c))
+    units = [u for c in places for u in net.columns[c]]
     outputs = [v for u in units for v in u.outputs]
     fresh = dict(zip(map(id, outputs), (g.data for g in grad(root, outputs))))
     gradient = {id(u): gather([fresh[id(v)] for v in u.outputs]) for u in units}
     feeds: dict[int, int] = {}
     for w in net.weights:
         feeds[id(w.source)] = feeds.get(id(w.source), 0) + 1
+    return len(units), _steps(net, units, gradient, feeds, numbers, direction, color_by,
+                              legend, title)
+
+
+def _steps(net: Network, units: list[Unit], gradient: dict[int, Any], feeds: dict[int, int],
+           numbers: Summary, direction: str, color_by: str, legend: bool,
+           title: str | None) -> Iterator[tuple[Unit, str, Diagram]]:
+    """``pass_frames``'s steps, one diagram at a time."""
+    root = net.root
     known: dict[int, Any] = {}
     values: set[int] = set()
     total = len(units)

@@ -162,10 +162,9 @@ def _network_frames(root: Value, direction: str, view: str,
     if unknown:
         raise TypeError(f"the network view's stepper takes {', '.join(NETWORK_OPTIONS)}; "
                         f"got {', '.join(unknown)}")
-    steps = list(pass_frames(root, direction, **options))
-    total = len(steps)
-    return iter([Frame(graph, k, total, direction, unit.outputs[0], caption)
-                 for k, (unit, caption, graph) in enumerate(steps)])
+    total, steps = pass_frames(root, direction, **options)
+    return (Frame(graph, k, total, direction, unit.outputs[0], caption)
+            for k, (unit, caption, graph) in enumerate(steps))
 
 
 class _Page:
