@@ -57,15 +57,10 @@ OPENED = "#d97706"  # the border of a neuron opened with focus=, and of its ops
 MIN_WIDTH, MAX_WIDTH = 0.6, 4.0  # an edge's pen width for the smallest and largest |w|
 
 
-# -- drawing ---------------------------------------------------------------------------
-
 def _number(x: Any, numbers: Summary) -> str:
-    """``x`` as the view shows it: a batch's mean (or one sample, or its range) with
-    no "mean" on every box; the legend says what a batch's numbers are."""
-    shown = numbers.pick(x)
-    if isinstance(shown, tuple):
-        return f"[{format_number(shown[0], numbers.fmt)}, {format_number(shown[1], numbers.fmt)}]"
-    return format_number(shown, numbers.fmt)
+    """``x`` as the op view shows it (``Summary.text``), without the "mean" on every
+    box: the legend says what a batch's numbers are."""
+    return numbers.text(x).removeprefix("mean ")
 
 
 def _magnitude(x: Any, numbers: Summary) -> float:

@@ -40,7 +40,8 @@ class Unit:
     outputs: list[Value]      # its value: one Value (a batch), or one per sample
     z: list[Value] = field(default_factory=list)  # a neuron's weighted sums
     bias: Value | None = None
-    activation: str = ""      # "ReLU", "tanh", ... ("" for a linear neuron)
+    activation: str = ""      # "ReLU", "tanh", ... ("" for a linear neuron); for a block,
+    #                           what it computes: "BN", "LN", "dropout", "ReLU", ...
     nodes: list[Value] = field(default_factory=list)  # the ops inside it, in order
 
     @property
