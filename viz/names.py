@@ -37,7 +37,7 @@ import re
 from collections.abc import Sequence
 
 from autograd.engine import Constant, Parameter, Value
-from viz.scope import levels
+from viz.scope import levels, users
 
 __all__ = ["scope_names", "short_scope", "neuron_index", "weighted_sum"]
 
@@ -96,11 +96,9 @@ class _Namer:
 
     def __init__(self, order: Sequence[Value]) -> None:
         self.root = order[-1] if order else None
-        self.users: dict[Value, list[Value]] = {}
+        self.users = users(order)
         self.by_scope: dict[str, list[Value]] = {}
         for node in order:
-            for inp in node.inputs:
-                self.users.setdefault(inp, []).append(node)
             if node.scope and node.__class__ is not Constant:
                 self.by_scope.setdefault(node.scope, []).append(node)
         self.names: dict[Value, str] = {}

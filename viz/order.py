@@ -34,6 +34,7 @@ from collections.abc import Sequence
 
 from autograd.engine import Parameter, Value, topological_order
 from viz.names import neuron_index
+from viz.scope import users as users_of
 
 __all__ = ["backward_order", "forward_order", "depths"]
 
@@ -118,10 +119,7 @@ def forward_order(root: Value) -> list[Value]:
     place = {node: i for i, node in enumerate(order)}
     unit = _unit_keys(order)
     missing = {node: sum(1 for i in node.inputs if i.inputs) for node in order}
-    users: dict[Value, list[Value]] = {}
-    for node in order:
-        for inp in node.inputs:
-            users.setdefault(inp, []).append(node)
+    users = users_of(order)
     done: set[Value] = set()
     result: list[Value] = []
     # Deepest unit first (the input layer), then by neuron index and place.

@@ -29,7 +29,7 @@ import numpy as np
 from autograd.engine import Constant, Parameter, Value, topological_order
 from autograd.ops import RULES
 from viz.names import neuron_index, scope_names
-from viz.scope import check_collapse, collapse_key, homes, is_penalty, levels
+from viz.scope import check_collapse, collapse_key, homes, is_penalty, levels, users
 from viz.text import Summary, format_number, is_finite, shorten
 
 __all__ = ["Options", "Progress", "Box", "OpNode", "GroupBox", "Edge", "Scene", "build_scene",
@@ -396,12 +396,8 @@ class _Builder:
         # one long label cannot stretch every edge it touches; a box keeps the full name
         # (its header is cut when drawn, the full text is its tooltip).
         self.names = {node: shorten(name) for node, name in self.full_names.items()}
-        self.uses = dict.fromkeys(self.order, 0)  # x * x: two edges leave x
-        self.users: dict[Value, list[Value]] = {}
-        for node in self.order:
-            for inp in node.inputs:
-                self.uses[inp] += 1
-                self.users.setdefault(inp, []).append(node)
+        self.users = users(self.order)
+        self.uses = {node: len(self.users.get(node, ())) for node in self.order}  # x * x: 2
 
     def group_values(self) -> None:
         """Which nodes fold into a collapsed box, and the DOT name of every drawn node."""

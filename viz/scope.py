@@ -21,7 +21,8 @@ from collections.abc import Callable, Sequence
 
 from autograd.engine import Constant, Parameter, Value
 
-__all__ = ["levels", "collapse_key", "check_collapse", "is_penalty", "homes", "COLLAPSE_WORDS"]
+__all__ = ["levels", "collapse_key", "check_collapse", "is_penalty", "homes", "users",
+           "COLLAPSE_WORDS"]
 
 # collapse="neuron" folds the scope levels that name one neuron ("neurons.3",
 # "neuron_3", "neuron3"); "layer" those that name one layer. The index is required,
@@ -85,6 +86,16 @@ def _common(scopes: Sequence[str]) -> str:
             break
         shared.append(parts[0])
     return ".".join(shared)
+
+
+def users(order: Sequence[Value]) -> dict[Value, list[Value]]:
+    """Each node's users: the nodes of ``order`` that read it, in order, once per edge
+    (``x * x`` lists its product twice). A node nothing reads is not a key."""
+    found: dict[Value, list[Value]] = {}
+    for node in order:
+        for inp in node.inputs:
+            found.setdefault(inp, []).append(node)
+    return found
 
 
 def homes(order: Sequence[Value]) -> dict[Value, str]:

@@ -41,6 +41,7 @@ from viz.dot import to_digraph
 from viz.network import pass_frames
 from viz.order import backward_order, forward_order
 from viz.scene import Options, Progress, build_scene, check_size, display_names, substitute
+from viz.scope import users
 
 __all__ = ["Frame", "step_backward", "step_forward", "show_steps"]
 
@@ -98,10 +99,7 @@ def _backward_frames(root: Value, opts: Options, nodes: list[Value]) -> Iterator
     order = topological_order(root)
     exact = dict(zip(order, (g.data for g in grad(root, order))))
     names, _ = display_names(order, opts.fmt)
-    uses = {node: 0 for node in order}
-    for node in order:
-        for inp in node.inputs:
-            uses[inp] += 1
+    uses = {node: len(readers) for node, readers in users(order).items()}
     known: dict[Value, Any] = {}
     total = len(nodes)
     for k, node in enumerate(nodes):

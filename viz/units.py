@@ -20,7 +20,7 @@ import numpy as np
 
 from autograd.engine import Constant, Parameter, Value, topological_order
 from viz.names import neuron_index, weighted_sum
-from viz.scope import levels
+from viz.scope import levels, users
 
 __all__ = ["Unit", "Weight", "Network", "read_network", "read_neurons", "find_unit",
            "block_statistics", "weight_of", "ancestors", "gather", "ACTIVATIONS"]
@@ -121,12 +121,10 @@ class _Reader:
         self.root = root
         self.order = topological_order(root)
         self.by_scope: dict[str, list[Value]] = {}
-        self.consumers: dict[Value, list[Value]] = {}
         for node in self.order:
             if node._rule is not None:
                 self.by_scope.setdefault(node.scope, []).append(node)
-            for i in node.inputs:
-                self.consumers.setdefault(i, []).append(node)
+        self.consumers = users(self.order)
         self.units: list[Unit] = []
         self.producer: dict[Value, Unit] = {}
 
