@@ -1,5 +1,6 @@
 # Every target sets itself up on a fresh machine: a virtual environment in .venv, the
-# package installed editable with the extras that target needs, and Graphviz's `dot`.
+# package installed editable with the extras that target needs, and Graphviz's `dot`
+# (`make test` also Debian's chromium and chromium-driver, for the browser tests).
 # `make demo` installs the demo's extra only (.[ml]); the other targets install everything
 # the tests, notebooks and benchmarks need. Each install is a stamp file, redone when
 # pyproject.toml changes.
@@ -12,7 +13,7 @@ DEMO_STAMP := $(VENV)/.installed-ml
 # that module warns about); the packaging test builds with every warning on.
 PIP_INSTALL := PYTHONWARNINGS="ignore:::setuptools.command.editable_wheel" $(PY) -m pip install --quiet
 
-.PHONY: test demo bench lint notebooks notebooks-run graphviz clean
+.PHONY: test demo bench lint notebooks notebooks-run graphviz chromium clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -36,10 +37,18 @@ graphviz:
 	  elif command -v sudo >/dev/null 2>&1; then sudo apt-get update -qq && sudo apt-get install -y -qq graphviz; \
 	  else echo "Graphviz's 'dot' program is missing: install it with 'apt-get install graphviz' (Debian/Ubuntu), 'brew install graphviz' (macOS) or see https://graphviz.org/download/"; exit 1; fi; }
 
+# The browser tests drive Debian's chromium through its chromium-driver, at these fixed paths
+# (tests/browser.py names both, so nothing is ever downloaded at run time).
+chromium:
+	@{ [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; } || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium chromium-driver; \
+	  elif command -v sudo >/dev/null 2>&1; then sudo apt-get update -qq && sudo apt-get install -y -qq chromium chromium-driver; \
+	  else echo "The browser tests need /usr/bin/chromium and /usr/bin/chromedriver: install them with 'apt-get install chromium chromium-driver' (Debian/Ubuntu)"; exit 1; fi; }
+
 lint: $(STAMP)
 	$(PY) -m ruff check autograd viz tests bench
 
-test: $(STAMP) graphviz lint
+test: $(STAMP) graphviz chromium lint
 	$(PY) -m pytest tests
 	@if ls notebooks/*.ipynb >/dev/null 2>&1; then $(PY) -m pytest --nbmake notebooks; fi
 
