@@ -332,7 +332,7 @@ def test_an_unlabelled_value_gets_a_stable_made_up_name():
     y.backward()
     source = viz.draw(y).source
     assert "<i>v1</i>" in source and "∂f" not in source
-    assert "∂v2/∂v1 = 1 - v2**2 = " in source  # tanh's rule text, in the diagram's names
+    assert "∂v2/∂v1 = 1 - v2² = " in source  # tanh's rule, in the diagram's names and notation
 
 
 # -- telling things apart ----------------------------------------------------------------
@@ -742,10 +742,10 @@ def test_a_penalty_sums_its_weights_in_one_node_whose_edges_show_each_derivative
     penalty.label = "P"
     penalty.backward()
     source = viz.draw(penalty).source
-    assert "sum_squares: out = a_1**2 + a_2**2" in source
+    assert "sum_squares: out = a_1² + a_2²" in source
     # the rule's text, then its value; the sum is named after its scope
-    assert "∂l2 penalty.v1/∂w0 = 2 * w0 = 1<" in source
-    assert "∂l2 penalty.v1/∂w1 = 2 * w1 = -4<" in source
+    assert "∂l2 penalty.v1/∂w0 = 2 × w0 = 1<" in source
+    assert "∂l2 penalty.v1/∂w1 = 2 × w1 = -4<" in source
     assert (w0.grad, w1.grad) == pytest.approx((0.05, -0.2))  # lam * w
 
 

@@ -135,8 +135,15 @@ def draw_progress(root: Value, options: Options, progress: Progress) -> graphviz
 
 # -- Scene -> Digraph ------------------------------------------------------------------
 
-def to_digraph(scene: Scene) -> Diagram:
-    """Lay a :class:`viz.scene.Scene` out as Graphviz statements."""
+def to_digraph(scene: Scene, marks: bool = False) -> Diagram:
+    """Lay a :class:`viz.scene.Scene` out as Graphviz statements.
+
+    ``marks=True`` (for the interactive page, ``viz.page``) gives every node and
+    edge an SVG id (its DOT name, edges ``e<k>`` in the Scene's order) and every
+    number that a step reveals an id of its own: ``<box>_d`` (data), ``<box>_g``
+    (grad), ``<box>_p`` (the penalty's part), ``<group>_<k>d`` / ``_<k>g``, and
+    ``e<k>_l`` / ``e<k>_p`` for an edge's local derivative and product.
+    """
     opts = scene.options
     graph = Diagram(
         name="autograd",
@@ -170,13 +177,13 @@ def to_digraph(scene: Scene) -> Diagram:
         return bodies[path] if path else graph
 
     for box in scene.boxes:
-        label, attrs = _box_node(box, scene)
-        home(box.cluster).node(box.name, label, **attrs)
+        label, attrs = _box_node(box, scene, marks)
+        home(box.cluster).node(box.name, label, **attrs, **_id(box.name, marks))
     for op in scene.ops:
-        _add_op(home(op.cluster), op)
+        _add_op(home(op.cluster), op, marks)
     for group in scene.groups:
-        label, attrs = _group_node(group)
-        home(group.cluster).node(group.name, label, **attrs)
+        label, attrs = _group_node(group, marks)
+        home(group.cluster).node(group.name, label, **attrs, **_id(group.name, marks))
 
     # A row goes in the cluster holding all its nodes (a layer's), else at the top:
     # newrank lets one rank cross clusters. The invisible edges set the order in it.
@@ -200,9 +207,21 @@ def to_digraph(scene: Scene) -> Diagram:
     for path in sorted(bodies, key=lambda p: (len(p), order[p]), reverse=True):
         home(path[:-1]).subgraph(bodies[path])
 
-    for edge in scene.edges:
-        graph.edge(edge.tail, edge.head, **_edge_attrs(edge))
+    for k, edge in enumerate(scene.edges):
+        graph.edge(edge.tail, edge.head, **_edge_attrs(edge, f"e{k}" if marks else None),
+                   **_id(f"e{k}", marks))
     return graph
+
+
+def _id(name: str, marks: bool) -> dict[str, str]:
+    """An ``id`` attribute (the element's id in the SVG) when drawing with marks."""
+    return {"id": name} if marks else {}
+
+
+def _mark(cell_id: str | None) -> str:
+    """Attributes that give a table cell its own element in the SVG, ``<g id=...>``
+    (Graphviz writes one only for a cell with a link; the page drops the link)."""
+    return f' ID="{cell_id}" HREF="#"' if cell_id else ""
 
 
 def _text(text: str, limit: int = LINE_LIMIT) -> str:
@@ -226,7 +245,8 @@ def _cell(text: str, color: str | None = None, bold: bool = False, size: int | N
     return f"<font{attrs}>{text}</font>" if attrs else text
 
 
-def _number_row(name: str, text: str | None, color: str, bad: bool, fill: str | None) -> str:
+def _number_row(name: str, text: str | None, color: str, bad: bool, fill: str | None,
+                cell_id: str | None = None) -> str:
     """A "data" or "grad" row: a small grey name, then the number (or a blank)."""
     bg = f' bgcolor="{PALETTE["bad"]}"' if bad else (f' bgcolor="{fill}"' if fill else "")
     if text is None:
@@ -234,7 +254,7 @@ def _number_row(name: str, text: str | None, color: str, bad: bool, fill: str | 
     else:
         value = _cell(_text(text), "white" if bad else color, bold=True)
     return (f'<tr><td align="left"{bg}>{_cell(name, PALETTE["muted"], size=10)}</td>'
-            f'<td align="right"{bg}>{value}</td></tr>')
+            f'<td align="right"{bg}{_mark(cell_id)}>{value}</td></tr>')
 
 
 def _table(rows: list[str]) -> str:
@@ -251,7 +271,7 @@ def _frame(border: str, width: float, fill: str, dashed: bool = False) -> dict[s
             "penwidth": str(width), "fillcolor": fill}
 
 
-def _box_node(box: Box, scene: Scene) -> tuple[str, dict[str, str]]:
+def _box_node(box: Box, scene: Scene, marks: bool = False) -> tuple[str, dict[str, str]]:
     """The label and node attributes of a Value's box."""
     border, width = PALETTE["line"], 1
     if box.data_bad or box.grad_bad:
@@ -277,23 +297,26 @@ def _box_node(box: Box, scene: Scene) -> tuple[str, dict[str, str]]:
         title += f' {_cell(tag, PALETTE["muted"], size=9)}'
     header = PALETTE[box.kind]
     rows.append(f'<tr><td colspan="2" bgcolor="{header}">{title}</td></tr>')
+    mark = box.name if marks else None
     rows.append(_number_row("data", box.data, PALETTE["data"], box.data_bad,
-                            fill if scene.options.color_by == "data" else None))
+                            fill if scene.options.color_by == "data" else None,
+                            mark and f"{mark}_d"))
     if box.grad_row:
         grad = box.grad
         if grad is None and not scene.grads_shown:
             grad = "—"
         rows.append(_number_row("grad", grad, PALETTE["grad"] if box.grad else PALETTE["muted"],
                                 box.grad_bad,
-                                fill if scene.options.color_by == "grad" else None))
+                                fill if scene.options.color_by == "grad" else None,
+                                mark and f"{mark}_g"))
     if box.penalty_share is not None:
         rows.append(f'<tr><td align="left">{_cell("penalty", PALETTE["penalty line"], size=10)}'
-                    f'</td><td align="right">'
+                    f'</td><td align="right"{_mark(mark and f"{mark}_p")}>'
                     f'{_cell(_text(box.penalty_share), PALETTE["penalty line"])}</td></tr>')
     return _table(rows), {**_frame(border, width, body_bg), **_full_text(box.title, LABEL_LIMIT)}
 
 
-def _group_node(group: GroupBox) -> tuple[str, dict[str, str]]:
+def _group_node(group: GroupBox, marks: bool = False) -> tuple[str, dict[str, str]]:
     """The label and node attributes of a collapsed scope's box."""
     border = PALETTE["bad"] if group.bad else PALETTE["line"]
     bg = PALETTE["penalty"] if group.penalty else PALETTE["value"]
@@ -305,11 +328,13 @@ def _group_node(group: GroupBox) -> tuple[str, dict[str, str]]:
     if group.outputs:
         rows.append(f'<tr><td></td><td align="right">{_cell("data", PALETTE["muted"], size=9)}'
                     f'</td><td align="right">{_cell("grad", PALETTE["muted"], size=9)}</td></tr>')
-    for name, data, grad in group.outputs:
+    for k, (name, data, grad) in enumerate(group.outputs):
+        cell = f"{group.name}_{k}" if marks else None
         rows.append(
             f'<tr><td align="left">{_cell(_text(name, LABEL_LIMIT), size=10)}</td>'
-            f'<td align="right">{_cell(_text(data) if data else "&#160;", PALETTE["data"])}'
-            f'</td><td align="right">'
+            f'<td align="right"{_mark(cell and cell + "d")}>'
+            f'{_cell(_text(data) if data else "&#160;", PALETTE["data"])}'
+            f'</td><td align="right"{_mark(cell and cell + "g")}>'
             f'{_cell(_text(grad) if grad else "&#160;", PALETTE["grad"])}</td></tr>')
     if group.penalty_percent is not None:
         share = f"penalty: {group.penalty_percent:.0f}% of the weights' gradient"
@@ -322,7 +347,7 @@ def _group_node(group: GroupBox) -> tuple[str, dict[str, str]]:
     return _table(rows), {**_frame(border, 1, bg), **_full_text(group.title, LABEL_LIMIT)}
 
 
-def _add_op(graph: graphviz.Digraph, op: OpNode) -> None:
+def _add_op(graph: graphviz.Digraph, op: OpNode, marks: bool = False) -> None:
     symbol = GLYPHS.get(op.symbol, op.symbol)
     attrs: dict[str, Any] = {
         "shape": "circle", "style": "filled", "margin": "0.02", "width": "0.36",
@@ -332,18 +357,25 @@ def _add_op(graph: graphviz.Digraph, op: OpNode) -> None:
         "penwidth": "3" if op.highlight else "1",
         "tooltip": tooltip(op.tooltip),
     }
-    graph.node(op.name, f"<{escape(symbol)}>", **attrs)
+    graph.node(op.name, f"<{escape(symbol)}>", **attrs, **_id(op.name, marks))
 
 
-def _edge_attrs(edge: Edge) -> dict[str, str]:
+def _edge_attrs(edge: Edge, mark: str | None = None) -> dict[str, str]:
     attrs: dict[str, str] = {}
     lines = []
     if edge.local:
-        lines.append(_cell(_text(edge.local), PALETTE["bad"] if edge.bad else PALETTE["local"]))
+        lines.append(("l", _cell(_text(edge.local),
+                                 PALETTE["bad"] if edge.bad else PALETTE["local"])))
     if edge.product:
-        lines.append(_cell(_text(edge.product), PALETTE["bad"] if edge.bad else PALETTE["grad"]))
-    if lines:
-        attrs["label"] = f"<{'<br/>'.join(lines)}>"
+        lines.append(("p", _cell(_text(edge.product),
+                                 PALETTE["bad"] if edge.bad else PALETTE["grad"])))
+    if lines and mark:  # a table, so each line can have an id (see _mark)
+        cells = "".join(f'<tr><td{_mark(f"{mark}_{part}")}>{text}</td></tr>'
+                        for part, text in lines)
+        attrs["label"] = (f'<<table border="0" cellborder="0" cellspacing="0" '
+                          f'cellpadding="0">{cells}</table>>')
+    elif lines:
+        attrs["label"] = f"<{'<br/>'.join(text for _, text in lines)}>"
     if edge.penalty:
         attrs["color"] = PALETTE["penalty line"]
         # A penalty reads every weight. Letting those edges rank the layout stretches

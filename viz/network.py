@@ -16,19 +16,18 @@ thousands of boxes. This view draws what the course's slides draw instead:
 
 What the boxes are, and where they come from in the graph, is ``viz.units``'s
 job; this module draws them, opens one neuron with ``focus=``, and steps through
-a pass a unit at a time (``pass_frames``, for ``viz.step_backward``).
+a pass a unit at a time (``viz.network_steps``).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from autograd.engine import Constant, Parameter, Value, grad
+from autograd.engine import Constant, Parameter, Value
 from viz.diagram import Diagram
 from viz.scene import local_derivatives
 from viz.text import LABEL_LIMIT, Summary, escape, format_number, shorten, tooltip
@@ -43,7 +42,8 @@ from viz.units import (
     weight_of,
 )
 
-__all__ = ["draw_network", "render", "pass_frames", "Progress", "WEIGHT_COLORS"]
+__all__ = ["draw_network", "render", "unit_names", "cards", "opened_card", "Progress",
+           "WEIGHT_COLORS"]
 
 FONT = "Helvetica,Arial,sans-serif"
 # Blue for positive and orange for negative weights: the two hues stay apart for
@@ -70,8 +70,9 @@ def _magnitude(x: Any, numbers: Summary) -> float:
     return abs(shown) if math.isfinite(shown) else 0.0
 
 
-def _row(text: str, color: str) -> str:
-    return f'<tr><td align="left"><font color="{color}">{text}</font></td></tr>'
+def _row(text: str, color: str, cell_id: str | None = None) -> str:
+    mark = f' ID="{cell_id}" HREF="#"' if cell_id else ""  # see viz.dot's _mark
+    return f'<tr><td align="left"{mark}><font color="{color}">{text}</font></td></tr>'
 
 
 @dataclass
@@ -100,35 +101,44 @@ def _grad_text(unit: Unit, numbers: Summary, progress: Progress | None) -> str:
 
 
 def _unit_label(unit: Unit, numbers: Summary, grads: bool,
-                progress: Progress | None = None) -> str:
+                progress: Progress | None = None, mark: str | None = None) -> str:
     """A unit's box: its name (and activation function), value, gradient and bias.
-    An input is one line, so that 30 features fit in one column."""
+    An input is one line, so that 30 features fit in one column. With ``mark`` (the
+    page's SVG ids), the value's cell is ``<mark>_d`` and the gradient's ``<mark>_g``."""
     name = escape(shorten(unit.name, LABEL_LIMIT))
     value = escape(_value_text(unit, numbers, progress))
+    data_id, grad_id = (f"{mark}_d", f"{mark}_g") if mark else (None, None)
     if unit.kind == "input":
-        cells = [f'<td align="left"><b>{name}</b> <font color="{INK["data"]}">{value}</font></td>']
+        cells = [f'<td align="left"><b>{name}</b></td>',
+                 f'<td align="left"{_cell_mark(data_id)}><font color="{INK["data"]}">'
+                 f'{value}</font></td>']
         if grads:
-            cells.append(f'<td align="left"><font color="{INK["grad"]}">'
+            cells.append(f'<td align="left"{_cell_mark(grad_id)}><font color="{INK["grad"]}">'
                          f'δ {escape(_grad_text(unit, numbers, progress))}</font></td>')
         return ('<<table border="0" cellborder="0" cellspacing="0" cellpadding="1"><tr>'
                 + "".join(cells) + "</tr></table>>")
     if unit.kind == "block":
-        return _block_label(unit, numbers, grads, progress)
+        return _block_label(unit, numbers, grads, progress, mark)
     head = name
     if unit.activation:
         head += f' <font color="{INK["muted"]}">{escape(unit.activation)}</font>'
     rows = [f'<tr><td align="left"><b>{head}</b></td></tr>',
-            _row(f"{'a' if unit.kind == 'neuron' else 'v'} = {value}", INK["data"])]
+            _row(f"{'a' if unit.kind == 'neuron' else 'v'} = {value}", INK["data"], data_id)]
     if grads:
-        rows.append(_row(f"δ = {escape(_grad_text(unit, numbers, progress))}", INK["grad"]))
+        rows.append(_row(f"δ = {escape(_grad_text(unit, numbers, progress))}", INK["grad"],
+                         grad_id))
     if unit.bias is not None:
         rows.append(_row(f"b = {escape(_number(unit.bias.data, numbers))}", INK["muted"]))
     return ('<<table border="0" cellborder="0" cellspacing="0" cellpadding="1">'
             + "".join(rows) + "</table>>")
 
 
+def _cell_mark(cell_id: str | None) -> str:
+    return f' ID="{cell_id}" HREF="#"' if cell_id else ""
+
+
 def _block_label(unit: Unit, numbers: Summary, grads: bool,
-                 progress: Progress | None = None) -> str:
+                 progress: Progress | None = None, mark: str | None = None) -> str:
     """A thin box for one feature of a layer without weights: batch norm's statistics,
     dropout's mask (a dropped unit crossed out), an activation's function."""
     stats = block_statistics(unit)
@@ -147,9 +157,10 @@ def _block_label(unit: Unit, numbers: Summary, grads: bool,
             label = f"running {key}" if stats.get("running") else key
             rows.append(_row(f"{label} = {escape(_number(stats[key], numbers))}", INK["muted"]))
     value = escape(_value_text(unit, numbers, progress))
-    rows.append(_row(f"v = {value}", INK["data"]))
+    rows.append(_row(f"v = {value}", INK["data"], mark and f"{mark}_d"))
     if grads:
-        rows.append(_row(f"δ = {escape(_grad_text(unit, numbers, progress))}", INK["grad"]))
+        rows.append(_row(f"δ = {escape(_grad_text(unit, numbers, progress))}", INK["grad"],
+                         mark and f"{mark}_g"))
     title = f"<s>{escape(head)}</s> dropped" if dropped else escape(head)
     return ('<<table border="0" cellborder="0" cellspacing="0" cellpadding="0">'
             f'<tr><td align="left"><font point-size="8"><b>{title}</b></font></td></tr>'
@@ -228,11 +239,24 @@ def draw_network(root: Value, *, fmt: str = ".3g", grads: bool | None = None,
                   opened=opened)
 
 
+def unit_names(net: Network) -> dict[int, str]:
+    """Each unit's DOT name, by ``id(unit)``: ``u<rank>_<k>``, the k-th unit of its rank."""
+    names: dict[int, str] = {}
+    for rank in sorted(set(net.ranks)):
+        units = [u for column, r in zip(net.columns, net.ranks) if r == rank for u in column]
+        names.update((id(unit), f"u{rank}_{k}") for k, unit in enumerate(units))
+    return names
+
+
 def render(net: Network, numbers: Summary, *, grads: bool, color_by: str = "data",
            legend: bool = True, title: str | None = None, opened: Unit | None = None,
-           progress: Progress | None = None) -> Diagram:
+           progress: Progress | None = None, marks: bool = False) -> Diagram:
     """The network view of ``net`` as a Diagram (``draw_network`` reads the graph and
-    calls this; the stepper calls it once per frame with its ``progress``)."""
+    calls this; the stepper calls it once per frame with its ``progress``).
+
+    ``marks=True`` (the interactive page): each unit's SVG id is its DOT name
+    (``u<rank>_<k>``), its numbers' ``u<rank>_<k>_d`` and ``_g``, a weight's edge
+    ``w<k>`` in ``net.weights``' order and a link ``k<k>``."""
 
     graph = Diagram(
         name="network",
@@ -248,26 +272,27 @@ def render(net: Network, numbers: Summary, *, grads: bool, color_by: str = "data
         graph.attr(label=escape(shorten(title, 120)), labelloc="t", labeljust="l",
                    fontsize="12")
 
-    ids: dict[int, str] = {}
+    ids = unit_names(net)
     for rank in sorted(set(net.ranks)):
         units = [u for column, r in zip(net.columns, net.ranks) if r == rank for u in column]
         with graph.subgraph(name=f"rank{rank}") as sub:
             sub.attr(rank="same")
-            for k, unit in enumerate(units):
-                ids[id(unit)] = name = f"u{rank}_{k}"
+            for unit in units:
+                name = ids[id(unit)]
                 fill = INK["input"] if unit.kind == "input" else INK.get(unit.kind, INK["neuron"])
                 extra = {"color": OPENED, "penwidth": "2"} if unit is opened else {}
                 if progress is not None and unit is progress.current:
                     extra = {"color": HIGHLIGHT, "penwidth": "3"}
-                sub.node(name, _unit_label(unit, numbers, grads, progress), fillcolor=fill,
-                         tooltip=_unit_tooltip(unit, numbers, grads), **extra)
+                sub.node(name, _unit_label(unit, numbers, grads, progress, marks and name or None),
+                         fillcolor=fill, tooltip=_unit_tooltip(unit, numbers, grads),
+                         **extra, **({"id": name} if marks else {}))
             # invisible edges down the column keep units in index order
             for k in range(len(units) - 1):
                 sub.edge(f"u{rank}_{k}", f"u{rank}_{k + 1}", style="invis")
 
     scale = max((_magnitude(w.w.grad if color_by == "grad" else w.w.data, numbers)
                  for w in net.weights), default=0.0) or 1.0
-    for weight in net.weights:
+    for k, weight in enumerate(net.weights):
         w, g = weight.w.data, weight.w.grad
         size = _magnitude(g if color_by == "grad" else w, numbers) / scale
         sign = numbers.pick(w)
@@ -277,10 +302,10 @@ def render(net: Network, numbers: Summary, *, grads: bool, color_by: str = "data
             tip += f"\n∂loss/∂w = {_number(g, numbers)}"
         graph.edge(ids[id(weight.source)], ids[id(weight.target)], color=color + "cc",
                    penwidth=f"{MIN_WIDTH + (MAX_WIDTH - MIN_WIDTH) * size:.2f}",
-                   tooltip=tooltip(tip))
-    for source, target in net.links:
+                   tooltip=tooltip(tip), **({"id": f"w{k}"} if marks else {}))
+    for k, (source, target) in enumerate(net.links):
         graph.edge(ids[id(source)], ids[id(target)], color=INK["line"], penwidth="0.8",
-                   arrowhead="normal", arrowsize="0.5")
+                   arrowhead="normal", arrowsize="0.5", **({"id": f"k{k}"} if marks else {}))
     if opened is not None:
         _draw_opened(graph, opened, net, ids, numbers, grads)
     if legend:
@@ -295,12 +320,36 @@ def render(net: Network, numbers: Summary, *, grads: bool, color_by: str = "data
 
 def _draw_opened(graph: Diagram, unit: Unit, net: Network, ids: dict[int, str],
                  numbers: Summary, grads: bool) -> None:
-    """Draw ``unit``'s ops as a card right of the network, tied to its box by a dashed
-    line, so the network keeps its layout (op boxes among the columns would stretch
-    them). One row per op, inputs first: each product w_i x_i, the sum z, the
-    activation; its value and gradient; and the chain rule along each edge back to an
-    input, ∂loss/∂input += ∂loss/∂op · ∂op/∂input, with the numbers of one sample
-    (``sample``, else the first), so every product can be checked by hand."""
+    """Draw ``unit``'s card (``opened_card``) right of the network, tied to its box by a
+    dashed line, so the network keeps its layout (op boxes among the columns would
+    stretch them)."""
+    graph.node("opened", opened_card(unit, net, numbers, grads), shape="box", style="rounded",
+               color=OPENED, penwidth="1.5", fontsize="9")
+    graph.edge(ids[id(unit)], "opened", style="dashed", color=OPENED, constraint="false",
+               arrowhead="none")
+    graph.edge(ids[id(net.columns[-1][0])], "opened", style="invis")  # right of the network
+
+
+def cards(net: Network, numbers: Summary, grads: bool) -> tuple[Diagram, list[Unit]]:
+    """Every neuron's card in one diagram, one below the other (the interactive page's
+    drill-down: one ``dot`` run for all of them); the card of the k-th neuron listed
+    has the SVG id ``c<k>``."""
+    graph = Diagram(name="cards", graph_attr={"rankdir": "LR", "fontname": FONT,
+                                              "bgcolor": "white", "nodesep": "0.3", "pad": "0.1"},
+                    node_attr={"fontname": FONT, "fontsize": "9"})
+    neurons = [u for column in net.columns for u in column if u.kind == "neuron"]
+    for k, unit in enumerate(neurons):
+        graph.node(f"c{k}", opened_card(unit, net, numbers, grads), shape="box", style="rounded",
+                   color=OPENED, penwidth="1.5", id=f"c{k}")
+    return graph, neurons
+
+
+def opened_card(unit: Unit, net: Network, numbers: Summary, grads: bool) -> str:
+    """``unit``'s ops as an HTML-like label: one row per op, inputs first (each product
+    w_i x_i, the sum z, the activation), its value and gradient, and the chain rule
+    along each edge back to an input, ∂loss/∂input += ∂loss/∂op · ∂op/∂input, with the
+    numbers of one sample (``sample``, else the first), so every product can be
+    checked by hand."""
     k = numbers.sample or 0
     outputs = unit.outputs
     output = outputs[k % len(outputs)] if len(outputs) > 1 else outputs[0]
@@ -366,78 +415,9 @@ def _draw_opened(graph: Diagram, unit: Unit, net: Network, ids: dict[int, str],
              f'color="#e5e7eb"><tr><td colspan="4" align="left"><font color="{OPENED}">'
              f'<b>{escape(unit.name)} opened: its ops{where}</b></font></td></tr>'
              + "".join(rows) + "</table>>")
-    graph.node("opened", label, shape="box", style="rounded", color=OPENED, penwidth="1.5",
-               fontsize="9")
-    graph.edge(ids[id(unit)], "opened", style="dashed", color=OPENED, constraint="false",
-               arrowhead="none")
-    graph.edge(ids[id(net.columns[-1][0])], "opened", style="invis")  # right of the network
+    return label
 
 
 def _short(w: Value) -> str:
     """A weight's name inside its own neuron's card: ``w3`` for ``L1.N3.w3``."""
     return (w.label or "w").rsplit(".", 1)[-1]
-
-
-def pass_frames(root: Value, direction: str, *, fmt: str = ".3g", sample: int | None = None,
-                summary: str = "mean", color_by: str = "data", legend: bool = True,
-                title: str | None = None) -> tuple[int, Iterator[tuple[Unit, str, Diagram]]]:
-    """The network view one unit at a time: how many steps, and an iterator of
-    (unit, caption, diagram) per step, each diagram drawn when it is reached.
-
-    Backward goes from the loss through the output layer to the inputs, finishing
-    one column before the next, each in index order; forward the other way. A
-    unit's δ is complete when its turn comes: every unit it feeds came before. The
-    gradients are computed afresh (``autograd.grad``), so no ``.grad`` changes.
-    The graph is read and checked here, before the first step.
-    """
-    if direction not in ("forward", "backward"):
-        raise ValueError(f"direction is 'forward' or 'backward', got {direction!r}")
-    numbers = Summary(sample, summary, fmt)
-    net = read_neurons(root)
-    # by rank (the last first, backward); columns of one rank in their order
-    sign = -1 if direction == "backward" else 1
-    places = sorted(range(len(net.columns)), key=lambda c: (sign * net.ranks[c], c))
-    units = [u for c in places for u in net.columns[c]]
-    outputs = [v for u in units for v in u.outputs]
-    fresh = dict(zip(map(id, outputs), (g.data for g in grad(root, outputs))))
-    gradient = {id(u): gather([fresh[id(v)] for v in u.outputs]) for u in units}
-    feeds: dict[int, int] = {}
-    for w in net.weights:
-        feeds[id(w.source)] = feeds.get(id(w.source), 0) + 1
-    return len(units), _steps(net, units, gradient, feeds, numbers, direction, color_by,
-                              legend, title)
-
-
-def _steps(net: Network, units: list[Unit], gradient: dict[int, Any], feeds: dict[int, int],
-           numbers: Summary, direction: str, color_by: str, legend: bool,
-           title: str | None) -> Iterator[tuple[Unit, str, Diagram]]:
-    """``pass_frames``'s steps, one diagram at a time."""
-    root = net.root
-    known: dict[int, Any] = {}
-    values: set[int] = set()
-    total = len(units)
-    for i, unit in enumerate(units):
-        if direction == "backward":
-            known[id(unit)] = gradient[id(unit)]
-            shown = _number(gradient[id(unit)], numbers)
-            if unit.outputs[0] is root:
-                rule = "1 (the seed)"
-            elif feeds.get(id(unit)):
-                rule = f"Σ_k w_k · f'(z_k) · δ_k = {shown}"
-            else:
-                rule = f"∂loss/∂{unit.name} = {shown}"
-            caption = f"backward {i + 1}/{total}: δ {unit.name} = {rule}"
-            progress = Progress(unit, None, dict(known))
-        else:
-            values.add(id(unit))
-            shown = _number(unit.data, numbers)
-            if unit.kind == "neuron":
-                rule = f"{unit.activation or 'linear'}(b + Σ w · x) = {shown}"
-            else:
-                rule = shown + (" (an input)" if unit.kind == "input" else "")
-            caption = f"forward {i + 1}/{total}: {unit.name} = {rule}"
-            progress = Progress(unit, set(values), None)
-        graph = render(net, numbers, grads=direction == "backward", color_by=color_by,
-                       legend=legend, title=caption if title is None else title,
-                       progress=progress)
-        yield unit, caption, graph

@@ -18,6 +18,7 @@ graph whose output is ``f``::
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Callable
@@ -30,10 +31,11 @@ from autograd.engine import Constant, Parameter, Value, topological_order
 from autograd.ops import RULES
 from viz.names import neuron_index, scope_names
 from viz.scope import check_collapse, collapse_key, homes, is_penalty, levels, users
-from viz.text import Summary, format_number, is_finite, shorten
+from viz.text import Summary, format_number, is_finite, math_text, shorten
 
 __all__ = ["Options", "Progress", "Box", "OpNode", "GroupBox", "Edge", "Scene", "build_scene",
-           "TooLargeError", "display_names", "substitute", "check_size"]
+           "TooLargeError", "display_names", "substitute", "check_size", "derivative_text",
+           "factor", "local_derivatives"]
 
 COLOR_BY = ("grad", "data")
 
@@ -138,6 +140,7 @@ class GroupBox:
     values: int
     parameters: int
     outputs: list[tuple[str, str | None, str | None]]   # (name, data, grad) of what leaves it
+    output_values: list[Value] = field(default_factory=list)  # the Values ``outputs`` shows
     more_outputs: int = 0
     penalty: bool = False
     bad: bool = False
@@ -149,6 +152,8 @@ class GroupBox:
 class Edge:
     tail: str
     head: str
+    value: Value | None = None   # the Value whose op this edge enters or leaves
+    input: Value | None = None   # the input it carries (None: from the op to its Value)
     local: str | None = None     # "∂q/∂x = 1"
     product: str | None = None   # "∂f/∂x = ∂f/∂q · ∂q/∂x = -4 · 1 = -4"
     bad: bool = False
@@ -171,6 +176,8 @@ class Scene:
     # a model's inputs as they are read (x1 above x2). Left to itself, dot's crossing
     # minimisation may start a layer anywhere (neurons 4..7 before 0..3).
     rows: list[list[str]] = field(default_factory=list)
+    # The DOT name each Value is drawn in: its box, or the collapsed box holding it.
+    drawn: dict[Value, str] = field(default_factory=dict)
 
 
 # -- the walk ------------------------------------------------------------------------
@@ -263,17 +270,31 @@ _NUMERIC = re.compile(r"-?\d+(\.\d*)?")
 
 
 def substitute(text: str, node: Value, names: dict[Value, str]) -> str:
-    """A rule's text (``"a + b"``, ``"1 - out**2"``) in the diagram's names (``"x + y"``)."""
+    """A rule's text (``"a + b"``, ``"1 - out**2"``) in the diagram's names and notation
+    (``"x + y"``, ``"1 - o²"``: ``viz.text.math_text``); ``names`` may map an input to its
+    number instead."""
     rule = RULES[node.op]
     inputs = node.inputs
     letters = {letter: names[inp] for letter, inp in zip(rule.arg_names(len(inputs)), inputs)}
     letters["out"] = names[node]
-    pattern = r"\b(" + "|".join(re.escape(k) for k in sorted(letters, key=len, reverse=True)) \
-        + r")\b"
-    return re.sub(pattern, lambda m: letters[m.group()], text)
+    # The rule's operators become the slide's (×, ², ...), the names stay as typed: each
+    # letter is a placeholder while the notation changes.
+    slots = list(letters)
+    marked = _letters(tuple(slots)).sub(lambda m: f"\0{slots.index(m.group())}\0", text)
+    return _SLOT.sub(lambda m: letters[slots[int(m.group(1))]], math_text(marked))
 
 
-def _derivative_text(node: Value, position: int, names: dict[Value, str]) -> str | None:
+_SLOT = re.compile("\0(\\d+)\0")
+
+
+@functools.lru_cache(maxsize=256)
+def _letters(letters: tuple[str, ...]) -> re.Pattern[str]:
+    """A pattern matching any of a rule's letters as a whole word, the longest first."""
+    return re.compile(r"\b(" + "|".join(re.escape(k) for k in sorted(letters, key=len,
+                                                                      reverse=True)) + r")\b")
+
+
+def derivative_text(node: Value, position: int, names: dict[Value, str]) -> str | None:
     """The rule's local derivative in the diagram's names, e.g. "z" for ∂(q·z)/∂q.
 
     None when the derivative is a plain number ("1"), which the value already says.
@@ -310,7 +331,7 @@ def display_names(order: list[Value], fmt: str) -> tuple[dict[Value, str], set[V
     return names, auto
 
 
-def _factor(text: str) -> str:
+def factor(text: str) -> str:
     """A number as a factor after "·": negative numbers in parentheses."""
     return f"({text})" if text.startswith("-") else text
 
@@ -387,7 +408,7 @@ class _Builder:
         shades = [abs(b.shade) for b in boxes if b.shade is not None and math.isfinite(b.shade)]
         return Scene(self.opts, boxes, ops, groups, edges, self.captions(), list(self.clusters),
                      self.grads_shown, shade_max=max(shades) if shades else None,
-                     rows=self.rows())
+                     rows=self.rows(), drawn=dict(self.box_name))
 
     def name_values(self) -> None:
         """Names for headers and derivative labels, and how many edges leave each node."""
@@ -512,7 +533,7 @@ class _Builder:
         def add_plain(tail: str, head: str, penalty: bool) -> None:
             if (tail, head) not in plain:
                 plain.add((tail, head))
-                edges.append(Edge(tail, head, penalty=penalty))
+                edges.append(Edge(tail, head, penalty=penalty))  # no Value: a bundle
 
         home, box_name, group_of = self.home, self.box_name, self.group_of
         for node in self.order:
@@ -534,7 +555,7 @@ class _Builder:
                 if inp in group_of:
                     add_plain(box_name[inp], op_name, into_penalty)
                     continue
-                edge = Edge(box_name[inp], op_name, penalty=into_penalty)
+                edge = Edge(box_name[inp], op_name, node, inp, penalty=into_penalty)
                 if self.edge_labels and inp.__class__ is not Constant \
                         and self.known_data(node):
                     self.label_edge(edge, node, position, inp)
@@ -544,10 +565,11 @@ class _Builder:
                 edges.append(edge)
             rule = RULES[node.op]
             ops.append(OpNode(op_name, rule.symbol,
-                              f"{rule.name}: out = {rule.formula_for(len(node.inputs))}",
+                              f"{rule.name}: out = "
+                              f"{math_text(rule.formula_for(len(node.inputs)))}",
                               penalty=penalty, highlight=node is self.current,
                               cluster=self.cluster_of(home[node])))
-            edges.append(Edge(op_name, box_name[node], penalty=penalty,
+            edges.append(Edge(op_name, box_name[node], node, penalty=penalty,
                               highlight=self.forward and node is self.current))
         return edges, ops
 
@@ -556,7 +578,7 @@ class _Builder:
         gradient is known, the product backward sends to the input."""
         names, how = self.names, self.how
         local = self.local(node)[position]
-        formula = _derivative_text(node, position, names)
+        formula = derivative_text(node, position, names)
         value = how.text(local)
         lhs = f"∂{names[node]}/∂{names[inp]}"
         edge.local = f"{lhs} = {formula} = {value}" if formula and formula != value \
@@ -573,7 +595,7 @@ class _Builder:
         if per_sample and not isinstance(inp.data, np.ndarray):
             text = f"Σ over the batch of {chain} = {how.text(contribution)}"
         elif how.sample is not None or not per_sample:
-            text = (f"{chain} = {how.text(out_grad)} · {_factor(value)} "
+            text = (f"{chain} = {how.text(out_grad)} · {factor(value)} "
                     f"= {how.text(contribution)}")
         else:  # a mean of products is not the product of means: show the result alone
             text = f"{chain} = {how.text(contribution)}"
@@ -638,7 +660,7 @@ class _Builder:
                 bad = bad or not is_finite(node.data) or (g is not None and not is_finite(g))
             params = [m for m in members[key] if isinstance(m, Parameter)]
             groups.append(GroupBox(
-                name, key[-1], len(members[key]), len(params), outputs,
+                name, key[-1], len(members[key]), len(params), outputs, out[:3],
                 more_outputs=max(0, len(out) - 3), penalty=is_penalty(".".join(key)), bad=bad,
                 penalty_percent=self.penalty_percent(params),
                 cluster=self.cluster_of(key if key in self.inner_loose else key[:-1])))

@@ -28,6 +28,7 @@ by one like any diagram.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -35,13 +36,11 @@ from typing import Any
 import graphviz
 
 from autograd.engine import Constant, Value, grad, topological_order
-from autograd.ops import RULES
 from viz.diagram import render
 from viz.dot import to_digraph
-from viz.network import pass_frames
-from viz.order import backward_order, forward_order
-from viz.scene import Options, Progress, build_scene, check_size, display_names, substitute
-from viz.scope import users
+from viz.network_steps import pass_frames
+from viz.scene import Options, Progress, build_scene
+from viz.steps import Step, op_steps
 
 __all__ = ["Frame", "step_backward", "step_forward", "show_steps"]
 
@@ -56,6 +55,9 @@ class Frame:
     direction: str     # "forward" or "backward"
     node: Value        # the node this step computes
     caption: str       # e.g. "backward 2/5: ∂f/∂z = 3"
+    root: Value | None = field(default=None, repr=False)  # the output the pass starts from
+    view: str = "ops"  # "ops" or "network"
+    options: dict[str, Any] = field(default_factory=dict, repr=False)  # draw()'s, as given
 
     @property
     def source(self) -> str:
@@ -70,16 +72,6 @@ class Frame:
         return self.graph._repr_mimebundle_(include=include, exclude=exclude)
 
 
-def _stepped_nodes(root: Value, options: Options, backward: bool) -> list[Value]:
-    """The nodes that get a frame, in stepping order (constants are known from the start)."""
-    if not isinstance(root, Value):
-        raise TypeError(f"stepping needs a Value (the output of a computation), "
-                        f"got {type(root).__name__}")
-    check_size(root, options.max_nodes, options.hide_constants)
-    order = backward_order(root) if backward else forward_order(root)
-    return [n for n in order if n.__class__ is not Constant]
-
-
 def step_backward(root: Value, view: str = "ops", **options: Any) -> Iterator[Frame]:
     """One frame per node in ``viz.order.backward_order``; ``options`` are ``viz.draw``'s.
 
@@ -88,61 +80,43 @@ def step_backward(root: Value, view: str = "ops", **options: Any) -> Iterator[Fr
     ``.grad`` is changed. ``view="network"`` steps the network view a neuron at a
     time instead: from the loss through the output layer to the inputs.
     """
-    if view != "ops":
-        return _network_frames(root, "backward", view, options)
-    opts = Options(**options)
-    nodes = _stepped_nodes(root, opts, backward=True)  # checked now, not at the first next()
-    return _backward_frames(root, opts, nodes)
-
-
-def _backward_frames(root: Value, opts: Options, nodes: list[Value]) -> Iterator[Frame]:
-    order = topological_order(root)
-    exact = dict(zip(order, (g.data for g in grad(root, order))))
-    names, _ = display_names(order, opts.fmt)
-    uses = {node: len(readers) for node, readers in users(order).items()}
-    known: dict[Value, Any] = {}
-    total = len(nodes)
-    for k, node in enumerate(nodes):
-        known[node] = exact[node]
-        value = opts.numbers.text(exact[node])
-        what = f"∂{names[root]}/∂{names[node]} = {value}"
-        if node is root:
-            what += " (the seed)"
-        elif uses[node] > 1:
-            what += f", the sum over the {uses[node]} edges leaving {names[node]}"
-        caption = f"backward {k + 1}/{total}: {what}"
-        progress = Progress(grads=dict(known), current=node, caption=caption)
-        yield Frame(to_digraph(build_scene(root, opts, progress)), k, total, "backward",
-                    node, caption)
+    return _frames(root, "backward", view, options)
 
 
 def step_forward(root: Value, view: str = "ops", **options: Any) -> Iterator[Frame]:
     """One frame per node in ``viz.order.forward_order`` (inputs first); ``options`` as
     ``viz.draw``'s. ``view="network"``: a neuron at a time, input layer first."""
+    return _frames(root, "forward", view, options)
+
+
+def _frames(root: Value, direction: str, view: str, options: dict[str, Any]) -> Iterator[Frame]:
     if view != "ops":
-        return _network_frames(root, "forward", view, options)
+        return _network_frames(root, direction, view, options)
     opts = Options(**options)
-    nodes = _stepped_nodes(root, opts, backward=False)
-    return _forward_frames(root, opts, nodes)
+    steps = op_steps(root, opts, direction)  # checked now, not at the first next()
+    return _op_frames(root, opts, steps, options)
 
 
-def _forward_frames(root: Value, opts: Options, nodes: list[Value]) -> Iterator[Frame]:
+def _op_frames(root: Value, opts: Options, steps: list[Step],
+               options: dict[str, Any]) -> Iterator[Frame]:
+    """Each step's diagram, drawn when it is reached: what is known so far filled in."""
     order = topological_order(root)
-    names, _ = display_names(order, opts.fmt)
-    known = {n for n in order if n.__class__ is Constant}
-    total = len(nodes)
-    for k, node in enumerate(nodes):
-        known.add(node)
-        value = opts.numbers.text(node.data)
-        if node.inputs:
-            formula = substitute(RULES[node.op].formula_for(len(node.inputs)), node, names)
-            what = f"{names[node]} = {formula} = {value}"
+    known_data = {n for n in order if n.__class__ is Constant}
+    exact: dict[Value, Any] = {}
+    if steps and steps[0].direction == "backward":
+        exact = dict(zip(order, (g.data for g in grad(root, order))))
+    known_grads: dict[Value, Any] = {}
+    for k, step in enumerate(steps):
+        node = step.node
+        if step.direction == "backward":
+            known_grads[node] = exact[node]
+            progress = Progress(grads=dict(known_grads), current=node, caption=step.caption)
         else:
-            what = f"{names[node]} = {value} (given)"
-        caption = f"forward {k + 1}/{total}: {what}"
-        progress = Progress(data=set(known), current=node, forward=True, caption=caption)
-        yield Frame(to_digraph(build_scene(root, opts, progress)), k, total, "forward", node,
-                    caption)
+            known_data.add(node)
+            progress = Progress(data=set(known_data), current=node, forward=True,
+                                caption=step.caption)
+        yield Frame(to_digraph(build_scene(root, opts, progress)), k, len(steps),
+                    step.direction, node, step.caption, root, "ops", options)
 
 
 NETWORK_OPTIONS = ("fmt", "sample", "summary", "color_by", "legend", "title")
@@ -161,8 +135,15 @@ def _network_frames(root: Value, direction: str, view: str,
         raise TypeError(f"the network view's stepper takes {', '.join(NETWORK_OPTIONS)}; "
                         f"got {', '.join(unknown)}")
     total, steps = pass_frames(root, direction, **options)
-    return (Frame(graph, k, total, direction, unit.outputs[0], caption)
+    return (Frame(graph, k, total, direction, unit.outputs[0], caption, root, "network", options)
             for k, (unit, caption, graph) in enumerate(steps))
+
+
+def _inline(svg: str, number: int) -> str:
+    """A frame's SVG, ready to inline: prolog gone, ids unique per frame (Graphviz numbers
+    its ids node1, edge1, ... the same way in every frame)."""
+    svg = re.sub(r"^.*?(?=<svg\b)", "", svg, count=1, flags=re.DOTALL)
+    return re.sub(r'\bid="', f'id="f{number}-', svg)
 
 
 class _Page:
@@ -181,7 +162,7 @@ def show_steps(frames: Iterable[Frame]) -> Any:
     Uses ipywidgets when installed; otherwise returns the page ``viz.to_html``
     makes (its own slider and keyboard arrows), which Jupyter displays too.
     """
-    from viz.html import frame_svg, to_html
+    from viz.html import _page_from, page_html
 
     frames = list(frames)
     if not frames:
@@ -190,8 +171,8 @@ def show_steps(frames: Iterable[Frame]) -> Any:
     try:
         import ipywidgets as widgets
     except ImportError:
-        return _Page(to_html(frames))
-    svgs = [frame_svg(frame, i) for i, frame in enumerate(frames)]
+        return _Page(page_html(_page_from(frames, None, None, None, {})))
+    svgs = [_inline(frame.svg(), i) for i, frame in enumerate(frames)]
     slider = widgets.IntSlider(value=0, min=0, max=len(frames) - 1, description="step",
                                continuous_update=True)
     back = widgets.Button(description="◀", tooltip="previous step",

@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 
 __all__ = ["escape", "shorten", "tooltip", "format_number", "check_fmt", "is_finite", "ELLIPSIS",
+           "math_text",
            "Summary", "LABEL_LIMIT", "CAPTION_LIMIT", "LINE_LIMIT", "TOOLTIP_BYTES"]
 
 # How many characters of a text a diagram draws before cutting it with "…". A name
@@ -144,6 +145,20 @@ def tooltip(text: str, limit: int = TOOLTIP_BYTES) -> str:
             break
         pieces.append(piece)
     return "".join(pieces)
+
+
+_SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def math_text(text: str) -> str:
+    """A rule's Python-like text in the notation of a slide: ``a * b`` as ``a × b``,
+    ``out**2`` as ``out²``, ``a**(n - 1)`` as ``a^(n - 1)``.
+
+    >>> math_text("1 - out**2"), math_text("n * a**(n - 1)")
+    ('1 - out²', 'n × a^(n - 1)')
+    """
+    text = re.sub(r"\*\*(\d+)\b", lambda m: m.group(1).translate(_SUPERSCRIPTS), text)
+    return text.replace("**", "^").replace("*", "×")
 
 
 def check_fmt(fmt: str) -> str:
