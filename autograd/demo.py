@@ -184,7 +184,7 @@ def _pictures(out: Path, history, cm: np.ndarray, seed: int) -> dict[str, Path]:
     f = seed_example()
     paths["backprop diagram"] = Path(viz.save(f, out / "seed_backprop.svg"))
     paths["backprop stepper"] = out / "seed_steps.html"
-    viz.to_html(viz.step_backward(f), paths["backprop stepper"])
+    viz.to_html(f, paths["backprop stepper"])
     return paths
 
 

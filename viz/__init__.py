@@ -21,12 +21,12 @@ import graphviz
 from autograd.engine import Value
 from viz.diagram import FORMATS, Diagram, GraphvizNotFoundError, write
 from viz.dot import draw
-from viz.html import to_html
+from viz.html import show, to_html
 from viz.scene import TooLargeError
 from viz.stepper import Frame, show_steps, step_backward, step_forward
 
-__all__ = ["draw", "save", "step_backward", "step_forward", "show_steps", "to_html", "Frame",
-           "Diagram", "GraphvizNotFoundError", "TooLargeError", "FORMATS"]
+__all__ = ["draw", "save", "show", "to_html", "step_backward", "step_forward", "show_steps",
+           "Frame", "Diagram", "GraphvizNotFoundError", "TooLargeError", "FORMATS"]
 
 
 def save(root: Value | graphviz.Digraph, path: str | os.PathLike[str], **options: Any) -> Path:

@@ -27,9 +27,9 @@ from autograd.engine import Value
 from viz.diagram import GraphvizNotFoundError, format_for, write
 from viz.dot import draw
 from viz.expr import FUNCTIONS, MAX_LENGTH, ExpressionError, check_name, evaluate, one_line
-from viz.html import to_html
+from viz.html import write_page
+from viz.page import build_page
 from viz.scene import TooLargeError, check_size
-from viz.stepper import step_backward, step_forward
 from viz.text import check_fmt, format_number
 
 __all__ = ["main"]
@@ -153,10 +153,10 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
             write(graph, args.output)
             print(f"wrote {args.output}", file=out)
         if args.steps:
-            options = {"fmt": args.fmt, "rankdir": args.rankdir, "max_nodes": MAX_NODES}
-            frames = [*step_forward(result, **options), *step_backward(result, **options)]
-            to_html(frames, args.steps, title=f"{result.label} = {args.expression}")
-            print(f"wrote {args.steps} ({len(frames)} steps)", file=out)
+            page = build_page(result, title=f"{result.label} = {args.expression}",
+                              fmt=args.fmt, rankdir=args.rankdir, max_nodes=MAX_NODES)
+            write_page(page, args.steps)
+            print(f"wrote {args.steps} ({len(page.views[0].steps)} steps)", file=out)
     except GraphvizNotFoundError as e:
         return _error(err, e, EXIT_FAILED)
     except subprocess.CalledProcessError as e:  # dot ran and refused the diagram

@@ -1,126 +1,237 @@
-"""``to_html``: stepper frames as one self-contained web page.
-
-The page holds every frame as inline SVG, a slider, buttons and keyboard
-control (← → step, Home/End jump); it loads nothing from anywhere, so it
-works offline, from an e-mail attachment or a USB stick, in any browser.
+"""The interactive page, as one offline HTML file (``to_html``) and inline in Jupyter (``show``).
 
 >>> import viz
->>> # viz.to_html(viz.step_backward(f), "steps.html")
+>>> # viz.to_html(loss, "loss.html")          # the page, written; returns the path
+>>> # viz.show(loss, view="network")          # in Jupyter: the page in the output cell
+
+The page (``viz.page`` decides what it shows) has the diagram once per view, a
+side panel with the chain rule of the current step, and controls that stay in
+place: first / previous / play / next / last, a slider, zoom in / out / fit, the
+op and network views' toggle. Keys: ← → step, Home / End jump, space plays,
++ / - / 0 zoom, Esc closes an opened neuron; drag pans, the wheel zooms.
+
+It loads nothing from anywhere: the style and the script (``viz/assets``) are
+written into it, so it works offline, from an e-mail attachment, in an
+exported notebook. Without scripts it still shows each view's finished diagram.
 """
 
 from __future__ import annotations
 
+import base64
+import gzip
 import html
+import json
 import os
 import re
 from collections.abc import Iterable
+from functools import cache
+from importlib import resources
 from pathlib import Path
+from typing import Any
 
+from autograd.engine import Value
 from viz.diagram import replace_file
+from viz.page import Page, build_page, view_state
 from viz.stepper import Frame
 
-__all__ = ["to_html", "frame_svg"]
+__all__ = ["to_html", "show", "page_html", "write_page", "Shown"]
 
-_PROLOG = re.compile(r"^.*?(?=<svg\b)", re.DOTALL)  # <?xml ...?>, DOCTYPE, comments
-
-
-def frame_svg(frame: Frame, number: int) -> str:
-    """The frame's SVG element, ready to inline: prolog gone, ids unique per frame."""
-    svg = _PROLOG.sub("", frame.svg(), count=1)
-    # Graphviz numbers its ids (node1, edge1, ...) the same way in every frame; HTML
-    # needs ids unique in the page.
-    return re.sub(r'\bid="', f'id="f{number}-', svg)
+VIEW_NAMES = {"ops": "op view", "network": "network view"}
 
 
-_STYLE = """
-body { font-family: Helvetica, Arial, sans-serif; margin: 1.5em; color: #111827; }
-h1 { font-size: 1.3em; margin: 0 0 .4em; }
-.controls { display: flex; gap: .4em; align-items: center; margin: .4em 0; }
-.controls input { flex: 0 1 28em; }
-.controls button { font-size: 1em; min-width: 2.4em; }
-.caption { font-size: 1.1em; margin: .5em 0; min-height: 1.4em; }
-.frame { display: none; }
-.frame.on { display: block; }
-.frame svg { max-width: 100%; height: auto; }
-.hint { color: #6b7280; font-size: .85em; }
-"""
-
-_SCRIPT = """
-(function () {
-  var frames = document.querySelectorAll(".frame");
-  var slider = document.getElementById("step");
-  var counter = document.getElementById("counter");
-  var caption = document.getElementById("caption");
-  var at = 0;
-  function show(k) {
-    k = Math.max(0, Math.min(frames.length - 1, k));
-    frames[at].classList.remove("on");
-    at = k;
-    frames[at].classList.add("on");
-    slider.value = at;
-    counter.textContent = (at + 1) + " / " + frames.length;
-    caption.textContent = frames[at].getAttribute("data-caption");
-  }
-  slider.addEventListener("input", function () { show(Number(slider.value)); });
-  document.getElementById("first").onclick = function () { show(0); };
-  document.getElementById("prev").onclick = function () { show(at - 1); };
-  document.getElementById("next").onclick = function () { show(at + 1); };
-  document.getElementById("last").onclick = function () { show(frames.length - 1); };
-  document.addEventListener("keydown", function (e) {
-    if (e.target === slider) { return; }  // the slider steps itself on arrow keys
-    var keys = {ArrowLeft: at - 1, ArrowRight: at + 1, Home: 0, End: frames.length - 1};
-    if (e.key in keys) { show(keys[e.key]); e.preventDefault(); }
-  });
-  show(0);
-})();
-"""
+@cache
+def _asset(name: str) -> str:
+    return resources.files("viz").joinpath("assets", name).read_text(encoding="utf-8")
 
 
-def to_html(frames: Iterable[Frame], path: str | os.PathLike[str] | None = None,
-            title: str = "Stepping through the chain rule") -> str:
-    """One self-contained HTML page showing ``frames`` with a slider; returns its text.
+def _json(data: Any) -> str:
+    """JSON that can sit inside a <script> element: "</" and "<!--" cannot end it."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("</", "<\\/").replace("<!--", "<\\!--")
 
-    With ``path``, also writes it there (UTF-8). Renders every frame with
-    Graphviz's ``dot``.
-    """
-    frames = list(frames)
-    if not frames:
-        raise ValueError("to_html() got no frames; pass step_backward(root) or "
-                         "step_forward(root)")
-    for i, frame in enumerate(frames):
-        if not isinstance(frame, Frame):
-            raise TypeError(f"to_html() takes the frames of step_backward()/step_forward(); "
-                            f"item {i} is {type(frame).__name__}")
-    sections = "\n".join(
-        f'<section class="frame{" on" if i == 0 else ""}" '
-        f'data-caption="{html.escape(frame.caption)}">{frame_svg(frame, i)}</section>'
-        for i, frame in enumerate(frames))
-    last = len(frames) - 1
-    page = f"""<!DOCTYPE html>
+
+def _packed(data: Any) -> str:
+    """``data`` as gzip'd JSON in base64: the views not shown first, unpacked by the
+    page's script (DecompressionStream), are a tenth of their size this way."""
+    raw = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return base64.b64encode(gzip.compress(raw, compresslevel=9, mtime=0)).decode("ascii")
+
+
+def page_html(page: Page) -> str:
+    """The page's HTML text: the first view's diagram inline (it shows even without
+    scripts), the others packed (``_packed``) until the script needs them."""
+    toggle = "".join(
+        f'<button type="button" id="show-{v.name}" '
+        f'aria-pressed="{str(v.name == page.start).lower()}" '
+        f'title="show the {VIEW_NAMES[v.name]}">{VIEW_NAMES[v.name]}</button>'
+        for v in page.views) if len(page.views) > 1 else ""
+    start = page.view(page.start)
+    holders = [f'<div id="view-{start.name}">{start.svg}</div>']
+    packs = []
+    for v in page.views:
+        if v is not start:
+            holders.append(f'<div id="view-{v.name}" hidden></div>')
+            packs.append(f'<script type="application/octet-stream" id="pack-{v.name}">'
+                         f'{_packed({**view_state(v), "svg": v.svg})}</script>')
+        if v.cards_svg:
+            holders.append('<div id="cards" hidden></div>')
+            packs.append(f'<script type="application/octet-stream" id="pack-cards">'
+                         f'{_packed({"svg": v.cards_svg})}</script>')
+    data = {"title": page.title, "start": page.start, "end": page.end,
+            "views": [v.name for v in page.views], "first": view_state(start)}
+    notes = "".join(f'<p class="note">{html.escape(n)}</p>' for n in page.notes)
+    first = start.steps[0]
+    title = html.escape(page.title)
+    return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{html.escape(title)}</title>
-<style>{_STYLE}</style>
+<title>{title}</title>
+<style>{_asset("page.css")}</style>
 </head>
-<body>
-<h1>{html.escape(title)}</h1>
-<div class="controls">
-<button id="first" title="first step (Home)">⏮</button>
-<button id="prev" title="previous step (←)">◀</button>
-<input id="step" type="range" min="0" max="{last}" value="0" aria-label="step">
-<button id="next" title="next step (→)">▶</button>
-<button id="last" title="last step (End)">⏭</button>
-<span id="counter">1 / {len(frames)}</span>
+<body data-view="{page.start}" data-step="0">
+<header>
+<h1 title="{title}">{title}</h1>
+<div class="group">{toggle}</div>
+<div class="group" role="group" aria-label="steps">
+<button type="button" id="first" title="first step (Home)">⇤</button>
+<button type="button" id="prev" title="previous step (←)">◀</button>
+<button type="button" id="play" title="play the pass (space)">▶ play</button>
+<button type="button" id="next" title="next step (→)">▶</button>
+<button type="button" id="last" title="last step (End)">⇥</button>
+<input id="step" type="range" min="0" max="{len(start.steps) - 1}" value="0" aria-label="step">
+<span id="counter">1 / {len(start.steps)}</span>
 </div>
-<p class="caption" id="caption">{html.escape(frames[0].caption)}</p>
-{sections}
-<p class="hint">← → step through, Home/End jump to the ends.</p>
-<script>{_SCRIPT}</script>
+<div class="group" role="group" aria-label="zoom">
+<button type="button" id="zoom-out" title="zoom out (-)">−</button>
+<button type="button" id="fit" title="the whole diagram (0)">fit</button>
+<button type="button" id="zoom-in" title="zoom in (+)">+</button>
+</div>
+<div id="crumbs" hidden></div>
+</header>
+<main id="stage">
+{"".join(holders)}
+</main>
+<aside>
+<p id="caption">{html.escape(first.caption)}</p>
+<ul id="rule">{"".join(f"<li>{html.escape(line)}</li>" for line in first.rule)}</ul>
+<p id="end" hidden>{html.escape(page.end)}</p>
+<p class="hint">← → step, Home / End jump, space plays; drag to pan, the wheel or + / −
+zooms, 0 fits.</p>{notes}
+</aside>
+<script type="application/json" id="avz-data">{_json(data)}</script>
+{"".join(packs)}
+<script>{_asset("page.js")}</script>
 </body>
 </html>
 """
-    if path is not None:
-        replace_file(Path(path), page.encode("utf-8"))
-    return page
+
+
+def _page_from(source: Value | Iterable[Frame], view: str | None, direction: str | None,
+               title: str | None, options: dict[str, Any]) -> Page:
+    if isinstance(source, Value):
+        return build_page(source, view=view or "ops", direction=direction or "both",
+                          title=title, **options)
+    if isinstance(source, (str, bytes)) or not isinstance(source, Iterable):
+        raise TypeError(f"the page is made from a Value (the output of a computation) or from "
+                        f"the frames of step_backward()/step_forward(), got "
+                        f"{type(source).__name__}")
+    frames = list(source)
+    if not frames:
+        raise ValueError("to_html() got no frames; pass a Value, or step_backward(root) or "
+                         "step_forward(root)")
+    for i, frame in enumerate(frames):
+        if not isinstance(frame, Frame) or frame.root is None:
+            raise TypeError(f"to_html() takes the frames of step_backward()/step_forward(); "
+                            f"item {i} is {type(frame).__name__}")
+    first = frames[0]
+    if options:
+        raise TypeError(f"to_html() got draw options {sorted(options)} with frames, which "
+                        f"carry their own; pass the Value instead to draw it with them")
+    passes = {frame.direction for frame in frames}
+    return build_page(first.root, view=view or first.view,
+                      direction=direction or (passes.pop() if len(passes) == 1 else "both"),
+                      title=title, **first.options)
+
+
+def to_html(source: Value | Iterable[Frame], path: str | os.PathLike[str], *,
+            view: str | None = None, direction: str | None = None, title: str | None = None,
+            **options: Any) -> Path:
+    """Write the interactive page of ``source`` to ``path`` (UTF-8) and return the path.
+
+    ``source`` is the output Value (``to_html(loss, "loss.html")``), or the frames of
+    ``step_backward`` / ``step_forward``, whose pass, view and options the page takes.
+
+    Args:
+        view: the view shown first, ``"ops"`` or ``"network"`` (the other is a click away
+            when the graph has neurons).
+        direction: ``"both"`` (forward, then backward: the default for a Value),
+            ``"forward"`` or ``"backward"``.
+        title: the page's title (default: the output's name and value).
+        options: ``viz.draw``'s options (``fmt``, ``collapse``, ``sample``, ...).
+    """
+    return write_page(_page_from(source, view, direction, title, options), path)
+
+
+def write_page(page: Page, path: str | os.PathLike[str]) -> Path:
+    """Write ``page``'s HTML to ``path`` (replacing the file whole, never half-written)."""
+    path = Path(path)
+    replace_file(path, page_html(page).encode("utf-8"))
+    return path
+
+
+class Shown:
+    """The page inline in a notebook: ``viz.show``'s result.
+
+    Jupyter displays its HTML: the page inside a sandboxed frame (scripts run there and
+    nowhere else; no kernel needed, so it works in JupyterLab, Notebook, VS Code, an
+    exported HTML file and nbviewer). Under the frame lies the op or network view's
+    finished diagram as a picture, which shows where frames are stripped (GitHub).
+    """
+
+    def __init__(self, page: Page, height: int) -> None:
+        self.page = page
+        self.height = height
+        self.html = page_html(page)
+
+    def save(self, path: str | os.PathLike[str]) -> Path:
+        """Write the page to ``path`` (as ``viz.to_html`` does); returns the path."""
+        return write_page(self.page, path)
+
+    def _repr_html_(self) -> str:
+        view = self.page.view(self.page.start)
+        picture = base64.b64encode(_standalone(view.svg).encode("utf-8")).decode("ascii")
+        return (f'<div style="display:grid;width:100%">'
+                f'<img style="grid-area:1/1;max-width:100%;max-height:{self.height}px" '
+                f'alt="{html.escape(self.page.title)}" src="data:image/svg+xml;base64,{picture}">'
+                f'<iframe style="grid-area:1/1;width:100%;height:{self.height}px;border:1px solid '
+                f'#e5e7eb;background:white" sandbox="allow-scripts" '
+                f'title="{html.escape(self.page.title)}" srcdoc="{html.escape(self.html)}">'
+                f'</iframe></div>')
+
+    def __repr__(self) -> str:
+        views = " and ".join(VIEW_NAMES[v.name] for v in self.page.views)
+        steps = len(self.page.view(self.page.start).steps)
+        return f"<autograd-viz page {self.page.title!r}: {views}, {steps} steps>"
+
+
+def _standalone(svg: str) -> str:
+    """An inlined SVG as a file of its own again (an <img> needs its font and size)."""
+    box = re.search(r'viewBox="[\d.]+ [\d.]+ ([\d.]+) ([\d.]+)"', svg)
+    size = f' width="{box.group(1)}pt" height="{box.group(2)}pt"' if box else ""
+    return svg.replace("<svg", f'<svg{size} font-family="Helvetica,Arial,Liberation Sans,sans-serif"', 1)
+
+
+def show(root: Value, *, view: str = "ops", direction: str = "both", height: int = 620,
+         title: str | None = None, **options: Any) -> Shown:
+    """The interactive page of ``root``'s graph, inline in Jupyter (``to_html``'s page).
+
+    ``view``, ``direction``, ``title`` and ``options`` as for :func:`to_html`;
+    ``height`` is the frame's height in pixels. For a live kernel,
+    ``viz.show_steps`` still gives the ipywidgets slider.
+    """
+    if isinstance(height, bool) or not isinstance(height, int) or height < 200:
+        raise ValueError(f"height is the frame's height in pixels, at least 200, got {height!r}")
+    return Shown(build_page(root, view=view, direction=direction, title=title, **options),
+                 height)

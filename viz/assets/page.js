@@ -1,0 +1,363 @@
+// The interactive page's script (viz.html): applies one step of the pass to the diagram.
+//
+// The page holds each view's SVG once, finished, and the JSON in #avz-data: for each
+// view its steps (caption, rule, the ids to highlight) and "reveal", the first step at
+// which each number shows. Showing step k hides every number whose step is after k,
+// highlights step k's elements, and pans them into view. Nothing is loaded from
+// anywhere; user text only ever reaches the page as textContent.
+(function () {
+  "use strict";
+  var data = JSON.parse(document.getElementById("avz-data").textContent);
+  var $ = function (id) { return document.getElementById(id); };
+  var stage = $("stage");
+  var PX_PER_UNIT = 96 / 72;  // Graphviz draws in points: at zoom 1, text has its own size
+  var views = {};
+  var state = { view: data.start, at: 0, card: null, timer: null };
+
+  function outlineOf(el) {  // a node's shape is its first path, polygon or ellipse
+    return el && el.querySelector("path, polygon, ellipse");
+  }
+
+  function register(spec) {
+    var holder = $("view-" + spec.name);
+    var view = { spec: spec, holder: holder, svg: holder.querySelector("svg"), revealed: [] };
+    Object.keys(spec.reveal).forEach(function (id) {
+      var el = document.getElementById(id);
+      if (el) { view.revealed.push([el, spec.reveal[id]]); }
+    });
+    view.home = viewBoxOf(view.svg);
+    view.box = null;
+    view.cards = $("cards");
+    Object.keys(spec.cards).forEach(function (id) {
+      var el = document.getElementById(id);
+      if (el) { el.classList.add("avz-open"); el.setAttribute("data-card", spec.cards[id]); }
+    });
+    views[spec.name] = view;
+    var button = $("show-" + spec.name);
+    if (button) { button.disabled = false; }
+    return view;
+  }
+  function unpack(id) {  // a packed view: base64 of gzip'd JSON (viz.html's _packed)
+    var text = atob($(id).textContent), bytes = new Uint8Array(text.length);
+    for (var i = 0; i < text.length; i++) { bytes[i] = text.charCodeAt(i); }
+    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+    return new Response(stream).text().then(JSON.parse);
+  }
+  // The view shown first is in the page; the others, and the neurons' cards, are
+  // unpacked now, in the background; their buttons wait until they are ready.
+  var ready = [], cardsReady = false;
+  data.views.forEach(function (name) {
+    if (name === data.first.name) { return; }
+    var button = $("show-" + name);
+    if (button) { button.disabled = true; }
+    ready.push(unpack("pack-" + name).then(function (spec) {
+      $("view-" + name).innerHTML = spec.svg;
+      delete spec.svg;
+      register(spec);
+      crumbs();
+    }));
+  });
+  if ($("pack-cards")) {
+    ready.push(unpack("pack-cards").then(function (pack) {
+      $("cards").innerHTML = pack.svg;
+      cardsReady = true;
+      crumbs();
+    }));
+  }
+
+  // -- the view box: pan and zoom ------------------------------------------------------
+  function viewBoxOf(svg) {
+    var v = svg.getAttribute("viewBox").split(/[\s,]+/).map(Number);
+    return { x: v[0], y: v[1], w: v[2], h: v[3] };
+  }
+  function cardsSvg() { return $("cards").querySelector("svg"); }
+  function shownSvg() {
+    return state.card ? cardsSvg() : views[state.view].svg;
+  }
+  function setBox(svg, box) {
+    svg.setAttribute("viewBox", [box.x, box.y, box.w, box.h].map(function (n) {
+      return n.toFixed(2);
+    }).join(" "));
+  }
+  function stageSize() {
+    return { w: Math.max(stage.clientWidth, 1), h: Math.max(stage.clientHeight, 1) };
+  }
+  function boxAt(center, zoom) {  // the view box showing `center` at `zoom`
+    var size = stageSize();
+    var w = size.w / (PX_PER_UNIT * zoom), h = size.h / (PX_PER_UNIT * zoom);
+    return { x: center.x - w / 2, y: center.y - h / 2, w: w, h: h };
+  }
+  function zoomOf(box) { return stageSize().w / box.w / PX_PER_UNIT; }
+  function fitBox(home) {  // the whole diagram, with the stage's aspect ratio
+    var size = stageSize();
+    var zoom = Math.min(size.w / home.w, size.h / home.h) / PX_PER_UNIT;
+    return boxAt({ x: home.x + home.w / 2, y: home.y + home.h / 2 }, zoom);
+  }
+  function current() { return views[state.view]; }
+  function box() {
+    var view = current();
+    return state.card ? view.cardBox : view.box;
+  }
+  function setCurrentBox(b) {
+    var view = current();
+    if (state.card) { view.cardBox = b; } else { view.box = b; }
+    setBox(shownSvg(), b);
+  }
+  function zoomBy(factor, cx, cy) {  // cx, cy: the point that stays put, in stage pixels
+    var b = box(), size = stageSize();
+    if (cx === undefined) { cx = size.w / 2; cy = size.h / 2; }
+    var zoom = Math.max(0.05, Math.min(8, zoomOf(b) * factor));
+    factor = zoom / zoomOf(b);
+    var px = b.x + cx / size.w * b.w, py = b.y + cy / size.h * b.h;
+    var w = b.w / factor, h = b.h / factor;
+    setCurrentBox({ x: px - (px - b.x) / factor, y: py - (py - b.y) / factor, w: w, h: h });
+  }
+  function fit() {
+    var view = current();
+    setCurrentBox(fitBox(state.card ? view.cardHome : view.home));
+  }
+  function startBox(view) {  // the whole diagram if its text stays readable, else its own
+    var fitted = fitBox(view.home), zoom = zoomOf(fitted);  // size; never blown up past 1.5
+    if (zoom >= 0.8 && zoom <= 1.5) { return fitted; }
+    return boxAt({ x: view.home.x + view.home.w / 2, y: view.home.y + view.home.h / 2 },
+      zoom > 1.5 ? 1.5 : 1);
+  }
+  function boundsOf(els, svg) {  // the elements' bounding box in the svg's user units
+    var inv = svg.getScreenCTM().inverse(), out = null;
+    els.forEach(function (el) {
+      var b = el.getBBox(), m = inv.multiply(el.getScreenCTM());
+      [[b.x, b.y], [b.x + b.width, b.y + b.height]].forEach(function (c) {
+        var p = svg.createSVGPoint(); p.x = c[0]; p.y = c[1]; p = p.matrixTransform(m);
+        if (!out) { out = { x0: p.x, y0: p.y, x1: p.x, y1: p.y }; }
+        out.x0 = Math.min(out.x0, p.x); out.y0 = Math.min(out.y0, p.y);
+        out.x1 = Math.max(out.x1, p.x); out.y1 = Math.max(out.y1, p.y);
+      });
+    });
+    return out;
+  }
+  function keepInView(els) {  // pan (never zoom), as little as will bring `els` on screen
+    var view = current();
+    if (!els.length || state.card) { return; }
+    var b = view.box, r = boundsOf(els, view.svg);
+    if (!r) { return; }
+    var m = Math.min(b.w, b.h) * 0.04;
+    function shift(lo, hi, start, size) {
+      if (hi - lo > size - 2 * m) { return (lo + hi) / 2 - size / 2 - start; }  // too big
+      if (lo < start + m) { return lo - m - start; }
+      if (hi > start + size - m) { return hi + m - start - size; }
+      return 0;
+    }
+    var dx = shift(r.x0, r.x1, b.x, b.w), dy = shift(r.y0, r.y1, b.y, b.h);
+    if (dx || dy) { setCurrentBox({ x: b.x + dx, y: b.y + dy, w: b.w, h: b.h }); }
+  }
+
+  var drag = null;
+  stage.addEventListener("pointerdown", function (e) {
+    if (e.button !== 0) { return; }
+    drag = { x: e.clientX, y: e.clientY, box: box(), moved: false, target: e.target };
+    stage.setPointerCapture(e.pointerId);
+  });
+  stage.addEventListener("pointermove", function (e) {
+    if (!drag) { return; }
+    var dx = e.clientX - drag.x, dy = e.clientY - drag.y;
+    if (!drag.moved && Math.abs(dx) + Math.abs(dy) < 4) { return; }
+    drag.moved = true;
+    stage.classList.add("dragging");
+    var size = stageSize(), b = drag.box;
+    setCurrentBox({ x: b.x - dx / size.w * b.w, y: b.y - dy / size.h * b.h, w: b.w, h: b.h });
+  });
+  function endDrag(e) {
+    if (!drag) { return; }
+    var click = !drag.moved, target = drag.target;
+    drag = null;
+    stage.classList.remove("dragging");
+    if (click && e.type === "pointerup") { clicked(target); }
+  }
+  stage.addEventListener("pointerup", endDrag);
+  stage.addEventListener("pointercancel", endDrag);
+  stage.addEventListener("wheel", function (e) {
+    e.preventDefault();
+    var rect = stage.getBoundingClientRect();
+    zoomBy(Math.exp(-e.deltaY * 0.0015), e.clientX - rect.left, e.clientY - rect.top);
+  }, { passive: false });
+
+  // -- drill-down: a neuron opened to its ops ------------------------------------------
+  function clicked(target) {
+    var el = target && target.closest ? target.closest("[data-card]") : null;
+    if (el && state.view === "network" && !state.card) { openCard(el.id); }
+  }
+  function openCard(unitId) {
+    var view = views.network, cardId = view && view.spec.cards[unitId];
+    if (!cardId || !cardsReady) { return; }
+    stop();
+    if (state.view !== "network") { setView("network"); }
+    state.card = unitId;
+    var svg = cardsSvg();
+    Array.prototype.forEach.call(svg.querySelectorAll("g.node"), function (g) {
+      g.style.display = g.id === cardId ? "" : "none";
+    });
+    view.holder.hidden = true;
+    view.cards.hidden = false;
+    var r = boundsOf([document.getElementById(cardId)], svg);
+    var pad = 10;
+    view.cardHome = { x: r.x0 - pad, y: r.y0 - pad, w: r.x1 - r.x0 + 2 * pad,
+      h: r.y1 - r.y0 + 2 * pad };
+    var fitted = fitBox(view.cardHome);
+    view.cardBox = zoomOf(fitted) > 1.4 ? boxAt({ x: view.cardHome.x + view.cardHome.w / 2,
+      y: view.cardHome.y + view.cardHome.h / 2 }, 1.4) : fitted;
+    setBox(svg, view.cardBox);
+    crumbs();
+  }
+  function closeCard() {
+    if (!state.card) { return; }
+    var view = views.network;
+    state.card = null;
+    view.cards.hidden = true;
+    view.holder.hidden = false;
+    crumbs();
+  }
+  function crumbs() {
+    var el = $("crumbs");
+    el.textContent = "";
+    if (!state.card) {
+      el.hidden = state.view !== "network" || !cardsReady;
+      if (!el.hidden) { el.textContent = "Click a neuron to open it to its ops."; }
+      return;
+    }
+    el.hidden = false;
+    var back = document.createElement("button");
+    back.id = "crumb-network";
+    back.type = "button";
+    back.textContent = "Network";
+    back.title = "back to the whole network (Esc)";
+    back.onclick = closeCard;
+    el.appendChild(back);
+    el.appendChild(document.createTextNode(" › " + views.network.spec.titles[state.card] +
+      ": its ops"));
+  }
+
+  // -- a step ----------------------------------------------------------------------------
+  function apply(view, k) {
+    view.revealed.forEach(function (pair) {
+      pair[0].classList.toggle("avz-hidden", pair[1] > k);
+    });
+    (view.lit || []).forEach(function (el) {
+      el.classList.remove("avz-now", "avz-path");
+    });
+    var step = view.spec.steps[k], lit = [], marks = [];
+    step.marks.forEach(function (id) {
+      var el = document.getElementById(id);
+      if (!el) { return; }
+      var outline = outlineOf(el);
+      if (outline) { outline.classList.add("avz-outline"); }
+      el.classList.add("avz-now"); lit.push(el); marks.push(el);
+    });
+    step.edges.forEach(function (id) {
+      var el = document.getElementById(id);
+      if (el) { el.classList.add("avz-path"); lit.push(el); }
+    });
+    view.lit = lit;
+    return marks;
+  }
+  function show(k) {
+    var view = current(), steps = view.spec.steps, last = steps.length - 1;
+    k = Math.max(0, Math.min(last, k));
+    state.at = k;
+    if (state.card) { closeCard(); }
+    var marks = apply(view, k), step = steps[k];
+    $("caption").textContent = step.caption;
+    var rule = $("rule");
+    rule.textContent = "";
+    step.rule.forEach(function (line) {
+      var li = document.createElement("li");
+      li.textContent = line;
+      rule.appendChild(li);
+    });
+    $("step").max = last;
+    $("step").value = k;
+    $("counter").textContent = (k + 1) + " / " + steps.length;
+    $("first").disabled = $("prev").disabled = k === 0;
+    $("next").disabled = $("last").disabled = k === last;
+    $("play").disabled = k === last && !state.timer;
+    $("end").hidden = k !== last;
+    document.body.setAttribute("data-step", k);
+    document.body.setAttribute("data-view", state.view);
+    keepInView(marks);
+  }
+  function setView(name) {
+    if (!views[name] || name === state.view) { return; }
+    var link = current().spec.steps[state.at].link, old = current().spec.steps.length;
+    closeCard();
+    current().holder.hidden = true;
+    state.view = name;
+    var view = current();
+    view.holder.hidden = false;
+    if (!view.box) { view.box = startBox(view); setBox(view.svg, view.box); }
+    data.views.forEach(function (n) {
+      var b = $("show-" + n);
+      if (b) { b.setAttribute("aria-pressed", String(n === name)); }
+    });
+    crumbs();
+    var n = view.spec.steps.length;
+    show(link >= 0 ? link : Math.round(state.at / Math.max(old - 1, 1) * (n - 1)));
+  }
+
+  // -- play, buttons, keyboard --------------------------------------------------------
+  function stop() {
+    if (state.timer) { clearInterval(state.timer); state.timer = null; }
+    $("play").textContent = "▶ play";
+    $("play").title = "play the pass (space)";
+  }
+  function play() {
+    if (state.timer) { stop(); show(state.at); return; }
+    if (state.at === current().spec.steps.length - 1) { return; }
+    state.timer = setInterval(function () {
+      if (state.at >= current().spec.steps.length - 1) { stop(); show(state.at); return; }
+      show(state.at + 1);
+    }, 900);
+    $("play").textContent = "❚❚ pause";
+    $("play").title = "pause (space)";
+  }
+  function go(k) { stop(); show(k); }
+  $("first").onclick = function () { go(0); };
+  $("prev").onclick = function () { go(state.at - 1); };
+  $("next").onclick = function () { go(state.at + 1); };
+  $("last").onclick = function () { go(current().spec.steps.length - 1); };
+  $("play").onclick = play;
+  $("step").addEventListener("input", function () { go(Number($("step").value)); });
+  $("zoom-in").onclick = function () { zoomBy(1.25); };
+  $("zoom-out").onclick = function () { zoomBy(0.8); };
+  $("fit").onclick = fit;
+  data.views.forEach(function (n) {
+    var b = $("show-" + n);
+    if (b) { b.onclick = function () { setView(n); }; }
+  });
+  document.addEventListener("keydown", function (e) {
+    if (e.altKey || e.ctrlKey || e.metaKey) { return; }
+    if (e.target === $("step") && (e.key === "ArrowLeft" || e.key === "ArrowRight")) {
+      return;  // the slider steps itself
+    }
+    var last = current().spec.steps.length - 1;
+    var keys = { ArrowLeft: state.at - 1, ArrowRight: state.at + 1, Home: 0, End: last };
+    if (e.key in keys) { go(keys[e.key]); e.preventDefault(); }
+    else if (e.key === " ") { play(); e.preventDefault(); }
+    else if (e.key === "+" || e.key === "=") { zoomBy(1.25); }
+    else if (e.key === "-") { zoomBy(0.8); }
+    else if (e.key === "0") { fit(); }
+    else if (e.key === "Escape") { closeCard(); }
+  });
+  window.addEventListener("resize", function () {
+    var b = box();
+    if (b) { setCurrentBox(boxAt({ x: b.x + b.w / 2, y: b.y + b.h / 2 }, zoomOf(b))); }
+  });
+
+  // For tests and for the curious: the page's state, read-only by convention.
+  window.autogradViz = { state: state, show: go, setView: setView, openCard: openCard,
+    closeCard: closeCard, views: views, ready: Promise.all(ready) };
+
+  var first = register(data.first);
+  first.box = startBox(first);
+  setBox(first.svg, first.box);
+  crumbs();
+  show(0);
+})();
