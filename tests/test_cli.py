@@ -68,7 +68,7 @@ def test_round_trip_prints_values_and_gradients_and_writes_both_files(tmp_path):
     text = svg.read_text(encoding="utf-8")
     assert "&#45;12" in text and "∂f/∂z = q" not in text  # q is unnamed here
     page = steps.read_text(encoding="utf-8")
-    assert page.count('<section class="frame') == 5 + 5  # forward and backward, 5 nodes each
+    assert '<span id="counter">1 / 10</span>' in page  # forward and backward, 5 nodes each
     assert f"wrote {svg}" in out and "(10 steps)" in out
 
 

@@ -220,7 +220,8 @@ def _standalone(svg: str) -> str:
     """An inlined SVG as a file of its own again (an <img> needs its font and size)."""
     box = re.search(r'viewBox="[\d.]+ [\d.]+ ([\d.]+) ([\d.]+)"', svg)
     size = f' width="{box.group(1)}pt" height="{box.group(2)}pt"' if box else ""
-    return svg.replace("<svg", f'<svg{size} font-family="Helvetica,Arial,Liberation Sans,sans-serif"', 1)
+    font = ' font-family="Helvetica,Arial,Liberation Sans,sans-serif"'  # the page's, as dot's
+    return svg.replace("<svg", f"<svg{size}{font}", 1)
 
 
 def show(root: Value, *, view: str = "ops", direction: str = "both", height: int = 620,

@@ -122,9 +122,7 @@ class _Rules:
         if unit.outputs[0] is self.root:
             return (f"∂loss/∂{unit.name} = 1", "the seed: backward starts from the loss")
         a_grad = self.gradient[id(unit)]
-        size = np.size(a_grad)
-        note = "" if size == 1 else f"numbers of sample {self.at % size} of {size}" + (
-            "; the boxes show the batch's mean" if self.numbers.sample is None else "")
+        note = _sample_note(np.size(a_grad), self.numbers)
         weights = self.fed[id(unit)]
         sum_text = ""
         if weights:
@@ -162,14 +160,22 @@ class _Rules:
         else:
             lines = [f"∂loss/∂{unit.name} = {self.num(a_grad)}",
                      "from what reads it (see the op view)"]
-        return tuple(lines + ([note] if note else []))
+        return tuple(lines) + note
+
+
+def _sample_note(size: int, numbers: Summary) -> tuple[str, ...]:
+    """The line saying whose numbers a batch's rule uses (none for one sample)."""
+    if size <= 1:
+        return ()
+    shown = "" if numbers.sample is not None else "; the boxes show the batch's " + (
+        "mean" if numbers.summary == "mean" else "range")
+    return (f"numbers of sample {(numbers.sample or 0) % size} of {size}{shown}",)
 
 
 def _forward_rule(unit: Unit, net: Network, numbers: Summary) -> tuple[str, ...]:
     at = numbers.sample or 0
     fmt = numbers.fmt
-    size = np.size(unit.data)
-    note = (f"(sample {at % size} of {size})",) if size > 1 else ()
+    note = _sample_note(np.size(unit.data), numbers)
     value = format_number(_sample(unit.data, at), fmt)
     if unit.kind != "neuron" or not unit.z:
         return (f"{unit.name} = {value}",) + note
