@@ -6,8 +6,11 @@ For each case it times, as medians over ``--repeats`` rounds:
 - draw:   ``viz.draw`` (reading the graph and writing the DOT text),
 - layout: Graphviz's ``dot`` laying it out and writing the SVG,
 and gives the SVG's size. The stepper rows time making every frame of a pass and
-rendering one of them. Targets (issue "See a whole network"): every network view
-under 2 s, the 37,940-node graph's network view under 5 s.
+rendering one of them; the page rows, writing the interactive page (``viz.to_html``,
+both passes). Targets: every network view under 2 s, the 37,740-node graph's network
+view under 5 s (issue "See a whole network"); the network page of MLP 2-16-16-1 and
+the op page of MLP 2-4-4-1 with an L2 penalty each under 2 MB, written in under 3 s
+(issue "The interactive page").
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import argparse
 import platform
 import statistics
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -36,10 +40,10 @@ def one_neuron() -> Value:
     return out
 
 
-def mlp(penalty: bool = True) -> Value:
+def mlp(penalty: bool = True, hidden: tuple[int, ...] = (16, 16)) -> Value:
     rng = np.random.default_rng(0)
     X = rng.normal(size=(100, 2))
-    model = nn.MLP(2, [16, 16, 1], seed=0)
+    model = nn.MLP(2, [*hidden, 1], seed=0)
     loss = losses.mse(model(batch(X)), np.sign(X[:, 0] * X[:, 1]))
     if penalty:
         loss = loss + regularizers.l2(model, 1e-3)
@@ -94,6 +98,15 @@ STEPPED: list[tuple[str, Callable[[], Value], dict]] = [
 ]
 
 
+PAGES: list[tuple[str, Callable[[], Value], dict]] = [
+    ("seed, op view", seed, {}),
+    ("MLP 2-4-4-1 + L2, op view", lambda: mlp(hidden=(4, 4)), {}),
+    ("MLP 2-16-16-1 + L2, network", mlp, {"view": "network"}),
+    ("MLP 30-16-1, network", breast_cancer_sized, {"view": "network"}),
+    ("RNN 1-8-1 x 10 steps, network", rnn, {"view": "network"}),
+]
+
+
 def median_seconds(repeats: int, fn: Callable[..., object], *args: object,
                    **kwargs: object) -> tuple[float, object]:
     """The median time of ``fn(*args, **kwargs)`` over ``repeats`` calls, and its result."""
@@ -131,6 +144,16 @@ def main() -> None:
         made, frames = median_seconds(args.repeats, all_frames, root, **options)
         one, _ = median_seconds(args.repeats, frames[len(frames) // 2].svg)
         print(f"{name:<36}{len(frames):>8}{made:>9.3f}{one:>10.3f}")
+    print()
+    print(f"{'page (viz.to_html, both passes)':<36}{'steps':>8}{'write s':>9}{'page KB':>10}")
+    with tempfile.TemporaryDirectory() as folder:
+        for name, make, options in PAGES:
+            root = make()
+            path = Path(folder) / "page.html"
+            write, _ = median_seconds(args.repeats, viz.to_html, root, path, **options)
+            page = path.read_text(encoding="utf-8")
+            steps = page.split('<span id="counter">1 / ', 1)[1].split("<", 1)[0]
+            print(f"{name:<36}{steps:>8}{write:>9.3f}{len(page.encode()) / 1024:>10.0f}")
 
 
 if __name__ == "__main__":

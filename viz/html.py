@@ -54,7 +54,7 @@ def _packed(data: Any) -> str:
     """``data`` as gzip'd JSON in base64: the views not shown first, unpacked by the
     page's script (DecompressionStream), are a tenth of their size this way."""
     raw = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    return base64.b64encode(gzip.compress(raw, compresslevel=9, mtime=0)).decode("ascii")
+    return base64.b64encode(gzip.compress(raw, compresslevel=6, mtime=0)).decode("ascii")
 
 
 def page_html(page: Page) -> str:

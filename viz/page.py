@@ -21,6 +21,7 @@ the matching step in the other view, so switching views keeps one's place.
 from __future__ import annotations
 
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -103,12 +104,17 @@ def build_page(root: Value, *, view: str = "ops", direction: str = "both",
     net: Network | None = None
     op_nodes: list[tuple[str, Value]] = []
     units: list[tuple[str, Unit]] = []
-    for name in (view, *(v for v in VIEWS if v != view)):
+    # The two views are made side by side: while dot lays one out, Python reads the other.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        made = {name: pool.submit(_op_view if name == "ops" else _network_view, root, passes,
+                                  options)
+                for name in (view, *(v for v in VIEWS if v != view))}
+    for name, future in made.items():
         try:
             if name == "ops":
-                views[name], op_nodes = _op_view(root, passes, options)
+                views[name], op_nodes = future.result()
             else:
-                views[name], net, units = _network_view(root, passes, options)
+                views[name], net, units = future.result()
         except (TooLargeError, ValueError) as error:
             if name == view:
                 raise
