@@ -118,7 +118,8 @@ def test_an_op_view_over_budget_leaves_the_network_view_alone(monkeypatch):
     monkeypatch.setattr(viz.budget, "LAYOUT_BUDGET", 500)
     page = build_page(mlp(), view="network")
     assert [v.name for v in page.views] == ["network"]
-    assert page.notes and page.notes[0].startswith("no op view:")
+    assert page.notes and page.notes[0].startswith("The op view is left out: ")
+    assert "view='network'" not in page.notes[0]          # the advice is for draw()
     with pytest.raises(TooLargeError):
         build_page(mlp(), view="ops")
 

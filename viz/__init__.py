@@ -8,6 +8,8 @@
 >>> f.backward()
 >>> dot = viz.draw(f)          # a graphviz.Digraph: shows inline in Jupyter
 >>> # viz.save(f, "f.svg")     # or .png / .pdf
+>>> # viz.show(f)              # in Jupyter: step through both passes (viz.html)
+>>> # viz.to_html(f, "f.html") # the same page as one offline file
 """
 
 from __future__ import annotations

@@ -119,7 +119,8 @@ def build_page(root: Value, *, view: str = "ops", direction: str = "both",
             if name == view:
                 raise
             if isinstance(error, TooLargeError):  # (a graph without neurons has no network)
-                notes.append(f"no op view: {error}")
+                reason = str(error).split(". ", 1)[0].removesuffix(".")
+                notes.append(f"The op view is left out: {reason}.")
     if net is not None and len(views) == 2:
         _link(views["ops"], views["network"], net, op_nodes, units)
     name = root.label or ("loss" if net is not None else "f")
