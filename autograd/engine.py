@@ -4,9 +4,14 @@ Each op makes a new Value that remembers its rule (from ``autograd.ops.RULES``),
 its inputs and a creation stamp. ``backward()`` finds every node the output
 depends on, sorts them by stamp (a node is always made after its inputs, so
 that is a topological order) and visits them once in reverse; at each node it
-asks the rule for the local derivatives and passes on
+applies the rule's local derivatives and passes on
 
     input.grad += node.grad * d node / d input        (the chain rule)
+
+The rule's ``local`` is the only place a derivative is written. For speed, each
+rule also gets a backward function generated at import from that ``local``
+(``print(backward_source("mul"))`` shows it); ``create_graph`` and
+``detect_anomaly`` call ``local`` itself.
 
 Nodes hold no closures, so a graph has no reference cycles: it is freed the
 moment it is dropped, and the cyclic garbage collector has nothing to chase.
@@ -18,6 +23,9 @@ never on the nodes, so threads can build, differentiate and train at once.
 
 from __future__ import annotations
 
+import ast
+import functools
+import inspect
 import itertools
 import numbers
 import operator
@@ -28,6 +36,7 @@ from typing import Any
 
 import numpy as np
 
+from autograd import ops
 from autograd.ops import ONE, RULES, Rule
 
 __all__ = [
@@ -398,82 +407,58 @@ def _propagate(root: Value, seed: Any, create_graph: bool = False,
     Each node's gradient for this walk gathers in the dict ``grads``; it is
     complete when the node's turn comes (every node made from it came first).
     With ``accumulate`` it is then added to ``.grad`` (so a second backward adds
-    once more, never doubles). With ``create_graph`` the local derivatives are
-    computed on Values, so the gradients are Values on a new graph.
+    once more, never doubles). A scalar node goes through its rule's generated
+    backward (``backward_source``); batches, ``create_graph`` (local derivatives
+    computed on Values, so the gradients are Values on a new graph) and
+    ``detect_anomaly`` through ``_chain_rule``, the same rule called generically.
     ``seed`` is d root / d root, already checked by ``_seed``. Returns ``grads``.
     """
     if root._b is _NO_GRAPH:
         raise RuntimeError(f"{_name(root)} was computed under no_grad(), so it has no graph "
                            f"to differentiate; compute it outside no_grad()")
-    order = _order(root)
     grads: dict[Value, Any] = {root: seed}
     get = grads.get
-    anomaly = _thread.state.anomaly
+    generated = {} if create_graph or _thread.state.anomaly else _GENERATED
     with _grad_mode(create_graph):
-        for node in reversed(order):
+        for node in reversed(_order(root)):
             g = grads[node]
             if accumulate:
-                grad = node.grad
-                if grad.__class__ is float and grad == 0.0 and g.__class__ is ndarray:
+                if g.__class__ is ndarray and node.grad.__class__ is float and node.grad == 0.0:
                     node.grad = g.copy()  # a third of the cost of 0.0 + g
                 else:
-                    node.grad = grad + g
+                    node.grad = node.grad + g
             rule = node._rule
             if rule is None:
                 continue
-            a, b = node._a, node._b
             try:
-                if create_graph:  # constants stay numbers: they need no graph
-                    local = rule.local(node, *(i.data if i.__class__ is Constant else i
-                                               for i in node.inputs))
-                elif b is not None:
-                    local = rule.local(node.data, a.data, b.data)
-                elif a.__class__ is tuple:
-                    local = rule.local(node.data, *[i.data for i in a])
+                backward = generated.get(g.__class__, _NONE).get(rule.local)
+                if backward is None:
+                    _chain_rule(node, rule, g, grads, create_graph)
                 else:
-                    local = rule.local(node.data, a.data)
+                    backward(node, g, grads, get)
             except ZeroDivisionError:
                 raise ZeroDivisionError(
                     f"the derivative of {rule.name}: {rule.formula} is infinite at "
                     + _show_inputs(rule, node.inputs)) from None
-            # The chain rule along each edge is `_edge_gradient`: a scalar input of a
-            # batched node gets the total over the batch; a local derivative of ONE
-            # passes g on as it is (no copy of a batch). A variadic node calls it per
-            # input; for input a and (if any) input b it is written out here, because
-            # the call per edge costs 5-7% of a graph of binary ops' backward.
-            batched = g.__class__ is ndarray
-            if b is None and a.__class__ is tuple:  # variadic: one edge per input
-                for i, c in zip(a, local):
-                    c = _edge_gradient(g, c, i, batched, create_graph)
-                    if anomaly:
-                        _check_finite(rule, a, c, f"gradient for {_name(i)}")
-                    old = get(i)
-                    grads[i] = c if old is None else old + c
-                continue
-            c = local[0]
-            if batched and a.data.__class__ is float:
-                c = _batch_total(g, c)
-            else:
-                c = g if c is ONE else g * c
-                if create_graph and a.data.__class__ is float:
-                    c = _to_scalar_grad(c)
-            if anomaly:
-                _check_finite(rule, node.inputs, c, f"gradient for {_name(a)}")
-            old = get(a)
-            grads[a] = c if old is None else old + c
-            if b is not None:
-                c = local[1]
-                if batched and b.data.__class__ is float:
-                    c = _batch_total(g, c)
-                else:
-                    c = g if c is ONE else g * c
-                    if create_graph and b.data.__class__ is float:
-                        c = _to_scalar_grad(c)
-                if anomaly:
-                    _check_finite(rule, node.inputs, c, f"gradient for {_name(b)}")
-                old = get(b)
-                grads[b] = c if old is None else old + c
     return grads
+
+
+def _chain_rule(node: Value, rule: Rule, g: Any, grads: dict[Value, Any],
+                create_graph: bool) -> None:
+    """Add g * d node / d input to each input's gradient, calling ``rule.local`` on
+    the inputs' data (batches) or on the Values themselves (``create_graph``)."""
+    inputs = node.inputs
+    if create_graph:  # constants stay numbers: they need no graph
+        local = rule.local(node, *[i.data if i.__class__ is Constant else i for i in inputs])
+    else:
+        local = rule.local(node.data, *[i.data for i in inputs])
+    batched, anomaly = g.__class__ is ndarray, _thread.state.anomaly
+    for i, c in zip(inputs, local):
+        c = _edge_gradient(g, c, i, batched, create_graph)
+        if anomaly:
+            _check_finite(rule, inputs, c, f"gradient for {_name(i)}")
+        old = grads.get(i)
+        grads[i] = c if old is None else old + c
 
 
 def _edge_gradient(g: Any, local: Any, inp: Value, batched: bool, create_graph: bool) -> Any:
@@ -503,6 +488,100 @@ def _to_scalar_grad(c: Any) -> Any:
     if isinstance(c, Value) and c.data.__class__ is ndarray:
         return c.sum()
     return c
+
+
+# -- each rule's backward for scalar nodes, generated from RULES -----------------------
+# A per-sample graph is scalar nodes, and calling ``rule.local`` and looping over the
+# tuple it returns cost more than the arithmetic. So at import each rule gets a small
+# function written from its own ``local`` (the lambda's expressions, read from
+# autograd/ops.py's source): one line per input, g times that input's expression,
+# added to the input's gradient. The table stays the one place a derivative is
+# written; ``print(backward_source("mul"))`` shows what was made of it.
+
+@functools.cache
+def _lambdas_by_line() -> dict[int, list[ast.Lambda]]:
+    """The lambdas of autograd/ops.py's source, by the line they start on."""
+    found: dict[int, list[ast.Lambda]] = {}
+    for node in ast.walk(ast.parse(inspect.getsource(ops))):
+        if isinstance(node, ast.Lambda):
+            found.setdefault(node.lineno, []).append(node)
+    return found
+
+
+def backward_source(name: str, batched: bool = False) -> str:
+    """The Python source of the backward the engine uses for a scalar node of rule
+    ``name`` (a batched node if ``batched``), generated from ``RULES[name].local``.
+
+    >>> print(backward_source("mul"))  # doctest: +NORMALIZE_WHITESPACE
+    def mul_scalar_backward(node, g, grads, get):
+        # RULES['mul'].local = lambda out, a, b: (b, a)
+        in_a, in_b = node._a, node._b
+        a, b = in_a.data, in_b.data
+        c = g * (b)
+        old = get(in_a)
+        grads[in_a] = c if old is None else old + c
+        c = g * (a)
+        old = get(in_b)
+        grads[in_b] = c if old is None else old + c
+    """
+    code = RULES[name].local.__code__
+    found = _lambdas_by_line().get(code.co_firstlineno, []) \
+        if code.co_filename == ops.__file__ else []
+    if len(found) != 1 or [a.arg for a in found[0].args.args] != list(
+            code.co_varnames[:code.co_argcount]):
+        raise ValueError(f"{name}: its local is not the one lambda on its line of autograd/ops.py")
+    lam = found[0]
+    params = [arg.arg for arg in lam.args.args]
+    lines = [f"def {name}_{'batch' if batched else 'scalar'}_backward(node, g, grads, get):",
+             f"    # RULES[{name!r}].local = {ast.unparse(lam)}"]
+    if lam.args.vararg is None:  # `(d/da, d/db)`: one expression per input
+        if not isinstance(lam.body, ast.Tuple) or len(lam.body.elts) != len(params) - 1:
+            raise ValueError(f"{name}: local is not a tuple of one expression per input")
+        inputs, exprs, indent = params[1:], lam.body.elts, "    "
+        lines.append(f"    {', '.join('in_' + i for i in inputs)} = "
+                     + ", ".join(("node._a", "node._b")[:len(inputs)]))
+    else:  # `tuple([d/da_i for a_i in a])`: one expression for every input
+        comp = lam.body.args[0] if isinstance(lam.body, ast.Call) and lam.body.args else None
+        if not isinstance(comp, ast.ListComp) or len(comp.generators) != 1 \
+                or ast.unparse(comp.generators[0].iter) != lam.args.vararg.arg:
+            raise ValueError(f"{name}: local is not tuple([... for a_i in a])")
+        inputs, exprs, indent = [ast.unparse(comp.generators[0].target)], [comp.elt], "        "
+        lines.append(f"    for in_{inputs[0]} in node._a:")
+    used = {n.id for e in exprs for n in ast.walk(e) if isinstance(n, ast.Name)}
+    if used & {"node", "g", "grads", "get", "c", "old", *(f"in_{i}" for i in inputs)}:
+        raise ValueError(f"{name}: local uses a name the generated code needs")
+    if params[0] in used:
+        lines.append(f"    {params[0]} = node.data")
+    if any(i in used for i in inputs):
+        lines.append(f"{indent}{', '.join(inputs)} = "
+                     + ", ".join(f"in_{i}.data" for i in inputs))
+    for i, expr in zip(inputs, exprs):
+        text = ast.unparse(expr)  # ONE: pass g on as it is, as _edge_gradient does
+        chain = "c = g" if text == "ONE" else f"c = g * ({text})"
+        if batched:  # a scalar input of a batched node gets the total over the batch
+            lines += [f"{indent}if in_{i}.data.__class__ is float:",
+                      f"{indent}    c = batch_total(g, {text})", f"{indent}else:",
+                      f"{indent}    {chain}"]
+        else:
+            lines.append(indent + chain)
+        lines += [f"{indent}old = get(in_{i})",
+                  f"{indent}grads[in_{i}] = c if old is None else old + c"]
+    return "\n".join(lines) + "\n"
+
+
+def _generate_backward(batched: bool) -> dict[Any, Any]:
+    """Each rule's generated backward, keyed by its ``local`` (so a rule made at run
+    time, or one whose ``local`` cannot be read, goes through ``_chain_rule``)."""
+    made = {}
+    for name, rule in RULES.items():
+        try:
+            source = backward_source(name, batched)
+        except (OSError, TypeError, ValueError):  # no source installed, or another shape
+            continue
+        namespace = {**vars(ops), "batch_total": _batch_total}
+        exec(compile(source, f"<backward of {name}>", "exec"), namespace)
+        made[rule.local] = namespace[f"{name}_{'batch' if batched else 'scalar'}_backward"]
+    return made
 
 
 def _seed(root: Value, seed: Any) -> Any:
@@ -697,3 +776,7 @@ def _check_finite(rule: Rule, inputs: Sequence[Value], x: Any, what: str) -> Non
         raise FloatingPointError(f"detect_anomaly: {rule.name}: {rule.formula} gave a non-finite "
                                  f"{what}, {_show(x)}, at {_show_inputs(rule, inputs)}")
 
+
+# The generated backward of each rule, for a node whose gradient is a number or a batch.
+_GENERATED = {float: _generate_backward(False), ndarray: _generate_backward(True)}
+_NONE: dict[Any, Any] = {}

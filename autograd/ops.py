@@ -266,7 +266,7 @@ RULES: dict[str, Rule] = {rule.name: rule for rule in (
     # is drawn as one "+" rather than a chain of n additions; the L2 and L1 penalties'
     # sums over all weights are one node each.
     Rule("add_n", "+", "a_1 + a_2 + ... + a_n", add_all,
-         lambda out, *a: (ONE,) * len(a), ("1",), term="a_i"),
+         lambda out, *a: tuple([ONE for a_i in a]), ("1",), term="a_i"),
     Rule("sum_squares", "Σa²", "a_1**2 + a_2**2 + ... + a_n**2", add_squares,
          lambda out, *a: tuple([2.0 * a_i for a_i in a]), ("2 * a_i",), term="a_i**2"),
     Rule("sum_abs", "Σ|a|", "|a_1| + |a_2| + ... + |a_n|", add_absolutes,
