@@ -133,6 +133,8 @@ def test_bad_page_arguments_are_named():
         build_page(seed(), focus="L1.N3")
     with pytest.raises(TypeError, match="a page needs a Value"):
         build_page([1, 2])
+    with pytest.raises(TypeError, match="unknown draw options: colour_by"):
+        build_page(seed(), colour_by="grad")
 
 
 def test_the_gradients_on_the_page_are_computed_afresh_and_leave_grad_alone():

@@ -98,6 +98,10 @@ def build_page(root: Value, *, view: str = "ops", direction: str = "both",
     if "focus" in options:
         raise TypeError("a page opens neurons itself: click one in its network view "
                         "(focus= is for viz.draw)")
+    unknown = sorted(set(options) - set(Options.__dataclass_fields__) - {"numbers"})
+    if unknown:
+        raise TypeError(f"unknown draw options: {', '.join(unknown)} (viz.draw's options are "
+                        f"{', '.join(f for f in Options.__dataclass_fields__ if f != 'numbers')})")
     passes = DIRECTIONS if direction == "both" else (direction,)
     views: dict[str, View] = {}
     notes: list[str] = []
@@ -118,7 +122,7 @@ def build_page(root: Value, *, view: str = "ops", direction: str = "both",
         except (TooLargeError, ValueError) as error:
             if name == view:
                 raise
-            if isinstance(error, TooLargeError):  # (a graph without neurons has no network)
+            if name == "ops":  # (a graph without neurons just has no network view)
                 reason = str(error).split(". ", 1)[0].removesuffix(".")
                 notes.append(f"The op view is left out: {reason}.")
     if net is not None and len(views) == 2:
@@ -219,9 +223,6 @@ def _prefix(prefix: str, ids: list[str]) -> list[str]:
 def _network_view(root: Value, passes: tuple[str, ...], options: dict[str, Any]
                   ) -> tuple[View, Network, list[tuple[str, Unit]]]:
     """The network view, the network it draws, and each step's (direction, unit)."""
-    extra = sorted(set(options) - set(NETWORK_OPTIONS) - set(Options.__dataclass_fields__))
-    if extra:
-        raise TypeError(f"unknown draw options: {', '.join(extra)}")
     picked = {k: v for k, v in options.items() if k in NETWORK_OPTIONS}
     numbers = Summary(picked.get("sample"), picked.get("summary", "mean"),
                       picked.get("fmt", ".3g"))
