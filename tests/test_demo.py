@@ -22,7 +22,7 @@ def test_demo_runs_end_to_end_and_writes_its_files(tmp_path, capsys):
     svg = paths["backprop diagram"].read_text(encoding="utf-8")
     assert "-12" in svg and "<svg" in svg
     html = paths["backprop stepper"].read_text(encoding="utf-8")
-    assert html.count("<svg") == 5  # one frame per node of f = (x + y) z
+    assert html.count("<svg") == 1 and '<span id="counter">1 / 10</span>' in html  # 2 passes
     for split in ("train", "validation", "test"):
         assert split in printed
     assert "accuracy" in printed and "P(malignant)" in printed
