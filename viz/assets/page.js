@@ -88,6 +88,9 @@
     return { x: center.x - w / 2, y: center.y - h / 2, w: w, h: h };
   }
   function zoomOf(box) { return stageSize().w / box.w / PX_PER_UNIT; }
+  function reshaped(b) {  // the same centre and zoom, with the stage's current shape
+    return boxAt({ x: b.x + b.w / 2, y: b.y + b.h / 2 }, zoomOf(b));
+  }
   function fitBox(home) {  // the whole diagram, with the stage's aspect ratio
     var size = stageSize();
     var zoom = Math.min(size.w / home.w, size.h / home.h) / PX_PER_UNIT;
@@ -141,6 +144,11 @@
     var b = view.box, r = boundsOf(els, view.svg);
     if (!r) { return; }
     var m = Math.min(b.w, b.h) * 0.04;
+    if (els.length > 1 && (r.x1 - r.x0 > b.w - 2 * m || r.y1 - r.y0 > b.h - 2 * m)) {
+      // they do not fit together (a box drawn far from its op): centring them all would
+      // show none of them, so the first one, the node the step computes, comes first
+      r = boundsOf([els[0]], view.svg);
+    }
     function shift(lo, hi, start, size) {
       if (hi - lo > size - 2 * m) { return (lo + hi) / 2 - size / 2 - start; }  // too big
       if (lo < start + m) { return lo - m - start; }
@@ -178,7 +186,9 @@
   stage.addEventListener("wheel", function (e) {
     e.preventDefault();
     var rect = stage.getBoundingClientRect();
-    zoomBy(Math.exp(-e.deltaY * 0.0015), e.clientX - rect.left, e.clientY - rect.top);
+    // deltaY in pixels (Chromium), lines (Firefox's mouse wheel: 3 a notch) or pages
+    var dy = e.deltaY * (e.deltaMode === 1 ? 16 : e.deltaMode === 2 ? stageSize().h : 1);
+    zoomBy(Math.exp(-dy * 0.0015), e.clientX - rect.left, e.clientY - rect.top);
   }, { passive: false });
 
   // -- drill-down: a neuron opened to its ops ------------------------------------------
@@ -292,7 +302,9 @@
     state.view = name;
     var view = current();
     view.holder.hidden = false;
-    if (!view.box) { view.box = startBox(view); setBox(view.svg, view.box); }
+    // its box as it was, reshaped to the stage (which may have changed while it was hidden)
+    view.box = view.box ? reshaped(view.box) : startBox(view);
+    setBox(view.svg, view.box);
     data.views.forEach(function (n) {
       var b = $("show-" + n);
       if (b) { b.setAttribute("aria-pressed", String(n === name)); }
@@ -346,10 +358,15 @@
     else if (e.key === "0") { fit(); }
     else if (e.key === "Escape") { closeCard(); }
   });
-  window.addEventListener("resize", function () {
+  // The stage changes size with the window, and with the header when its line wraps
+  // (the breadcrumb comes and goes): keep the view box the stage's shape, or dragging
+  // and zooming would move the picture at a different speed than the pointer.
+  function resized() {
     var b = box();
-    if (b) { setCurrentBox(boxAt({ x: b.x + b.w / 2, y: b.y + b.h / 2 }, zoomOf(b))); }
-  });
+    if (b) { setCurrentBox(reshaped(b)); }
+  }
+  if (window.ResizeObserver) { new ResizeObserver(resized).observe(stage); }
+  else { window.addEventListener("resize", resized); }
 
   // For tests and for the curious: the page's state, read-only by convention.
   window.autogradViz = { state: state, show: go, setView: setView, openCard: openCard,
