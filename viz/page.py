@@ -127,7 +127,9 @@ def build_page(root: Value, *, view: str = "ops", direction: str = "both",
                 notes.append(f"The op view is left out: {reason}.")
     if net is not None and len(views) == 2:
         _link(views["ops"], views["network"], net, op_nodes, units)
-    name = root.label or ("loss" if net is not None else "f")
+    # the output's name as the view shown first calls it: v3 in the op view, loss in the network
+    name = "loss" if view == "network" and not root.label else display_names(
+        topological_order(root), options.get("fmt", ".4g"))[0][root]
     value = root.data if isinstance(root.data, float) else None
     page_title = title or (f"{name} = {format_number(value, options.get('fmt', '.4g'))}"
                            if value is not None else name)
