@@ -367,48 +367,48 @@ def topological_order(root: Value) -> list[Value]:
     the nodes made from them, and the same program always gives the same order.
     (No recursion: a million-node chain is fine.)
     """
-    return _order(root)
+    return sorted(_reachable(root, None), key=_by_stamp)
 
 
-def _order(root: Value) -> list[Value]:
-    """Every node ``root`` depends on, sorted by creation stamp (inputs first).
-
-    One visit per reachable node, then a sort in C: no post-order bookkeeping.
-    The set is this walk's own, so walks in other threads never see it.
+def _reachable(root: Value, start: Any) -> dict[Value, Any]:
+    """Every node ``root`` depends on, as the keys of a new dict whose values are
+    ``start``: one visit per node, no recursion. The dict is this walk's own, so
+    walks in other threads never see it.
     """
-    seen = {root}
+    found = {root: start}
     stack = [root]
-    push, pop, add = stack.append, stack.pop, seen.add
+    push, pop = stack.append, stack.pop
     while stack:
         node = pop()
         if node._rule is None:
             continue
         a, b = node._a, node._b
         if b is not None:
-            if b not in seen:
-                add(b)
+            if b not in found:
+                found[b] = start
                 push(b)
         elif a.__class__ is tuple:  # variadic
             for i in a:
-                if i not in seen:
-                    add(i)
+                if i not in found:
+                    found[i] = start
                     push(i)
             continue
-        if a not in seen:
-            add(a)
+        if a not in found:
+            found[a] = start
             push(a)
-    return sorted(seen, key=_by_stamp)
+    return found
 
 
 def _propagate(root: Value, seed: Any, create_graph: bool = False,
                accumulate: bool = False) -> dict[Value, Any]:
     """The chain rule: visit nodes from ``root`` back to the leaves, each once.
 
-    Each node's gradient for this walk gathers in the dict ``grads``; it is
-    complete when the node's turn comes (every node made from it came first).
-    With ``accumulate`` it is then added to ``.grad`` (so a second backward adds
-    once more, never doubles). A scalar node goes through its rule's generated
-    backward (``backward_source``); batches, ``create_graph`` (local derivatives
+    ``grads`` holds every node this walk reaches; sorted by creation stamp,
+    newest first, each node comes after every node made from it, so its
+    gradient is complete when its turn comes. With ``accumulate`` it is then
+    added to ``.grad`` (so a second backward adds once more, never doubles).
+    A node whose gradient is a number or a batch goes through its rule's
+    generated backward (``backward_source``); ``create_graph`` (local derivatives
     computed on Values, so the gradients are Values on a new graph) and
     ``detect_anomaly`` through ``_chain_rule``, the same rule called generically.
     ``seed`` is d root / d root, already checked by ``_seed``. Returns ``grads``.
@@ -416,15 +416,16 @@ def _propagate(root: Value, seed: Any, create_graph: bool = False,
     if root._b is _NO_GRAPH:
         raise RuntimeError(f"{_name(root)} was computed under no_grad(), so it has no graph "
                            f"to differentiate; compute it outside no_grad()")
-    grads: dict[Value, Any] = {root: seed}
-    get = grads.get
-    generated = {} if create_graph or _thread.state.anomaly else _GENERATED
+    generic = create_graph or _thread.state.anomaly
+    generated = _NONE if generic else _GENERATED
+    grads = _reachable(root, None if generic else 0.0)  # None: nothing added yet
+    grads[root] = seed
     with _grad_mode(create_graph):
-        for node in reversed(_order(root)):
+        for node in sorted(grads, key=_by_stamp, reverse=True):
             g = grads[node]
             if accumulate:
                 if g.__class__ is ndarray and node.grad.__class__ is float and node.grad == 0.0:
-                    node.grad = g.copy()  # a third of the cost of 0.0 + g
+                    node.grad = g.copy() if generic else g  # g: made by this walk, now final
                 else:
                     node.grad = node.grad + g
             rule = node._rule
@@ -435,7 +436,7 @@ def _propagate(root: Value, seed: Any, create_graph: bool = False,
                 if backward is None:
                     _chain_rule(node, rule, g, grads, create_graph)
                 else:
-                    backward(node, g, grads, get)
+                    backward(node, g, grads)
             except ZeroDivisionError:
                 raise ZeroDivisionError(
                     f"the derivative of {rule.name}: {rule.formula} is infinite at "
@@ -457,7 +458,7 @@ def _chain_rule(node: Value, rule: Rule, g: Any, grads: dict[Value, Any],
         c = _edge_gradient(g, c, i, batched, create_graph)
         if anomaly:
             _check_finite(rule, inputs, c, f"gradient for {_name(i)}")
-        old = grads.get(i)
+        old = grads[i]
         grads[i] = c if old is None else old + c
 
 
@@ -513,16 +514,12 @@ def backward_source(name: str, batched: bool = False) -> str:
     ``name`` (a batched node if ``batched``), generated from ``RULES[name].local``.
 
     >>> print(backward_source("mul"))  # doctest: +NORMALIZE_WHITESPACE
-    def mul_scalar_backward(node, g, grads, get):
+    def mul_scalar_backward(node, g, grads):
         # RULES['mul'].local = lambda out, a, b: (b, a)
         in_a, in_b = node._a, node._b
         a, b = in_a.data, in_b.data
-        c = g * (b)
-        old = get(in_a)
-        grads[in_a] = c if old is None else old + c
-        c = g * (a)
-        old = get(in_b)
-        grads[in_b] = c if old is None else old + c
+        grads[in_a] += g * (b)
+        grads[in_b] += g * (a)
     """
     code = RULES[name].local.__code__
     found = _lambdas_by_line().get(code.co_firstlineno, []) \
@@ -532,7 +529,7 @@ def backward_source(name: str, batched: bool = False) -> str:
         raise ValueError(f"{name}: its local is not the one lambda on its line of autograd/ops.py")
     lam = found[0]
     params = [arg.arg for arg in lam.args.args]
-    lines = [f"def {name}_{'batch' if batched else 'scalar'}_backward(node, g, grads, get):",
+    lines = [f"def {name}_{'batch' if batched else 'scalar'}_backward(node, g, grads):",
              f"    # RULES[{name!r}].local = {ast.unparse(lam)}"]
     if lam.args.vararg is None:  # `(d/da, d/db)`: one expression per input
         if not isinstance(lam.body, ast.Tuple) or len(lam.body.elts) != len(params) - 1:
@@ -548,7 +545,7 @@ def backward_source(name: str, batched: bool = False) -> str:
         inputs, exprs, indent = [ast.unparse(comp.generators[0].target)], [comp.elt], "        "
         lines.append(f"    for in_{inputs[0]} in node._a:")
     used = {n.id for e in exprs for n in ast.walk(e) if isinstance(n, ast.Name)}
-    if used & {"node", "g", "grads", "get", "c", "old", *(f"in_{i}" for i in inputs)}:
+    if used & {"node", "g", "grads", *(f"in_{i}" for i in inputs)}:
         raise ValueError(f"{name}: local uses a name the generated code needs")
     if params[0] in used:
         lines.append(f"    {params[0]} = node.data")
@@ -557,15 +554,13 @@ def backward_source(name: str, batched: bool = False) -> str:
                      + ", ".join(f"in_{i}.data" for i in inputs))
     for i, expr in zip(inputs, exprs):
         text = ast.unparse(expr)  # ONE: pass g on as it is, as _edge_gradient does
-        chain = "c = g" if text == "ONE" else f"c = g * ({text})"
+        add = f"grads[in_{i}] += " + ("g" if text == "ONE" else f"g * ({text})")
         if batched:  # a scalar input of a batched node gets the total over the batch
             lines += [f"{indent}if in_{i}.data.__class__ is float:",
-                      f"{indent}    c = batch_total(g, {text})", f"{indent}else:",
-                      f"{indent}    {chain}"]
+                      f"{indent}    grads[in_{i}] += batch_total(g, {text})",
+                      f"{indent}else:", f"{indent}    {add}"]
         else:
-            lines.append(indent + chain)
-        lines += [f"{indent}old = get(in_{i})",
-                  f"{indent}grads[in_{i}] = c if old is None else old + c"]
+            lines.append(indent + add)
     return "\n".join(lines) + "\n"
 
 

@@ -444,8 +444,8 @@ def test_every_rule_has_a_backward_generated_from_its_local():
         for batched in (False, True):
             source = backward_source(name, batched)
             assert source.startswith(f"def {name}_") and "grads[" in source
-    assert "c = g * (b)" in backward_source("mul")  # d(a * b)/da = b, from the table
-    assert "batch_total(g, b)" in backward_source("mul", batched=True)
+    assert "grads[in_a] += g * (b)" in backward_source("mul")  # d(a * b)/da = b
+    assert "grads[in_a] += batch_total(g, b)" in backward_source("mul", batched=True)
 
 
 def test_every_rule_has_a_second_derivative_case():
