@@ -22,6 +22,7 @@ a pass a unit at a time (``viz.network_steps``).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -93,15 +94,27 @@ def _value_text(unit: Unit, numbers: Summary, progress: Progress | None) -> str:
     return _number(unit.data, numbers)
 
 
-def _grad_text(unit: Unit, numbers: Summary, progress: Progress | None) -> str:
+def stored_grad(value: Value) -> Any:
+    """A Value's ``.grad``: where the diagrams read gradients unless told otherwise (the
+    page passes gradients it computed afresh, so it never needs ``backward()``)."""
+    return value.grad
+
+
+def _unit_grad(unit: Unit, grad_of: Callable[[Value], Any]) -> Any:
+    return gather([grad_of(v) for v in unit.outputs])
+
+
+def _grad_text(unit: Unit, numbers: Summary, progress: Progress | None,
+               grad_of: Callable[[Value], Any] = stored_grad) -> str:
     if progress is None or progress.grads is None:
-        return _number(unit.grad, numbers)
+        return _number(_unit_grad(unit, grad_of), numbers)
     known = progress.grads.get(id(unit))
     return "?" if known is None else _number(known, numbers)
 
 
 def _unit_label(unit: Unit, numbers: Summary, grads: bool,
-                progress: Progress | None = None, mark: str | None = None) -> str:
+                progress: Progress | None = None, mark: str | None = None,
+                grad_of: Callable[[Value], Any] = stored_grad) -> str:
     """A unit's box: its name (and activation function), value, gradient and bias.
     An input is one line, so that 30 features fit in one column. With ``mark`` (the
     page's SVG ids), the value's cell is ``<mark>_d`` and the gradient's ``<mark>_g``."""
@@ -114,19 +127,20 @@ def _unit_label(unit: Unit, numbers: Summary, grads: bool,
                  f'{value}</font></td>']
         if grads:
             cells.append(f'<td align="left"{_cell_mark(grad_id)}><font color="{INK["grad"]}">'
-                         f'δ {escape(_grad_text(unit, numbers, progress))}</font></td>')
+                         f'δ {escape(_grad_text(unit, numbers, progress, grad_of))}'
+                         '</font></td>')
         return ('<<table border="0" cellborder="0" cellspacing="0" cellpadding="1"><tr>'
                 + "".join(cells) + "</tr></table>>")
     if unit.kind == "block":
-        return _block_label(unit, numbers, grads, progress, mark)
+        return _block_label(unit, numbers, grads, progress, mark, grad_of)
     head = name
     if unit.activation:
         head += f' <font color="{INK["muted"]}">{escape(unit.activation)}</font>'
     rows = [f'<tr><td align="left"><b>{head}</b></td></tr>',
             _row(f"{'a' if unit.kind == 'neuron' else 'v'} = {value}", INK["data"], data_id)]
     if grads:
-        rows.append(_row(f"δ = {escape(_grad_text(unit, numbers, progress))}", INK["grad"],
-                         grad_id))
+        rows.append(_row(f"δ = {escape(_grad_text(unit, numbers, progress, grad_of))}",
+                         INK["grad"], grad_id))
     if unit.bias is not None:
         rows.append(_row(f"b = {escape(_number(unit.bias.data, numbers))}", INK["muted"]))
     return ('<<table border="0" cellborder="0" cellspacing="0" cellpadding="1">'
@@ -138,7 +152,8 @@ def _cell_mark(cell_id: str | None) -> str:
 
 
 def _block_label(unit: Unit, numbers: Summary, grads: bool,
-                 progress: Progress | None = None, mark: str | None = None) -> str:
+                 progress: Progress | None = None, mark: str | None = None,
+                 grad_of: Callable[[Value], Any] = stored_grad) -> str:
     """A thin box for one feature of a layer without weights: batch norm's statistics,
     dropout's mask (a dropped unit crossed out), an activation's function."""
     stats = block_statistics(unit)
@@ -159,19 +174,20 @@ def _block_label(unit: Unit, numbers: Summary, grads: bool,
     value = escape(_value_text(unit, numbers, progress))
     rows.append(_row(f"v = {value}", INK["data"], mark and f"{mark}_d"))
     if grads:
-        rows.append(_row(f"δ = {escape(_grad_text(unit, numbers, progress))}", INK["grad"],
-                         mark and f"{mark}_g"))
+        rows.append(_row(f"δ = {escape(_grad_text(unit, numbers, progress, grad_of))}",
+                         INK["grad"], mark and f"{mark}_g"))
     title = f"<s>{escape(head)}</s> dropped" if dropped else escape(head)
     return ('<<table border="0" cellborder="0" cellspacing="0" cellpadding="0">'
             f'<tr><td align="left"><font point-size="8"><b>{title}</b></font></td></tr>'
             + "".join(rows) + "</table>>")
 
 
-def _unit_tooltip(unit: Unit, numbers: Summary, grads: bool) -> str:
+def _unit_tooltip(unit: Unit, numbers: Summary, grads: bool,
+                  grad_of: Callable[[Value], Any] = stored_grad) -> str:
     parts = [unit.key if unit.kind == "neuron" else unit.name,
              f"value {_number(unit.data, numbers)}"]
     if grads:
-        parts.append(f"gradient ∂loss/∂value {_number(unit.grad, numbers)}")
+        parts.append(f"gradient ∂loss/∂value {_number(_unit_grad(unit, grad_of), numbers)}")
     if unit.z:
         parts.append(f"z (weighted sum) {_number(gather([z.data for z in unit.z]), numbers)}")
     return tooltip("\n".join(parts))
@@ -250,13 +266,15 @@ def unit_names(net: Network) -> dict[int, str]:
 
 def render(net: Network, numbers: Summary, *, grads: bool, color_by: str = "data",
            legend: bool = True, title: str | None = None, opened: Unit | None = None,
-           progress: Progress | None = None, marks: bool = False) -> Diagram:
+           progress: Progress | None = None, marks: bool = False,
+           grad_of: Callable[[Value], Any] = stored_grad) -> Diagram:
     """The network view of ``net`` as a Diagram (``draw_network`` reads the graph and
     calls this; the stepper calls it once per frame with its ``progress``).
 
     ``marks=True`` (the interactive page): each unit's SVG id is its DOT name
     (``u<rank>_<k>``), its numbers' ``u<rank>_<k>_d`` and ``_g``, a weight's edge
-    ``w<k>`` in ``net.weights``' order and a link ``k<k>``."""
+    ``w<k>`` in ``net.weights``' order and a link ``k<k>``. ``grad_of`` gives each
+    Value's gradient (default: its ``.grad``)."""
 
     graph = Diagram(
         name="network",
@@ -283,17 +301,18 @@ def render(net: Network, numbers: Summary, *, grads: bool, color_by: str = "data
                 extra = {"color": OPENED, "penwidth": "2"} if unit is opened else {}
                 if progress is not None and unit is progress.current:
                     extra = {"color": HIGHLIGHT, "penwidth": "3"}
-                sub.node(name, _unit_label(unit, numbers, grads, progress, marks and name or None),
-                         fillcolor=fill, tooltip=_unit_tooltip(unit, numbers, grads),
+                sub.node(name, _unit_label(unit, numbers, grads, progress, marks and name or None,
+                                           grad_of),
+                         fillcolor=fill, tooltip=_unit_tooltip(unit, numbers, grads, grad_of),
                          **extra, **({"id": name} if marks else {}))
             # invisible edges down the column keep units in index order
             for k in range(len(units) - 1):
                 sub.edge(f"u{rank}_{k}", f"u{rank}_{k + 1}", style="invis")
 
-    scale = max((_magnitude(w.w.grad if color_by == "grad" else w.w.data, numbers)
+    scale = max((_magnitude(grad_of(w.w) if color_by == "grad" else w.w.data, numbers)
                  for w in net.weights), default=0.0) or 1.0
     for k, weight in enumerate(net.weights):
-        w, g = weight.w.data, weight.w.grad
+        w, g = weight.w.data, grad_of(weight.w)
         size = _magnitude(g if color_by == "grad" else w, numbers) / scale
         sign = numbers.pick(w)
         color = WEIGHT_COLORS["positive" if sign >= 0 else "negative"]
@@ -330,7 +349,8 @@ def _draw_opened(graph: Diagram, unit: Unit, net: Network, ids: dict[int, str],
     graph.edge(ids[id(net.columns[-1][0])], "opened", style="invis")  # right of the network
 
 
-def cards(net: Network, numbers: Summary, grads: bool) -> tuple[Diagram, list[Unit]]:
+def cards(net: Network, numbers: Summary, grads: bool,
+          grad_of: Callable[[Value], Any] = stored_grad) -> tuple[Diagram, list[Unit]]:
     """Every neuron's card in one diagram, one below the other (the interactive page's
     drill-down: one ``dot`` run for all of them); the card of the k-th neuron listed
     has the SVG id ``c<k>``."""
@@ -339,12 +359,14 @@ def cards(net: Network, numbers: Summary, grads: bool) -> tuple[Diagram, list[Un
                     node_attr={"fontname": FONT, "fontsize": "9"})
     neurons = [u for column in net.columns for u in column if u.kind == "neuron"]
     for k, unit in enumerate(neurons):
-        graph.node(f"c{k}", opened_card(unit, net, numbers, grads), shape="box", style="rounded",
+        graph.node(f"c{k}", opened_card(unit, net, numbers, grads, grad_of), shape="box",
+                   style="rounded",
                    color=OPENED, penwidth="1.5", id=f"c{k}")
     return graph, neurons
 
 
-def opened_card(unit: Unit, net: Network, numbers: Summary, grads: bool) -> str:
+def opened_card(unit: Unit, net: Network, numbers: Summary, grads: bool,
+                grad_of: Callable[[Value], Any] = stored_grad) -> str:
     """``unit``'s ops as an HTML-like label: one row per op, inputs first (each product
     w_i x_i, the sum z, the activation), its value and gradient, and the chain rule
     along each edge back to an input, ∂loss/∂input += ∂loss/∂op · ∂op/∂input, with the
@@ -397,18 +419,19 @@ def opened_card(unit: Unit, net: Network, numbers: Summary, grads: bool) -> str:
             td(num(node.data), INK["data"])
         if grads:
             chain = []
+            g_node = grad_of(node)
             locals_ = local_derivatives(node)
             if node.op == "add_n":
-                chain.append(f"each term: ∂z/∂term = 1, so ∂loss/∂term = {num(node.grad)}")
+                chain.append(f"each term: ∂z/∂term = 1, so ∂loss/∂term = {num(g_node)}")
             else:
                 for i, local in zip(node.inputs, locals_):
                     if i.__class__ is Constant:
                         continue
-                    g, d = float(np.ravel(node.grad)[at] if np.ndim(node.grad) else node.grad), \
+                    g, d = float(np.ravel(g_node)[at] if np.ndim(g_node) else g_node), \
                         float(np.ravel(local)[at] if np.ndim(local) else local)
-                    chain.append(f"{escape(name_of(i))}: {num(node.grad)} × {num(local)} = "
+                    chain.append(f"{escape(name_of(i))}: {num(g_node)} × {num(local)} = "
                                  f"{escape(format_number(g * d, numbers.fmt))}")
-            cells += td(num(node.grad), INK["grad"]) + td("<br/>".join(chain), "#1d4ed8")
+            cells += td(num(g_node), INK["grad"]) + td("<br/>".join(chain), "#1d4ed8")
         rows.append(f"<tr>{cells}</tr>")
     where = f" (sample {at} of {size})" if size > 1 else ""
     label = ('<<table border="0" cellborder="1" cellspacing="0" cellpadding="2" '

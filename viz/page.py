@@ -234,9 +234,12 @@ def _network_view(root: Value, passes: tuple[str, ...], options: dict[str, Any]
         steps += unit_steps(root, d, numbers, net)[1]
     backward = "backward" in passes
     color_by = picked.get("color_by") or "data"
+    # every gradient afresh, as the op view's: the page never needs backward() to have run
+    order = topological_order(root)
+    fresh = dict(zip(order, (g.data for g in grad(root, order)))) if backward else {}
     graph = render_network(net, numbers, grads=backward, color_by=color_by,
                            legend=picked.get("legend") is not False, title=picked.get("title"),
-                           marks=True)
+                           marks=True, grad_of=fresh.__getitem__)
     svg = clean_svg(render(graph, "svg").decode("utf-8"), "w")
     names = unit_names(net)
     reveal: dict[str, int] = {}
@@ -258,7 +261,7 @@ def _network_view(root: Value, passes: tuple[str, ...], options: dict[str, Any]
                            _prefix("w", (weights_in if s.direction == "forward"
                                          else weights_out).get(id(s.unit), [])))
                   for s in steps]
-    card_graph, neurons = cards(net, numbers, grads=backward)
+    card_graph, neurons = cards(net, numbers, grads=backward, grad_of=fresh.__getitem__)
     cards_svg = clean_svg(render(card_graph, "svg").decode("utf-8"), "c")
     view = View("network", svg, page_steps, {"w" + k: t for k, t in reveal.items()},
                 cards={"w" + names[id(u)]: f"cc{k}" for k, u in enumerate(neurons)},

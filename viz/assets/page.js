@@ -243,7 +243,7 @@
     back.onclick = closeCard;
     el.appendChild(back);
     el.appendChild(document.createTextNode(" › " + views.network.spec.titles[state.card] +
-      ": its ops"));
+      ": its ops, with the numbers of the whole pass"));
   }
 
   // -- a step ----------------------------------------------------------------------------
