@@ -300,9 +300,15 @@ def sum_abs(values: Iterable[Any]) -> Value:
 
 def _terms(name: str, values: Iterable[Any]) -> tuple[Value, ...]:
     """The inputs of a variadic node: Values as they are, numbers as constants."""
-    if isinstance(values, (Value, str)) or not isinstance(values, Iterable):
-        raise TypeError(f"{name}() takes an iterable of Values, got {type(values).__name__}")
-    items = list(values)
+    try:
+        if isinstance(values, (Value, str)):
+            raise TypeError
+        items = tuple(values)
+    except TypeError:
+        raise TypeError(f"{name}() takes an iterable of Values, got "
+                        f"{type(values).__name__}") from None
+    if all(map(isinstance, items, _VALUE)):  # the usual case, checked in C
+        return items
     terms = tuple([v if isinstance(v, Value) else _lift(v) for v in items])
     if None in terms:
         i = terms.index(None)
@@ -327,10 +333,16 @@ def _apply(rule: Rule, a: Any, b: Any = None) -> Value:
             _check_domain(rule, (a, b))
         data = rule.forward(a.data, b.data)
     elif a.__class__ is tuple:
-        _check_lengths(rule, a)
         if rule.guards:
+            _check_lengths(rule, a)
             _check_domain(rule, a)
-        data = rule.forward(*[i.data for i in a])
+        try:
+            data = rule.forward(*[i.data for i in a])
+        except ValueError:  # batches numpy cannot broadcast: say which
+            _check_lengths(rule, a)
+            raise
+        if data.__class__ is ndarray:  # a batch of 1 would broadcast silently
+            _check_lengths(rule, a)
     else:
         if rule.guards:
             _check_domain(rule, (a,))
@@ -359,6 +371,7 @@ _new = object.__new__
 # topological order. (itertools.count is one C call, and safe across threads.)
 _stamps = itertools.count()
 _by_stamp = operator.attrgetter("_stamp")
+_VALUE = itertools.repeat(Value)  # isinstance's second argument, as often as needed
 _NO_GRAPH: Any = object()  # the _b of a Value computed under no_grad()
 
 
