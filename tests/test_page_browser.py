@@ -127,6 +127,11 @@ def click(driver, element_id: str) -> None:
     driver.find_element(By.ID, element_id).click()
 
 
+def ids_of_cards(view) -> list[set[str]]:
+    """The ids of the cells of the view's neurons' cards (in #cards, not in the view)."""
+    return [{i for i in view.reveal if i.startswith(card + "_")} for card in view.cards.values()]
+
+
 def check_step(driver, view, k: int) -> dict:
     """What the browser shows is ``view``'s step k, as the Python side built it."""
     step = view.steps[k]
@@ -139,7 +144,8 @@ def check_step(driver, view, k: int) -> dict:
     assert got["caption"] == step.caption
     assert got["rule"] == list(step.rule)
     assert got["counter"] == f"{k + 1} / {len(view.steps)}"
-    assert set(got["hidden"]) == {i for i, t in view.reveal.items() if t > k}, k
+    cards = set().union(*(ids_of_cards(view)))
+    assert set(got["hidden"]) == {i for i, t in view.reveal.items() if t > k} - cards, k
     assert got["disabled"] == (["first", "prev"] if k == 0 else []) + (
         ["next", "last"] if k == last else [])
     assert got["end"] == (k == last)
@@ -346,7 +352,7 @@ def test_mlp_clicking_a_neuron_opens_it_and_the_breadcrumb_closes_it(browser, ml
     got = state(browser)
     assert got["card"] == unit and got["step"] == at
     crumbs = browser.find_element(By.ID, "crumbs").text
-    assert crumbs == "Network › L1.N3: its ops, with the numbers of the whole pass"
+    assert crumbs == "Network › L1.N3: its ops"
     assert not browser.find_element(By.ID, "view-network").is_displayed()
     card = browser.find_element(By.ID, net.cards[unit])
     assert card.is_displayed() and card.text.startswith("L1.N3 opened")
@@ -672,4 +678,26 @@ def test_each_view_box_keeps_the_stage_shape_through_a_resize(browser, mlp_page)
         assert before[1] - after[1] == pytest.approx(100 * before[2] / width, rel=0.05)
     finally:
         browser.set_window_size(size["width"], size["height"])
+    assert_quiet(browser)
+
+
+def test_an_opened_neurons_numbers_follow_the_steps(browser, mlp_page):
+    path, page, _ = mlp_page
+    net = page.view("network")
+    unit = next(u for u, name in net.titles.items() if name == "L1.N3")
+    card = net.cards[unit]
+    forward = next(k for k, s in enumerate(net.steps) if s.marks == [unit])
+    backward = max(k for k, s in enumerate(net.steps) if s.marks == [unit])
+    open_file(browser, path)
+    wait_ready(browser)
+    hidden = ("return Array.prototype.map.call(document.querySelectorAll("
+              "'[id^=\"' + arguments[0] + '_\"]'), function (el) {"
+              " return [el.id.split('_')[1][0], el.classList.contains('avz-hidden')]; })")
+    for at, hidden_kinds in ((forward - 1, set("fdge")), (forward, set("ge")), (backward, set())):
+        browser.execute_script("autogradViz.show(arguments[0])", at)
+        browser.execute_script("autogradViz.openCard(arguments[0])", unit)
+        cells = browser.execute_script(hidden, card)
+        assert {kind for kind, _ in cells} == set("fdge")
+        assert {kind for kind, off in cells if off} == hidden_kinds, at
+        assert {kind for kind, off in cells if not off} == set("fdge") - hidden_kinds, at
     assert_quiet(browser)

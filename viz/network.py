@@ -353,25 +353,26 @@ def cards(net: Network, numbers: Summary, grads: bool,
           grad_of: Callable[[Value], Any] = stored_grad) -> tuple[Diagram, list[Unit]]:
     """Every neuron's card in one diagram, one below the other (the interactive page's
     drill-down: one ``dot`` run for all of them); the card of the k-th neuron listed
-    has the SVG id ``c<k>``."""
+    has the SVG id ``c<k>``, its cells ``opened_card``'s with the mark ``c<k>``."""
     graph = Diagram(name="cards", graph_attr={"rankdir": "LR", "fontname": FONT,
                                               "bgcolor": "white", "nodesep": "0.3", "pad": "0.1"},
                     node_attr={"fontname": FONT, "fontsize": "9"})
     neurons = [u for column in net.columns for u in column if u.kind == "neuron"]
     for k, unit in enumerate(neurons):
-        graph.node(f"c{k}", opened_card(unit, net, numbers, grads, grad_of), shape="box",
+        graph.node(f"c{k}", opened_card(unit, net, numbers, grads, grad_of, f"c{k}"), shape="box",
                    style="rounded",
                    color=OPENED, penwidth="1.5", id=f"c{k}")
     return graph, neurons
 
 
 def opened_card(unit: Unit, net: Network, numbers: Summary, grads: bool,
-                grad_of: Callable[[Value], Any] = stored_grad) -> str:
+                grad_of: Callable[[Value], Any] = stored_grad, mark: str | None = None) -> str:
     """``unit``'s ops as an HTML-like label: one row per op, inputs first (each product
     w_i x_i, the sum z, the activation), its value and gradient, and the chain rule
     along each edge back to an input, ∂loss/∂input += ∂loss/∂op · ∂op/∂input, with the
     numbers of one sample (``sample``, else the first), so every product can be
-    checked by hand."""
+    checked by hand. With ``mark``, row r's cells have the SVG ids ``<mark>_f<r>``
+    (formula), ``_d<r>`` (value), ``_g<r>`` (gradient) and ``_e<r>`` (chain rule)."""
     k = numbers.sample or 0
     outputs = unit.outputs
     output = outputs[k % len(outputs)] if len(outputs) > 1 else outputs[0]
@@ -400,14 +401,16 @@ def opened_card(unit: Unit, net: Network, numbers: Summary, grads: bool,
             return _short(v)
         return v.label or num(v.data)
 
-    def td(text: str, color: str = "#111827") -> str:
-        return f'<td align="left" balign="left"><font color="{color}">{text}</font></td>'
+    def td(text: str, color: str = "#111827", cell: str = "") -> str:
+        ident = _cell_mark(f"{mark}_{cell}") if mark and cell else ""
+        return (f'<td align="left" balign="left"{ident}><font color="{color}">{text}</font>'
+                f'</td>')
 
     rows = ["<tr>" + td("<b>op</b>") + td("<b>value</b>")
             + (td("<b>∂loss/∂op</b>") + td("<b>back along each edge: ∂loss/∂input += "
                                             "∂loss/∂op × ∂op/∂input</b>") if grads else "")
             + "</tr>"]
-    for node in own:
+    for r, node in enumerate(own):
         if node.op == "add_n":
             formula = " + ".join(name_of(i) for i in node.inputs[:3]) + (
                 " + …" if len(node.inputs) > 3 else "")
@@ -415,8 +418,8 @@ def opened_card(unit: Unit, net: Network, numbers: Summary, grads: bool,
             formula = f"{unit.activation or node.op}({name_of(node.inputs[0])})"
         else:  # a product: its factors' numbers
             formula = " × ".join(num(i.data) for i in node.inputs)
-        cells = td(f"<b>{escape(name_of(node))}</b> = {escape(formula)}") + \
-            td(num(node.data), INK["data"])
+        cells = td(f"<b>{escape(name_of(node))}</b> = {escape(formula)}", cell=f"f{r}") + \
+            td(num(node.data), INK["data"], f"d{r}")
         if grads:
             chain = []
             g_node = grad_of(node)
@@ -431,7 +434,8 @@ def opened_card(unit: Unit, net: Network, numbers: Summary, grads: bool,
                         float(np.ravel(local)[at] if np.ndim(local) else local)
                     chain.append(f"{escape(name_of(i))}: {num(g_node)} × {num(local)} = "
                                  f"{escape(format_number(g * d, numbers.fmt))}")
-            cells += td(num(g_node), INK["grad"]) + td("<br/>".join(chain), "#1d4ed8")
+            cells += td(num(g_node), INK["grad"], f"g{r}") + \
+                td("<br/>".join(chain), "#1d4ed8", f"e{r}")
         rows.append(f"<tr>{cells}</tr>")
     where = f" (sample {at} of {size})" if size > 1 else ""
     label = ('<<table border="0" cellborder="1" cellspacing="0" cellpadding="2" '

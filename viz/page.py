@@ -246,9 +246,9 @@ def _network_view(root: Value, passes: tuple[str, ...], options: dict[str, Any]
     for t, step in enumerate(steps):
         name = names[id(step.unit)]
         if step.direction == "forward":
-            reveal[f"{name}_d"] = t
+            reveal[f"w{name}_d"] = t
         else:
-            reveal[f"{name}_g"] = t
+            reveal[f"w{name}_g"] = t
     weights_in: dict[int, list[str]] = {}
     weights_out: dict[int, list[str]] = {}
     for k, w in enumerate(net.weights):
@@ -263,7 +263,18 @@ def _network_view(root: Value, passes: tuple[str, ...], options: dict[str, Any]
                   for s in steps]
     card_graph, neurons = cards(net, numbers, grads=backward, grad_of=fresh.__getitem__)
     cards_svg = clean_svg(render(card_graph, "svg").decode("utf-8"), "c")
-    view = View("network", svg, page_steps, {"w" + k: t for k, t in reveal.items()},
+    # a card's numbers show with its neuron's: the formulas and values at its forward
+    # step, the gradients and the chain rule at its backward step
+    when = {(s.direction, id(s.unit)): t for t, s in enumerate(steps)}
+    card_of = {f"cc{k}": unit for k, unit in enumerate(neurons)}
+    for ident in ids_of(cards_svg):
+        card, _, cell = ident.partition("_")
+        if cell and card in card_of:
+            direction = "forward" if cell[0] in "fd" else "backward"
+            t = when.get((direction, id(card_of[card])))
+            if t is not None:
+                reveal[ident] = t
+    view = View("network", svg, page_steps, reveal,
                 cards={"w" + names[id(u)]: f"cc{k}" for k, u in enumerate(neurons)},
                 titles={"w" + names[id(u)]: u.name for u in neurons}, cards_svg=cards_svg)
     return view, net, [(s.direction, s.unit) for s in steps]

@@ -18,13 +18,17 @@
     return el && el.querySelector("path, polygon, ellipse");
   }
 
+  function collect(view) {  // the numbers a step may hide, those in the page so far
+    view.revealed = [];
+    Object.keys(view.spec.reveal).forEach(function (id) {
+      var el = document.getElementById(id);
+      if (el) { view.revealed.push([el, view.spec.reveal[id]]); }
+    });
+  }
   function register(spec) {
     var holder = $("view-" + spec.name);
     var view = { spec: spec, holder: holder, svg: holder.querySelector("svg"), revealed: [] };
-    Object.keys(spec.reveal).forEach(function (id) {
-      var el = document.getElementById(id);
-      if (el) { view.revealed.push([el, spec.reveal[id]]); }
-    });
+    collect(view);
     view.home = viewBoxOf(view.svg);
     view.box = null;
     view.cards = $("cards");
@@ -61,6 +65,10 @@
     ready.push(unpack("pack-cards").then(function (pack) {
       $("cards").innerHTML = pack.svg;
       cardsReady = true;
+      if (views.network) {  // the cards' numbers follow the steps too
+        collect(views.network);
+        if (state.view === "network") { apply(views.network, state.at); }
+      }
       crumbs();
     }));
   }
@@ -243,7 +251,7 @@
     back.onclick = closeCard;
     el.appendChild(back);
     el.appendChild(document.createTextNode(" › " + views.network.spec.titles[state.card] +
-      ": its ops, with the numbers of the whole pass"));
+      ": its ops"));
   }
 
   // -- a step ----------------------------------------------------------------------------
