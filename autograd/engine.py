@@ -256,7 +256,7 @@ def _lift(x: Any) -> Value | None:
     """A Constant leaf for a plain number or array; None for anything else."""
     if isinstance(x, Value):
         return x
-    if isinstance(x, (numbers.Real, np.ndarray)):
+    if x.__class__ is float or isinstance(x, (numbers.Real, np.ndarray)):  # float: no ABC check
         return Constant(x)
     return None
 
