@@ -11,11 +11,10 @@ import shutil
 import subprocess
 from pathlib import Path
 
-import numpy as np
 import pytest
+from graphs import seed, small_mlp
 
 import viz
-from autograd import batch, losses, nn
 from autograd.engine import Value
 from viz.html import Shown, page_html
 from viz.page import build_page
@@ -25,20 +24,8 @@ pytestmark = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz do
 HOSTILE = '<img src=x onerror=alert(1)><script>window.pwned=1</script>'
 
 
-def seed(label_x: str = "x") -> Value:
-    x, y, z = Value(-2.0, label_x), Value(5.0, "y"), Value(-4.0, "z")
-    q = x + y
-    q.label = "q"
-    f = q * z
-    f.label = "f"
-    return f
-
-
 def mlp() -> Value:
-    X = np.random.default_rng(0).normal(size=(8, 2))
-    loss = losses.mse(nn.MLP(2, [3, 1], seed=0)(batch(X)), np.ones(8))
-    loss.label = "loss"
-    return loss
+    return small_mlp(sizes=(3, 1), penalty=False, backward=False)
 
 
 def unpack(page: str, name: str) -> dict:

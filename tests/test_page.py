@@ -5,36 +5,15 @@ from __future__ import annotations
 import re
 import shutil
 
-import numpy as np
 import pytest
+from graphs import seed, small_mlp
 
 import viz.budget
-from autograd import batch, losses, nn, regularizers
-from autograd.engine import Value, grad, topological_order
+from autograd.engine import grad, topological_order
 from viz.page import build_page, clean_svg, ids_of
 from viz.scene import TooLargeError
 
 pytestmark = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz dot not installed")
-
-
-def seed() -> Value:
-    x, y, z = Value(-2.0, "x"), Value(5.0, "y"), Value(-4.0, "z")
-    q = x + y
-    q.label = "q"
-    f = q * z
-    f.label = "f"
-    return f
-
-
-def mlp(hidden=(4, 4), n=8, penalty=True) -> Value:
-    rng = np.random.default_rng(0)
-    X = rng.normal(size=(n, 2))
-    model = nn.MLP(2, [*hidden, 1], seed=0)
-    loss = losses.mse(model(batch(X)), np.sign(X[:, 0] * X[:, 1]))
-    if penalty:
-        loss = loss + regularizers.l2(model, 1e-3)
-    loss.label = "loss"
-    return loss
 
 
 def test_the_seed_page_is_the_forward_then_the_backward_pass_on_one_picture():
@@ -82,7 +61,7 @@ def test_a_backward_page_knows_every_value_from_the_start():
 
 
 def test_a_collapsed_view_highlights_the_box_that_holds_the_node_and_names_it():
-    loss = mlp(penalty=False)
+    loss = small_mlp(penalty=False, backward=False)
     view = build_page(loss, collapse="neuron").view("ops")
     inside = [s for s in view.steps if s.rule[0].startswith("inside ")]
     assert inside, "no step inside a collapsed neuron"
@@ -91,7 +70,7 @@ def test_a_collapsed_view_highlights_the_box_that_holds_the_node_and_names_it():
 
 
 def test_the_network_page_has_both_views_linked_step_for_step():
-    loss = mlp()
+    loss = small_mlp(backward=False)
     page = build_page(loss, view="network")
     assert [v.name for v in page.views] == ["network", "ops"]
     net, ops = page.view("network"), page.view("ops")
@@ -116,12 +95,12 @@ def test_a_graph_without_neurons_has_no_network_view_to_ask_for():
 
 def test_an_op_view_over_budget_leaves_the_network_view_alone(monkeypatch):
     monkeypatch.setattr(viz.budget, "LAYOUT_BUDGET", 500)
-    page = build_page(mlp(), view="network")
+    page = build_page(small_mlp(backward=False), view="network")
     assert [v.name for v in page.views] == ["network"]
     assert page.notes and page.notes[0].startswith("The op view is left out: ")
     assert "view='network'" not in page.notes[0]          # the advice is for draw()
     with pytest.raises(TooLargeError):
-        build_page(mlp(), view="ops")
+        build_page(small_mlp(backward=False), view="ops")
 
 
 def test_bad_page_arguments_are_named():

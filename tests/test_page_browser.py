@@ -16,9 +16,9 @@ import shutil
 import time
 from pathlib import Path
 
-import numpy as np
 import pytest
 from browser import console_errors, network_requests, open_file
+from graphs import seed, small_mlp
 from selenium.common.exceptions import NoAlertPresentException
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.actions.wheel_input import ScrollOrigin
@@ -27,7 +27,7 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
 import viz
-from autograd import Value, batch, losses, nn, regularizers
+from autograd import Value
 from viz.page import build_page
 
 pytestmark = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz dot not installed")
@@ -67,25 +67,6 @@ return {
 
 # -- the graphs and their pages ---------------------------------------------------------------
 
-def seed() -> Value:
-    x, y, z = Value(-2.0, "x"), Value(5.0, "y"), Value(-4.0, "z")
-    q = x + y
-    q.label = "q"
-    f = q * z
-    f.label = "f"
-    return f
-
-
-def mlp_loss(backward: bool = True, sizes: tuple[int, ...] = (4, 4, 1), n: int = 8) -> Value:
-    """bench/viz.py's MLP case, small: MLP(2, sizes) on n points, MSE plus an L2 penalty."""
-    X = np.random.default_rng(0).normal(size=(n, 2))
-    model = nn.MLP(2, list(sizes), seed=0)
-    loss = losses.mse(model(batch(X)), np.sign(X[:, 0] * X[:, 1])) + regularizers.l2(model, 1e-3)
-    if backward:
-        loss.backward()
-    return loss
-
-
 @pytest.fixture(scope="module")
 def seed_page(tmp_path_factory):
     path = viz.to_html(seed(), tmp_path_factory.mktemp("seed") / "seed.html")
@@ -94,7 +75,7 @@ def seed_page(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def mlp_page(tmp_path_factory):
-    loss = mlp_loss()
+    loss = small_mlp()
     path = viz.to_html(loss, tmp_path_factory.mktemp("mlp") / "mlp.html", view="network")
     return path, build_page(loss, view="network"), loss
 
@@ -595,7 +576,7 @@ def test_a_notebook_exported_by_nbconvert_shows_a_live_page(browser, tmp_path):
 # -- the network view's numbers before backward() ---------------------------------------------
 
 def test_network_view_gradients_match_the_captions_without_backward(browser, tmp_path):
-    loss = mlp_loss(backward=False, sizes=(2, 1), n=4)
+    loss = small_mlp(backward=False, sizes=(2, 1), n=4)
     path = viz.to_html(loss, tmp_path / "fresh.html", view="network")
     net = build_page(loss, view="network").view("network")
     open_file(browser, path)

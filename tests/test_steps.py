@@ -7,6 +7,7 @@ import re
 
 import numpy as np
 import pytest
+from graphs import seed
 
 from autograd import batch, losses, nn
 from autograd.engine import Value, grad, scope
@@ -14,15 +15,6 @@ from viz.network_steps import unit_steps
 from viz.scene import Options
 from viz.steps import MAX_TERMS, op_steps
 from viz.text import Summary
-
-
-def seed() -> Value:
-    x, y, z = Value(-2.0, "x"), Value(5.0, "y"), Value(-4.0, "z")
-    q = x + y
-    q.label = "q"
-    f = q * z
-    f.label = "f"
-    return f
 
 
 def by_name(steps, name):
