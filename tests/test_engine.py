@@ -473,6 +473,23 @@ def test_second_derivatives_through_every_rule_match_finite_differences(name, po
             assert hessian[i][j] == pytest.approx(expected, rel=1e-5, abs=1e-6), (name, i, j)
 
 
+def test_a_create_graph_walk_leaves_the_garbage_collector_as_it_found_it():
+    import gc
+
+    x = Value(2.0)
+    was = gc.isenabled()
+    try:
+        for enabled in (True, False):
+            (gc.enable if enabled else gc.disable)()
+            (dx,) = grad(x ** 3, [x], create_graph=True)
+            assert gc.isenabled() is enabled and dx.data == 12.0
+            with pytest.raises(ZeroDivisionError, match="derivative of sqrt"):
+                grad(x.sqrt() * 0.0 + (x - 2.0).sqrt(), [x], create_graph=True)  # and if it raises
+            assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()
+
+
 def test_hessian_vector_product_on_a_small_net():
     """H v by differentiating (grad . v); checked against finite differences of the gradient."""
     rng = np.random.default_rng(0)
