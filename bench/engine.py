@@ -2,12 +2,16 @@
 
     python bench/engine.py            # or: make bench
 
-Measures, for each engine:
-- build:    making a 200,000-node graph (nodes per second),
-- backward: backward through that graph (nodes per second),
+Measures, for each engine and each of two 200,000-node graphs:
+- build:    making the graph (nodes per second),
+- backward: backward through it (nodes per second);
+and once:
 - chain:    backward through a 1,000,000-node chain (micrograd's recursive walk dies near 1,000),
 - memory:   bytes per live node (tracemalloc, while the graph is alive).
 
+The graphs: "training-like" (``build_graph``: mul-add-relu chains over 100 shared
+leaves) and "issue 17" (``issue_graph``: ``(a * b + c).relu()`` terms over 300 shared
+leaves, the graph of issue "Engine speed"); both summed pairwise into one root.
 Each timing is the median of several rounds in which the engines take turns;
 ratios are ours / micrograd's speed.
 """
@@ -51,11 +55,27 @@ def build_graph(V: type, n_nodes: int) -> tuple[object, int]:
     return terms[0], 100 + 4 * ((n_nodes - 100) // 4) - 1
 
 
-def time_once(V: type, n_nodes: int) -> tuple[float, float]:
+def issue_graph(V: type, n_nodes: int) -> tuple[object, int]:
+    """The graph of issue "Engine speed": ``(a * b + c).relu()`` terms over 300
+    shared leaves, summed pairwise into one root (about ``n_nodes`` nodes)."""
+    xs = [V(0.003 * i - 0.4) for i in range(300)]
+    n_terms = max(1, (n_nodes - 300) // 4)
+    terms = [(xs[i % 300] * xs[(i * 7 + 1) % 300] + xs[(i * 13 + 2) % 300]).relu()
+             for i in range(n_terms)]
+    while len(terms) > 1:
+        pairs = [terms[k] + terms[k + 1] for k in range(0, len(terms) - 1, 2)]
+        terms = pairs + terms[len(terms) - len(terms) % 2:]
+    return terms[0], 300 + 4 * n_terms - 1
+
+
+GRAPHS = {"training-like": build_graph, "issue 17": issue_graph}
+
+
+def time_once(V: type, graph: str, n_nodes: int) -> tuple[float, float]:
     """Build the graph and run its backward once: (build, backward) in nodes per second."""
     gc.collect()
     start = time.perf_counter()
-    root, made = build_graph(V, n_nodes)
+    root, made = GRAPHS[graph](V, n_nodes)
     build = made / (time.perf_counter() - start)
     start = time.perf_counter()
     root.backward()
@@ -77,16 +97,21 @@ def measure(engines: dict[str, type], n_nodes: int, repeats: int) -> dict[str, d
     """Medians over ``repeats`` rounds. The engines take turns within each round
     (starting engine alternating), after one discarded warm-up round, so neither
     gets a cold start or a quieter stretch of the machine."""
-    times: dict[str, list[tuple[float, float]]] = {name: [] for name in engines}
+    times: dict[tuple[str, str], list[tuple[float, float]]] = {
+        (name, graph): [] for name in engines for graph in GRAPHS}
     names = list(engines)
     for round_ in range(repeats + 1):
-        for name in names if round_ % 2 else names[::-1]:
-            result = time_once(engines[name], n_nodes)
-            if round_:
-                times[name].append(result)
-    return {name: {"build": statistics.median(b for b, _ in times[name]),
-                   "backward": statistics.median(k for _, k in times[name]),
-                   "bytes": bytes_per_node(engines[name], n_nodes)} for name in engines}
+        for graph in GRAPHS:
+            for name in names if round_ % 2 else names[::-1]:
+                result = time_once(engines[name], graph, n_nodes)
+                if round_:
+                    times[name, graph].append(result)
+    rows: dict[str, dict] = {name: {"bytes": bytes_per_node(engines[name], n_nodes)}
+                             for name in engines}
+    for (name, graph), results in times.items():
+        rows[name][f"build, {graph}"] = statistics.median(b for b, _ in results)
+        rows[name][f"backward, {graph}"] = statistics.median(k for _, k in results)
+    return rows
 
 
 def measure_chain(V: type, n: int) -> float | str:
@@ -102,12 +127,38 @@ def measure_chain(V: type, n: int) -> float | str:
         return "RecursionError"
 
 
+def profile(n_nodes: int) -> None:
+    """Where our build and backward of the issue graph spend their time (cProfile,
+    own time by function, top lines)."""
+    import cProfile
+    import pstats
+
+    for what in ("build", "backward"):
+        gc.collect()
+        prof = cProfile.Profile()
+        if what == "build":
+            prof.enable()
+            root, _ = issue_graph(Value, n_nodes)
+            prof.disable()
+        else:
+            prof.enable()
+            root.backward()
+            prof.disable()
+        print(f"\n# cProfile, {what} of the issue 17 graph ({n_nodes:,} nodes)")
+        pstats.Stats(prof).sort_stats("tottime").print_stats(8)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--nodes", type=int, default=200_000)
     parser.add_argument("--chain", type=int, default=1_000_000)
     parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--profile", action="store_true",
+                        help="only profile our build and backward of the issue 17 graph")
     args = parser.parse_args()
+    if args.profile:
+        profile(args.nodes)
+        return
 
     engines = {"autograd-viz": Value}
     if MicroValue is not None:
@@ -123,17 +174,17 @@ def main() -> None:
           f"median of {args.repeats}")
     print(f"# python {platform.python_version()}, {platform.machine()}, "
           f"{__import__('os').cpu_count()} cores")
-    print(f"{'metric':<26}" + "".join(f"{name:>16}" for name in engines) + f"{'ratio':>10}")
+    print(f"{'metric':<36}" + "".join(f"{name:>16}" for name in engines) + f"{'ratio':>10}")
 
     def fmt(x: float | str) -> str:
         return f"{x:>16,.0f}" if isinstance(x, float) else f"{x:>16}"
 
-    for key, title, higher_better in (("build", "build (nodes/s)", True),
-                                      ("backward", "backward (nodes/s)", True),
-                                      ("chain", "1e6 chain (nodes/s)", True),
-                                      ("bytes", "bytes per live node", False)):
+    metrics = [(f"{step}, {graph}", f"{step}, {graph} (nodes/s)", True)
+               for graph in GRAPHS for step in ("build", "backward")]
+    for key, title, higher_better in metrics + [("chain", "1e6 chain (nodes/s)", True),
+                                                ("bytes", "bytes per live node", False)]:
         values = [rows[name][key] for name in engines]
-        line = f"{title:<26}" + "".join(fmt(v) for v in values)
+        line = f"{title:<36}" + "".join(fmt(v) for v in values)
         if len(values) == 2 and all(isinstance(v, float) for v in values):
             ratio = values[0] / values[1] if higher_better else values[1] / values[0]
             line += f"{ratio:>9.1f}x"
