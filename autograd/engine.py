@@ -505,13 +505,13 @@ def _to_scalar_grad(c: Any) -> Any:
     return c
 
 
-# -- each rule's backward for scalar nodes, generated from RULES -----------------------
-# A per-sample graph is scalar nodes, and calling ``rule.local`` and looping over the
-# tuple it returns cost more than the arithmetic. So at import each rule gets a small
-# function written from its own ``local`` (the lambda's expressions, read from
-# autograd/ops.py's source): one line per input, g times that input's expression,
-# added to the input's gradient. The table stays the one place a derivative is
-# written; ``print(backward_source("mul"))`` shows what was made of it.
+# -- each rule's backward, generated from RULES ----------------------------------------
+# Calling ``rule.local`` and looping over the tuple it returns cost more than the
+# arithmetic of a scalar node. So at import each rule gets two small functions (for a
+# gradient that is a number, and one that is a batch) written from its own ``local``:
+# the lambda's expressions, read from autograd/ops.py's source, one line per input,
+# g times that input's expression added to the input's gradient. The table stays the
+# one place a derivative is written; ``print(backward_source("mul"))`` shows the code.
 
 @functools.cache
 def _lambdas_by_line() -> dict[int, list[ast.Lambda]]:
@@ -667,8 +667,9 @@ def _grad_mode(enabled: bool) -> Iterator[None]:
 def _collector_paused(pause: bool) -> Iterator[None]:
     """Pause the cyclic garbage collector, if it is on, while a ``create_graph`` walk
     makes its Values, and turn it back on after (as ``timeit`` does; a collector the
-    user turned off stays off). The new graph has no cycles to find, but the
-    collector would walk its nodes every few hundred made: 30% of such a walk."""
+    user turned off stays off; like ``gc`` itself, the switch is process-wide). The
+    new graph has no cycles to find, but the collector would walk its nodes every
+    few hundred made: 20-30% of such a walk."""
     paused = pause and gc.isenabled()
     if paused:
         gc.disable()
@@ -802,6 +803,8 @@ def _check_finite(rule: Rule, inputs: Sequence[Value], x: Any, what: str) -> Non
                                  f"{what}, {_show(x)}, at {_show_inputs(rule, inputs)}")
 
 
-# The generated backward of each rule, for a node whose gradient is a number or a batch.
+# The generated backward of each rule, for a node whose gradient is a number or a batch;
+# any other gradient (a Value), a rule made at run time and, through _NONE, every node of
+# a create_graph or detect_anomaly walk go through _chain_rule.
 _GENERATED = {float: _generate_backward(False), ndarray: _generate_backward(True)}
 _NONE: dict[Any, Any] = {}
