@@ -132,3 +132,9 @@ def test_clean_svg_keeps_what_a_page_needs():
     assert svg.startswith('<svg viewBox="0 0 10 10">')
     assert not re.search(r"<!--|<title>|xlink:href|font-family|<\?xml", svg)
     assert ids_of(svg) == ["ograph0", "on0_d"] and "<text>3</text>" in svg
+
+
+def test_the_network_views_tooltips_leave_the_gradients_to_the_steps():
+    svg = build_page(small_mlp(), view="network").view("network").svg
+    assert "xlink:title=\"L0.N0.w0 = " in svg                # the weight, by name
+    assert "∂loss/∂w" not in svg and "gradient ∂loss/∂value" not in svg

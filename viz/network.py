@@ -273,7 +273,8 @@ def render(net: Network, numbers: Summary, *, grads: bool, color_by: str = "data
 
     ``marks=True`` (the interactive page): each unit's SVG id is its DOT name
     (``u<rank>_<k>``), its numbers' ``u<rank>_<k>_d`` and ``_g``, a weight's edge
-    ``w<k>`` in ``net.weights``' order and a link ``k<k>``. ``grad_of`` gives each
+    ``w<k>`` in ``net.weights``' order and a link ``k<k>``; its tooltips leave the
+    gradients out (the page reveals them a step at a time). ``grad_of`` gives each
     Value's gradient (default: its ``.grad``)."""
 
     graph = Diagram(
@@ -303,7 +304,9 @@ def render(net: Network, numbers: Summary, *, grads: bool, color_by: str = "data
                     extra = {"color": HIGHLIGHT, "penwidth": "3"}
                 sub.node(name, _unit_label(unit, numbers, grads, progress, marks and name or None,
                                            grad_of),
-                         fillcolor=fill, tooltip=_unit_tooltip(unit, numbers, grads, grad_of),
+                         fillcolor=fill,
+                         # a page's steps reveal gradients one at a time; a tooltip cannot wait
+                         tooltip=_unit_tooltip(unit, numbers, grads and not marks, grad_of),
                          **extra, **({"id": name} if marks else {}))
             # invisible edges down the column keep units in index order
             for k in range(len(units) - 1):
@@ -317,7 +320,7 @@ def render(net: Network, numbers: Summary, *, grads: bool, color_by: str = "data
         sign = numbers.pick(w)
         color = WEIGHT_COLORS["positive" if sign >= 0 else "negative"]
         tip = f"{weight.w.label or 'w'} = {_number(w, numbers)}"
-        if grads:
+        if grads and not marks:
             tip += f"\n∂loss/∂w = {_number(g, numbers)}"
         graph.edge(ids[id(weight.source)], ids[id(weight.target)], color=color + "cc",
                    penwidth=f"{MIN_WIDTH + (MAX_WIDTH - MIN_WIDTH) * size:.2f}",
