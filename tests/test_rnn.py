@@ -8,6 +8,7 @@ import math
 
 import numpy as np
 import pytest
+from nn_helpers import total
 
 from autograd.engine import Value, batch, topological_order
 from autograd.gradcheck import gradcheck
@@ -20,13 +21,6 @@ SEQS = np.array([  # (samples, steps, features)
     [[1.5, 0.25], [0.0, -0.5], [0.9, 0.1]],
     [[-0.3, 2.0], [0.4, 0.4], [-1.2, 0.3]],
 ])
-
-
-def total(values):
-    out = values[0]
-    for v in values[1:]:
-        out = out + v
-    return out
 
 
 def tiny_rnn():
