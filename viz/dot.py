@@ -24,7 +24,16 @@ from autograd.engine import Value
 from viz.diagram import Diagram
 from viz.network import draw_network
 from viz.scene import Box, Edge, GroupBox, OpNode, Options, Progress, Scene, build_scene
-from viz.text import CAPTION_LIMIT, LABEL_LIMIT, LINE_LIMIT, escape, format_number, shorten, tooltip
+from viz.text import (
+    CAPTION_LIMIT,
+    LABEL_LIMIT,
+    LINE_LIMIT,
+    cell_mark,
+    escape,
+    format_number,
+    shorten,
+    tooltip,
+)
 
 __all__ = ["draw", "to_digraph", "PALETTE"]
 
@@ -218,12 +227,6 @@ def _id(name: str, marks: bool) -> dict[str, str]:
     return {"id": name} if marks else {}
 
 
-def _mark(cell_id: str | None) -> str:
-    """Attributes that give a table cell its own element in the SVG, ``<g id=...>``
-    (Graphviz writes one only for a cell with a link; the page drops the link)."""
-    return f' ID="{cell_id}" HREF="#"' if cell_id else ""
-
-
 def _text(text: str, limit: int = LINE_LIMIT) -> str:
     """``text`` for a label: cut to ``limit`` characters (ending in "…"), then escaped."""
     return escape(shorten(text, limit))
@@ -254,7 +257,7 @@ def _number_row(name: str, text: str | None, color: str, bad: bool, fill: str | 
     else:
         value = _cell(_text(text), "white" if bad else color, bold=True)
     return (f'<tr><td align="left"{bg}>{_cell(name, PALETTE["muted"], size=10)}</td>'
-            f'<td align="right"{bg}{_mark(cell_id)}>{value}</td></tr>')
+            f'<td align="right"{bg}{cell_mark(cell_id)}>{value}</td></tr>')
 
 
 def _table(rows: list[str]) -> str:
@@ -311,7 +314,7 @@ def _box_node(box: Box, scene: Scene, marks: bool = False) -> tuple[str, dict[st
                                 mark and f"{mark}_g"))
     if box.penalty_share is not None:
         rows.append(f'<tr><td align="left">{_cell("penalty", PALETTE["penalty line"], size=10)}'
-                    f'</td><td align="right"{_mark(mark and f"{mark}_p")}>'
+                    f'</td><td align="right"{cell_mark(mark and f"{mark}_p")}>'
                     f'{_cell(_text(box.penalty_share), PALETTE["penalty line"])}</td></tr>')
     return _table(rows), {**_frame(border, width, body_bg), **_full_text(box.title, LABEL_LIMIT)}
 
@@ -332,9 +335,9 @@ def _group_node(group: GroupBox, marks: bool = False) -> tuple[str, dict[str, st
         cell = f"{group.name}_{k}" if marks else None
         rows.append(
             f'<tr><td align="left">{_cell(_text(name, LABEL_LIMIT), size=10)}</td>'
-            f'<td align="right"{_mark(cell and cell + "d")}>'
+            f'<td align="right"{cell_mark(cell and cell + "d")}>'
             f'{_cell(_text(data) if data else "&#160;", PALETTE["data"])}'
-            f'</td><td align="right"{_mark(cell and cell + "g")}>'
+            f'</td><td align="right"{cell_mark(cell and cell + "g")}>'
             f'{_cell(_text(grad) if grad else "&#160;", PALETTE["grad"])}</td></tr>')
     if group.penalty_percent is not None:
         share = f"penalty: {group.penalty_percent:.0f}% of the weights' gradient"
@@ -369,8 +372,8 @@ def _edge_attrs(edge: Edge, mark: str | None = None) -> dict[str, str]:
     if edge.product:
         lines.append(("p", _cell(_text(edge.product),
                                  PALETTE["bad"] if edge.bad else PALETTE["grad"])))
-    if lines and mark:  # a table, so each line can have an id (see _mark)
-        cells = "".join(f'<tr><td{_mark(f"{mark}_{part}")}>{text}</td></tr>'
+    if lines and mark:  # a table, so each line can have an id (see cell_mark)
+        cells = "".join(f'<tr><td{cell_mark(f"{mark}_{part}")}>{text}</td></tr>'
                         for part, text in lines)
         attrs["label"] = (f'<<table border="0" cellborder="0" cellspacing="0" '
                           f'cellpadding="0">{cells}</table>>')

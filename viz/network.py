@@ -31,7 +31,7 @@ import numpy as np
 from autograd.engine import Constant, Parameter, Value
 from viz.diagram import Diagram
 from viz.scene import local_derivatives
-from viz.text import LABEL_LIMIT, Summary, escape, format_number, shorten, tooltip
+from viz.text import LABEL_LIMIT, Summary, cell_mark, escape, format_number, shorten, tooltip
 from viz.units import (
     Network,
     Unit,
@@ -72,8 +72,8 @@ def _magnitude(x: Any, numbers: Summary) -> float:
 
 
 def _row(text: str, color: str, cell_id: str | None = None) -> str:
-    mark = f' ID="{cell_id}" HREF="#"' if cell_id else ""  # see viz.dot's _mark
-    return f'<tr><td align="left"{mark}><font color="{color}">{text}</font></td></tr>'
+    return (f'<tr><td align="left"{cell_mark(cell_id)}><font color="{color}">{text}</font>'
+            f'</td></tr>')
 
 
 @dataclass
@@ -123,10 +123,10 @@ def _unit_label(unit: Unit, numbers: Summary, grads: bool,
     data_id, grad_id = (f"{mark}_d", f"{mark}_g") if mark else (None, None)
     if unit.kind == "input":
         cells = [f'<td align="left"><b>{name}</b></td>',
-                 f'<td align="left"{_cell_mark(data_id)}><font color="{INK["data"]}">'
+                 f'<td align="left"{cell_mark(data_id)}><font color="{INK["data"]}">'
                  f'{value}</font></td>']
         if grads:
-            cells.append(f'<td align="left"{_cell_mark(grad_id)}><font color="{INK["grad"]}">'
+            cells.append(f'<td align="left"{cell_mark(grad_id)}><font color="{INK["grad"]}">'
                          f'δ {escape(_grad_text(unit, numbers, progress, grad_of))}'
                          '</font></td>')
         return ('<<table border="0" cellborder="0" cellspacing="0" cellpadding="1"><tr>'
@@ -145,10 +145,6 @@ def _unit_label(unit: Unit, numbers: Summary, grads: bool,
         rows.append(_row(f"b = {escape(_number(unit.bias.data, numbers))}", INK["muted"]))
     return ('<<table border="0" cellborder="0" cellspacing="0" cellpadding="1">'
             + "".join(rows) + "</table>>")
-
-
-def _cell_mark(cell_id: str | None) -> str:
-    return f' ID="{cell_id}" HREF="#"' if cell_id else ""
 
 
 def _block_label(unit: Unit, numbers: Summary, grads: bool,
@@ -405,7 +401,7 @@ def opened_card(unit: Unit, net: Network, numbers: Summary, grads: bool,
         return v.label or num(v.data)
 
     def td(text: str, color: str = "#111827", cell: str = "") -> str:
-        ident = _cell_mark(f"{mark}_{cell}") if mark and cell else ""
+        ident = cell_mark(f"{mark}_{cell}") if mark and cell else ""
         return (f'<td align="left" balign="left"{ident}><font color="{color}">{text}</font>'
                 f'</td>')
 

@@ -310,7 +310,7 @@ _IDS = re.compile(r'\bid="([^"]+)"')
 _PROLOG = re.compile(r"^.*?(?=<svg\b)", re.DOTALL)
 _COMMENT = re.compile(r"<!--.*?-->\n?", re.DOTALL)
 _TITLE = re.compile(r"<title>[^<]*</title>\n?")
-# A number's cell (viz.dot's _mark): Graphviz wraps it in a link to "#"; the page
+# A number's cell (viz.text.cell_mark): Graphviz wraps it in a link to "#"; the page
 # keeps the group with its id and drops the link.
 _MARKED = re.compile(r'<g id="a_([^"]+)"><a xlink:href="#" xlink:title="[^"]*">\n?(.*?)</a>\n</g>',
                      re.DOTALL)

@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 
 __all__ = ["escape", "shorten", "tooltip", "format_number", "check_fmt", "is_finite", "ELLIPSIS",
-           "math_text",
+           "math_text", "cell_mark",
            "Summary", "LABEL_LIMIT", "CAPTION_LIMIT", "LINE_LIMIT", "TOOLTIP_BYTES"]
 
 # How many characters of a text a diagram draws before cutting it with "…". A name
@@ -159,6 +159,14 @@ def math_text(text: str) -> str:
     """
     text = re.sub(r"\*\*(\d+)\b", lambda m: m.group(1).translate(_SUPERSCRIPTS), text)
     return text.replace("**", "^").replace("*", "×")
+
+
+def cell_mark(cell_id: str | None) -> str:
+    """Attributes that give an HTML-like label's table cell its own element in the SVG,
+    ``<g id="a_<cell_id>">`` (Graphviz writes one only for a cell with a link; the
+    interactive page, ``viz.page.clean_svg``, keeps the id and drops the link); ""
+    for no id."""
+    return f' ID="{cell_id}" HREF="#"' if cell_id else ""
 
 
 def check_fmt(fmt: str) -> str:
