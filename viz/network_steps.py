@@ -25,16 +25,19 @@ from typing import Any
 
 import numpy as np
 
-from autograd.engine import Value, grad
+from autograd.engine import Value
 from autograd.ops import RULES
 from viz.diagram import Diagram
 from viz.network import Progress, _number, render
-from viz.scene import factor, local_derivatives, substitute
+from viz.scene import factor, fresh_gradients, local_derivatives, substitute
 from viz.steps import DIRECTIONS, MAX_TERMS
 from viz.text import Summary, format_number
 from viz.units import Network, Unit, gather, read_neurons
 
-__all__ = ["UnitStep", "unit_steps", "pass_frames"]
+__all__ = ["UnitStep", "unit_steps", "pass_frames", "NETWORK_OPTIONS"]
+
+# What the network view reads of viz.draw()'s options (pass_frames' keywords).
+NETWORK_OPTIONS = ("fmt", "sample", "summary", "color_by", "legend", "title")
 
 
 @dataclass(frozen=True)
@@ -49,10 +52,11 @@ class UnitStep:
     known: Any
 
 
-def unit_steps(root: Value, direction: str, numbers: Summary,
-               net: Network | None = None) -> tuple[Network, list[UnitStep]]:
+def unit_steps(root: Value, direction: str, numbers: Summary, net: Network | None = None,
+               gradients: dict[Value, Any] | None = None) -> tuple[Network, list[UnitStep]]:
     """The network (read from ``root``'s graph unless given) and its pass's steps. The
-    gradients are computed afresh (``autograd.grad``), so no ``.grad`` changes."""
+    gradients are ``gradients`` (d root / d node) if given, else computed afresh
+    (``viz.scene.fresh_gradients``), so no ``.grad`` changes."""
     if direction not in DIRECTIONS:
         raise ValueError(f"direction is 'forward' or 'backward', got {direction!r}")
     net = net or read_neurons(root)
@@ -60,7 +64,7 @@ def unit_steps(root: Value, direction: str, numbers: Summary,
     sign = -1 if direction == "backward" else 1
     places = sorted(range(len(net.columns)), key=lambda c: (sign * net.ranks[c], c))
     units = [u for c in places for u in net.columns[c]]
-    rule = _Rules(net, root, numbers, units) if direction == "backward" else None
+    rule = _Rules(net, root, numbers, units, gradients) if direction == "backward" else None
     steps = []
     for i, unit in enumerate(units):
         head = f"{direction} {i + 1}/{len(units)}: "
@@ -98,13 +102,14 @@ class _Rules:
     """What a backward step's rule needs: every unit's gradient, the δ of every weighted
     sum, and which weights leave each unit."""
 
-    def __init__(self, net: Network, root: Value, numbers: Summary, units: list[Unit]) -> None:
+    def __init__(self, net: Network, root: Value, numbers: Summary, units: list[Unit],
+                 gradients: dict[Value, Any] | None) -> None:
         self.numbers, self.root = numbers, root
         self.at = numbers.sample or 0
-        sums = [z for u in units for z in u.z]
-        outputs = [v for u in units for v in u.outputs]
-        wanted = list(dict.fromkeys(outputs + sums))
-        fresh = dict(zip(wanted, (g.data for g in grad(root, wanted))))
+        if gradients is None:  # only what the rules read: the units' values and sums
+            wanted = [v for u in units for v in (*u.outputs, *u.z)]
+            gradients = fresh_gradients(root, list(dict.fromkeys(wanted)))
+        fresh = gradients
         self.gradient = {id(u): gather([fresh[v] for v in u.outputs]) for u in units}
         self.fresh = fresh
         self.fed: dict[int, list[Any]] = {id(u): [] for u in units}

@@ -25,13 +25,21 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from autograd.engine import Constant, Value, grad, topological_order
+from autograd.engine import Constant, Value, topological_order
 from viz.diagram import render
 from viz.dot import to_digraph
 from viz.network import cards, unit_names
 from viz.network import render as render_network
-from viz.network_steps import UnitStep, unit_steps
-from viz.scene import Options, Progress, TooLargeError, build_scene, display_names
+from viz.network_steps import NETWORK_OPTIONS, UnitStep, unit_steps
+from viz.scene import (
+    Options,
+    Progress,
+    TooLargeError,
+    build_scene,
+    check_size,
+    display_names,
+    fresh_gradients,
+)
 from viz.steps import DIRECTIONS, op_steps
 from viz.text import Summary, format_number
 from viz.units import Network, Unit, read_neurons
@@ -41,8 +49,6 @@ __all__ = ["Page", "View", "PageStep", "build_page", "view_state", "clean_svg", 
 
 VIEWS = ("ops", "network")
 PASSES = ("both", "forward", "backward")
-# What the network view reads of draw()'s options; the op view takes them all.
-NETWORK_OPTIONS = ("fmt", "sample", "summary", "color_by", "legend", "title")
 
 
 @dataclass
@@ -103,6 +109,11 @@ def build_page(root: Value, *, view: str = "ops", direction: str = "both",
         raise TypeError(f"unknown draw options: {', '.join(unknown)} (viz.draw's options are "
                         f"{', '.join(f for f in Options.__dataclass_fields__ if f != 'numbers')})")
     passes = DIRECTIONS if direction == "both" else (direction,)
+    if view == "ops":  # refuse a graph too big to draw before walking all of it
+        opts = Options(**options)
+        check_size(root, opts.max_nodes, opts.hide_constants)
+    # d root / d node for every node, once for both views (None: a forward page)
+    exact = fresh_gradients(root) if "backward" in passes else None
     views: dict[str, View] = {}
     notes: list[str] = []
     net: Network | None = None
@@ -111,7 +122,7 @@ def build_page(root: Value, *, view: str = "ops", direction: str = "both",
     # The two views are made side by side: while dot lays one out, Python reads the other.
     with ThreadPoolExecutor(max_workers=2) as pool:
         made = {name: pool.submit(_op_view if name == "ops" else _network_view, root, passes,
-                                  options)
+                                  exact, options)
                 for name in (view, *(v for v in VIEWS if v != view))}
     for name, future in made.items():
         try:
@@ -141,18 +152,13 @@ def build_page(root: Value, *, view: str = "ops", direction: str = "both",
 
 # -- the op view -----------------------------------------------------------------------
 
-def _op_view(root: Value, passes: tuple[str, ...],
+def _op_view(root: Value, passes: tuple[str, ...], exact: dict[Value, Any] | None,
              options: dict[str, Any]) -> tuple[View, list[tuple[str, Value]]]:
     """The op view, and each step's (direction, node)."""
     opts = Options(**options)
-    steps = [s for d in passes for s in op_steps(root, opts, d)]
+    steps = [s for d in passes for s in op_steps(root, opts, d, exact)]
     order = topological_order(root)
-    backward = "backward" in passes
-    if backward:
-        exact = dict(zip(order, (g.data for g in grad(root, order))))
-        progress = Progress(grads=exact)
-    else:
-        progress = Progress(forward=True)
+    progress = Progress(grads=exact) if exact is not None else Progress(forward=True)
     scene = build_scene(root, opts, progress)
     svg = clean_svg(render(to_digraph(scene, marks=True), "svg").decode("utf-8"), "o")
 
@@ -222,8 +228,8 @@ def _prefix(prefix: str, ids: list[str]) -> list[str]:
 
 # -- the network view ------------------------------------------------------------------
 
-def _network_view(root: Value, passes: tuple[str, ...], options: dict[str, Any]
-                  ) -> tuple[View, Network, list[tuple[str, Unit]]]:
+def _network_view(root: Value, passes: tuple[str, ...], exact: dict[Value, Any] | None,
+                  options: dict[str, Any]) -> tuple[View, Network, list[tuple[str, Unit]]]:
     """The network view, the network it draws, and each step's (direction, unit)."""
     picked = {k: v for k, v in options.items() if k in NETWORK_OPTIONS}
     numbers = Summary(picked.get("sample"), picked.get("summary", "mean"),
@@ -231,12 +237,11 @@ def _network_view(root: Value, passes: tuple[str, ...], options: dict[str, Any]
     net = read_neurons(root)
     steps: list[UnitStep] = []
     for d in passes:
-        steps += unit_steps(root, d, numbers, net)[1]
-    backward = "backward" in passes
+        steps += unit_steps(root, d, numbers, net, exact)[1]
+    backward = exact is not None
     color_by = picked.get("color_by") or "data"
-    # every gradient afresh, as the op view's: the page never needs backward() to have run
-    order = topological_order(root)
-    fresh = dict(zip(order, (g.data for g in grad(root, order)))) if backward else {}
+    # the gradients computed afresh, as the op view's: no need for backward() to have run
+    fresh = exact or {}
     graph = render_network(net, numbers, grads=backward, color_by=color_by,
                            legend=picked.get("legend") is not False, title=picked.get("title"),
                            marks=True, grad_of=fresh.__getitem__)

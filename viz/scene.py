@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd.engine import Constant, Parameter, Value, topological_order
+from autograd.engine import Constant, Parameter, Value, grad, topological_order
 from autograd.ops import RULES
 from viz.names import neuron_index, scope_names
 from viz.scope import check_collapse, collapse_key, homes, is_penalty, levels, users
@@ -35,7 +35,7 @@ from viz.text import Summary, format_number, is_finite, math_text, shorten
 
 __all__ = ["Options", "Progress", "Box", "OpNode", "GroupBox", "Edge", "Scene", "build_scene",
            "TooLargeError", "display_names", "substitute", "check_size", "derivative_text",
-           "factor", "local_derivatives"]
+           "factor", "local_derivatives", "fresh_gradients"]
 
 COLOR_BY = ("grad", "data")
 
@@ -226,6 +226,14 @@ def backward_has_run(order: list[Value]) -> bool:
         elif g != 0:  # NaN != 0 too
             return True
     return False
+
+
+def fresh_gradients(root: Value, nodes: list[Value] | None = None) -> dict[Value, Any]:
+    """d root / d node for each of ``nodes`` (default: every node ``root`` depends on),
+    computed afresh by ``autograd.grad``: the same whether or not ``backward()`` has
+    run, and no ``.grad`` changes. The stepper and the page show these."""
+    nodes = topological_order(root) if nodes is None else nodes
+    return dict(zip(nodes, (g.data for g in grad(root, nodes))))
 
 
 def local_derivatives(node: Value) -> tuple[Any, ...]:

@@ -35,10 +35,10 @@ from typing import Any
 
 import graphviz
 
-from autograd.engine import Constant, Value, grad, topological_order
+from autograd.engine import Constant, Value, topological_order
 from viz.diagram import render
 from viz.dot import to_digraph
-from viz.network_steps import pass_frames
+from viz.network_steps import NETWORK_OPTIONS, pass_frames
 from viz.scene import Options, Progress, build_scene
 from viz.steps import Step, op_steps
 
@@ -100,16 +100,12 @@ def _frames(root: Value, direction: str, view: str, options: dict[str, Any]) -> 
 def _op_frames(root: Value, opts: Options, steps: list[Step],
                options: dict[str, Any]) -> Iterator[Frame]:
     """Each step's diagram, drawn when it is reached: what is known so far filled in."""
-    order = topological_order(root)
-    known_data = {n for n in order if n.__class__ is Constant}
-    exact: dict[Value, Any] = {}
-    if steps and steps[0].direction == "backward":
-        exact = dict(zip(order, (g.data for g in grad(root, order))))
+    known_data = {n for n in topological_order(root) if n.__class__ is Constant}
     known_grads: dict[Value, Any] = {}
     for k, step in enumerate(steps):
         node = step.node
         if step.direction == "backward":
-            known_grads[node] = exact[node]
+            known_grads[node] = step.known
             progress = Progress(grads=dict(known_grads), current=node, caption=step.caption)
         else:
             known_data.add(node)
@@ -117,9 +113,6 @@ def _op_frames(root: Value, opts: Options, steps: list[Step],
                                 caption=step.caption)
         yield Frame(to_digraph(build_scene(root, opts, progress)), k, len(steps),
                     step.direction, node, step.caption, root, "ops", options)
-
-
-NETWORK_OPTIONS = ("fmt", "sample", "summary", "color_by", "legend", "title")
 
 
 def _network_frames(root: Value, direction: str, view: str,

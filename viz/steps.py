@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd.engine import Constant, Value, grad, topological_order
+from autograd.engine import Constant, Value, topological_order
 from autograd.ops import RULES
 from viz.order import backward_order, forward_order
 from viz.scene import (
@@ -38,6 +38,7 @@ from viz.scene import (
     derivative_text,
     display_names,
     factor,
+    fresh_gradients,
     local_derivatives,
     substitute,
 )
@@ -51,20 +52,23 @@ MAX_TERMS = 4  # terms of a sum written out in a rule; the rest are "…"
 
 @dataclass(frozen=True)
 class Step:
-    """One step of a pass: the node it computes, what the caption says, and the rule
-    it applies with its numbers, one line per item (``rule[0]`` the formula)."""
+    """One step of a pass: the node it computes, what the caption says, the rule it
+    applies with its numbers, one line per item (``rule[0]`` the formula), and the
+    number it makes known (d root / d node backward, the node's value forward)."""
 
     node: Value
     direction: str      # "forward" or "backward"
     caption: str        # "backward 2/5: ∂f/∂z = 3"
     rule: tuple[str, ...]
+    known: Any = None
 
 
-def op_steps(root: Value, options: Options, direction: str) -> list[Step]:
+def op_steps(root: Value, options: Options, direction: str,
+             gradients: dict[Value, Any] | None = None) -> list[Step]:
     """The op view's steps of a pass over ``root``'s graph, in ``viz.order``'s order,
-    constants left out (they are known from the start). The gradients are computed
-    afresh (``autograd.grad``): the steps are the same whether or not ``backward()``
-    has run, and no ``.grad`` changes."""
+    constants left out (they are known from the start). The gradients are
+    ``gradients`` if given, else computed afresh (``viz.scene.fresh_gradients``): the
+    steps are the same whether or not ``backward()`` has run, and no ``.grad`` changes."""
     if not isinstance(root, Value):
         raise TypeError(f"stepping needs a Value (the output of a computation), "
                         f"got {type(root).__name__}")
@@ -77,7 +81,7 @@ def op_steps(root: Value, options: Options, direction: str) -> list[Step]:
     order = topological_order(root)
     names, _ = display_names(order, options.fmt)
     if backward:
-        exact = dict(zip(order, (g.data for g in grad(root, order))))
+        exact = gradients if gradients is not None else fresh_gradients(root, order)
         readers = users(order)
     steps = []
     total = len(nodes)
@@ -86,7 +90,8 @@ def op_steps(root: Value, options: Options, direction: str) -> list[Step]:
             what, rule = _backward(node, root, names, exact, readers.get(node, []), options)
         else:
             what, rule = _forward(node, names, options)
-        steps.append(Step(node, direction, f"{direction} {k + 1}/{total}: {what}", rule))
+        steps.append(Step(node, direction, f"{direction} {k + 1}/{total}: {what}", rule,
+                          exact[node] if backward else node.data))
     return steps
 
 
