@@ -77,8 +77,7 @@ def page_html(page: Page) -> str:
             holders.append('<div id="cards" hidden></div>')
             packs.append(f'<script type="application/octet-stream" id="pack-cards">'
                          f'{_packed({"svg": v.cards_svg})}</script>')
-    data = {"title": page.title, "start": page.start, "end": page.end,
-            "views": [v.name for v in page.views], "first": view_state(start)}
+    data = {"views": [v.name for v in page.views], "first": view_state(start)}
     notes = "".join(f'<p class="note">{html.escape(n)}</p>' for n in page.notes)
     first = start.steps[0]
     title = html.escape(page.title)

@@ -12,7 +12,7 @@
   var stage = $("stage");
   var PX_PER_UNIT = 96 / 72;  // Graphviz draws in points: at zoom 1, text has its own size
   var views = {};
-  var state = { view: data.start, at: 0, card: null, timer: null };
+  var state = { view: data.first.name, at: 0, card: null, timer: null };
 
   function outlineOf(el) {  // a node's shape is its first path, polygon or ellipse
     return el && el.querySelector("path, polygon, ellipse");
@@ -31,7 +31,6 @@
     collect(view);
     view.home = viewBoxOf(view.svg);
     view.box = null;
-    view.cards = $("cards");
     Object.keys(spec.cards).forEach(function (id) {
       var el = document.getElementById(id);
       if (el) { el.classList.add("avz-open"); el.setAttribute("data-card", spec.cards[id]); }
@@ -215,7 +214,7 @@
       g.style.display = g.id === cardId ? "" : "none";
     });
     view.holder.hidden = true;
-    view.cards.hidden = false;
+    $("cards").hidden = false;
     var r = boundsOf([document.getElementById(cardId)], svg);
     var pad = 10;
     view.cardHome = { x: r.x0 - pad, y: r.y0 - pad, w: r.x1 - r.x0 + 2 * pad,
@@ -230,7 +229,7 @@
     if (!state.card) { return; }
     var view = views.network;
     state.card = null;
-    view.cards.hidden = true;
+    $("cards").hidden = true;
     view.holder.hidden = false;
     crumbs();
   }
