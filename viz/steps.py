@@ -105,12 +105,12 @@ def _forward(node: Value, names: dict[Value, str],
     value = how.text(node.data)
     if not node.inputs:
         return f"{names[node]} = {value} (given)", (f"{names[node]} = {value}", "given")
-    formula = substitute(RULES[node.op].formula_for(len(node.inputs)), node, names)
+    text = RULES[node.op].formula_for(len(node.inputs))
+    formula = substitute(text, node, names)
     rule = [f"{names[node]} = {formula}"]
     if not _batched(node.data, *(i.data for i in node.inputs)):
         numbers = {i: factor(how.text(i.data)) for i in node.inputs}
-        rule.append("= " + substitute(RULES[node.op].formula_for(len(node.inputs)), node,
-                                      {**numbers, node: names[node]}))
+        rule.append("= " + substitute(text, node, {**numbers, node: names[node]}))
     rule.append(f"= {value}")
     return f"{names[node]} = {formula} = {value}", tuple(rule)
 
