@@ -1,35 +1,31 @@
 """`Value`, the node of a computational graph, and the walker that applies the chain rule.
 
 Each op makes a new Value that remembers its rule (from ``autograd.ops.RULES``),
-its inputs and a creation stamp. ``backward()`` finds every node the output
-depends on, sorts them by stamp (a node is always made after its inputs, so
-that is a topological order) and visits them once in reverse; at each node it
+its inputs and a creation stamp, and records it on the tape. ``backward()``
+visits the nodes the output depends on once each, newest first, and at each node
 applies the rule's local derivatives and passes on
 
     input.grad += node.grad * d node / d input        (the chain rule)
 
-The rule's ``local`` is the only place a derivative is written. For speed, each
-rule also gets a backward function generated at import from that ``local``
-(``print(backward_source("mul"))`` shows it); ``create_graph`` and
-``detect_anomaly`` call ``local`` itself.
+``autograd.backward`` is that walk (its order comes from the tape, or from a
+search sorted by stamp). ``grad()``, ``create_graph`` and ``detect_anomaly`` walk
+here instead, keeping the gradients in the walk's own dict and calling each
+rule's ``local``, the only place a derivative is written.
 
 Nodes hold no closures, so a graph has no reference cycles: it is freed the
 moment it is dropped, and the cyclic garbage collector has nothing to chase.
 
 Threads: grad mode, anomaly mode and the current scope are per thread (as
-PyTorch's grad mode is), and a walk keeps its bookkeeping in its own dicts,
-never on the nodes, so threads can build, differentiate and train at once.
+PyTorch's grad mode is); ``grad()`` keeps its bookkeeping in its own dicts, and
+``backward()`` walks one at a time, so threads can build, differentiate and train
+at once.
 """
 
 from __future__ import annotations
 
-import ast
-import functools
 import gc
-import inspect
 import itertools
 import numbers
-import operator
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -37,7 +33,18 @@ from typing import Any
 
 import numpy as np
 
-from autograd import ops
+from autograd.backward import (
+    ZERO,
+    InfiniteDerivative,
+    by_stamp,
+    reachable,
+    restart_tape,
+    stamps,
+    tape,
+    walk_lock,
+)
+from autograd.backward import backward as _backward
+from autograd.backward import batch_total as _plain_batch_total
 from autograd.ops import ONE, RULES, Rule
 
 __all__ = [
@@ -70,10 +77,6 @@ class _PerThread(threading.local):
 
 _thread = _PerThread()
 
-# backward() adds to the .grad of nodes that other threads' graphs may share (a
-# model's weights); one lock keeps each read-add-write whole.
-_accumulate_lock = threading.Lock()
-
 
 class Value:
     """A number (or, for a batch, a 1-D array of numbers) in a computational graph.
@@ -96,18 +99,19 @@ class Value:
     # A variadic node (add_n, sum_squares, sum_abs) keeps the tuple of its inputs in _a.
     # A Value computed under no_grad() is a leaf whose _b is _NO_GRAPH, so that
     # backward() on it can say why no gradient will flow instead of doing nothing.
+    # _stamp orders nodes by creation (autograd.backward).
     __slots__ = ("data", "grad", "label", "scope", "_rule", "_a", "_b", "_stamp")
     __array_ufunc__ = None  # `ndarray * Value` defers to Value instead of making an object array
 
     def __init__(self, data: Any, label: str = "") -> None:
         self.data = _as_data(data)
-        self.grad: Any = 0.0
+        self.grad: Any = ZERO
         self.label = label
         self.scope = _thread.state.scope
         self._rule: Rule | None = None
         self._a: Value | None = None
         self._b: Value | None = None
-        self._stamp = next(_stamps)
+        self._stamp = next(stamps)
 
     @property
     def inputs(self) -> tuple[Value, ...]:
@@ -181,13 +185,21 @@ class Value:
         ``.grad`` changes.
         """
         seed = _seed(self, gradient)
-        with _accumulate_lock:
-            _propagate(self, seed, accumulate=True)
+        _check_has_graph(self)
+        with walk_lock:  # threads may share weights: one walk adds to .grad at a time
+            if isinstance(seed, Value) or _thread.state.anomaly:
+                restart_tape()  # this walk adds to .grad too (see autograd.backward)
+                _propagate(self, seed, accumulate=True)
+                return
+            try:
+                _backward(self, seed)
+            except InfiniteDerivative as error:
+                raise ZeroDivisionError(_infinite(error.node)) from None
 
     def zero_grad(self) -> None:
         """Reset ``grad`` to 0.0 on this Value and everything it depends on."""
         for node in topological_order(self):
-            node.grad = 0.0
+            node.grad = ZERO
 
     # -- conveniences ---------------------------------------------------------------
     def __float__(self) -> float:
@@ -351,14 +363,15 @@ def _apply(rule: Rule, a: Any, b: Any = None) -> Value:
     state = _thread.state
     out = _new(Value)
     out.data = data
-    out.grad = 0.0
+    out.grad = ZERO
     out.label = ""
     out.scope = state.scope
-    out._stamp = next(_stamps)
+    out._stamp = next(stamps)  # before the tape is read: see autograd.backward, "Threads"
     if state.grad_enabled:
         out._rule = rule
         out._a = a
         out._b = b
+        tape.append(out)
     else:
         out._rule = out._a = None
         out._b = _NO_GRAPH
@@ -368,10 +381,6 @@ def _apply(rule: Rule, a: Any, b: Any = None) -> Value:
 
 
 _new = object.__new__
-# Creation stamps: a node is always made after its inputs, so sorting by stamp is a
-# topological order. (itertools.count is one C call, and safe across threads.)
-_stamps = itertools.count()
-_by_stamp = operator.attrgetter("_stamp")
 _VALUE = itertools.repeat(Value)  # isinstance's second argument, as often as needed
 _NO_GRAPH: Any = object()  # the _b of a Value computed under no_grad()
 
@@ -381,80 +390,52 @@ def topological_order(root: Value) -> list[Value]:
     the nodes made from them, and the same program always gives the same order.
     (No recursion: a million-node chain is fine.)
     """
-    return sorted(_reachable(root, None), key=_by_stamp)
+    return sorted(reachable((root,)), key=by_stamp)
 
 
-def _reachable(root: Value, start: Any) -> dict[Value, Any]:
-    """Every node ``root`` depends on, as the keys of a new dict whose values are
-    ``start``: one visit per node, no recursion. The dict is this walk's own, so
-    walks in other threads never see it.
-    """
-    found = {root: start}
-    stack = [root]
-    push, pop = stack.append, stack.pop
-    while stack:
-        node = pop()
-        if node._rule is None:
-            continue
-        a, b = node._a, node._b
-        if b is not None:
-            if b not in found:
-                found[b] = start
-                push(b)
-        elif a.__class__ is tuple:  # variadic
-            for i in a:
-                if i not in found:
-                    found[i] = start
-                    push(i)
-            continue
-        if a not in found:
-            found[a] = start
-            push(a)
-    return found
+def _check_has_graph(root: Value) -> None:
+    if root._b is _NO_GRAPH:
+        raise RuntimeError(f"{_name(root)} was computed under no_grad(), so it has no graph "
+                           f"to differentiate; compute it outside no_grad()")
+
+
+def _infinite(node: Value) -> str:
+    rule = node._rule
+    return (f"the derivative of {rule.name}: {rule.formula} is infinite at "
+            + _show_inputs(rule, node.inputs))
 
 
 def _propagate(root: Value, seed: Any, create_graph: bool = False,
                accumulate: bool = False) -> dict[Value, Any]:
-    """The chain rule: visit nodes from ``root`` back to the leaves, each once.
+    """The chain rule of ``grad()``, ``create_graph`` and ``detect_anomaly``: visit
+    nodes from ``root`` back to the leaves, each once, calling each rule's ``local``.
 
     ``grads`` holds every node this walk reaches; sorted by creation stamp,
     newest first, each node comes after every node made from it, so its
     gradient is complete when its turn comes. With ``accumulate`` it is then
     added to ``.grad`` (so a second backward adds once more, never doubles).
-    A node whose gradient is a number or a batch goes through its rule's
-    generated backward (``backward_source``); ``create_graph`` (local derivatives
-    computed on Values, so the gradients are Values on a new graph) and
-    ``detect_anomaly`` through ``_chain_rule``, the same rule called generically.
-    ``seed`` is d root / d root, already checked by ``_seed``. Returns ``grads``.
+    Under ``create_graph`` the local derivatives are computed on Values, so the
+    gradients are Values on a new graph. ``seed`` is d root / d root, already
+    checked by ``_seed``. Returns ``grads``.
     """
-    if root._b is _NO_GRAPH:
-        raise RuntimeError(f"{_name(root)} was computed under no_grad(), so it has no graph "
-                           f"to differentiate; compute it outside no_grad()")
-    generic = create_graph or _thread.state.anomaly
-    generated = _NONE if generic else _GENERATED
-    grads = _reachable(root, None if generic else 0.0)  # None: nothing added yet
+    _check_has_graph(root)
+    grads = reachable((root,))  # None: nothing added yet
     grads[root] = seed
     with _grad_mode(create_graph), _collector_paused(create_graph):
-        for node in sorted(grads, key=_by_stamp, reverse=True):
+        for node in sorted(grads, key=by_stamp, reverse=True):
             g = grads[node]
             if accumulate:
                 if g.__class__ is ndarray and node.grad.__class__ is float and node.grad == 0.0:
-                    node.grad = g.copy() if generic else g  # g: made by this walk, now final
+                    node.grad = g.copy()
                 else:
                     node.grad = node.grad + g
             rule = node._rule
             if rule is None:
                 continue
             try:
-                backward = generated.get(g.__class__, _NONE).get(rule.local)
-                if backward is None:
-                    _chain_rule(node, rule, g, grads, create_graph)
-                else:
-                    backward(node, g, grads)
+                _chain_rule(node, rule, g, grads, create_graph)
             except ZeroDivisionError:
-                raise ZeroDivisionError(
-                    f"the derivative of {rule.name}: {rule.formula} is infinite at "
-                    + _show_inputs(rule, node.inputs)) from None
+                raise ZeroDivisionError(_infinite(node)) from None
     return grads
 
 
@@ -489,12 +470,9 @@ def _batch_total(g: ndarray, local: Any) -> Any:
     """A scalar input of a batched op gets the sum of its per-sample gradients,
     sum_i g_i * local_i (one dot product: no array of products in between; the
     ``dot`` method costs half of ``@`` on arrays this small)."""
-    if local.__class__ is ndarray:
-        return float(g.dot(local))
     if isinstance(local, Value):  # create_graph: the same sum, kept on the graph
         return (local * g).sum() if local.data.__class__ is ndarray else local * float(g.sum())
-    total = float(g.sum())
-    return total if local is ONE else total * local
+    return _plain_batch_total(g, local)
 
 
 def _to_scalar_grad(c: Any) -> Any:
@@ -503,94 +481,6 @@ def _to_scalar_grad(c: Any) -> Any:
     if isinstance(c, Value) and c.data.__class__ is ndarray:
         return c.sum()
     return c
-
-
-# -- each rule's backward, generated from RULES ----------------------------------------
-# Calling ``rule.local`` and looping over the tuple it returns cost more than the
-# arithmetic of a scalar node. So at import each rule gets two small functions (for a
-# gradient that is a number, and one that is a batch) written from its own ``local``:
-# the lambda's expressions, read from autograd/ops.py's source, one line per input,
-# g times that input's expression added to the input's gradient. The table stays the
-# one place a derivative is written; ``print(backward_source("mul"))`` shows the code.
-
-@functools.cache
-def _lambdas_by_line() -> dict[int, list[ast.Lambda]]:
-    """The lambdas of autograd/ops.py's source, by the line they start on."""
-    found: dict[int, list[ast.Lambda]] = {}
-    for node in ast.walk(ast.parse(inspect.getsource(ops))):
-        if isinstance(node, ast.Lambda):
-            found.setdefault(node.lineno, []).append(node)
-    return found
-
-
-def backward_source(name: str, batched: bool = False) -> str:
-    """The Python source of the backward the engine uses for a scalar node of rule
-    ``name`` (a batched node if ``batched``), generated from ``RULES[name].local``.
-
-    >>> print(backward_source("mul"))  # doctest: +NORMALIZE_WHITESPACE
-    def mul_scalar_backward(node, g, grads):
-        # RULES['mul'].local = lambda out, a, b: (b, a)
-        in_a, in_b = node._a, node._b
-        a, b = in_a.data, in_b.data
-        grads[in_a] += g * (b)
-        grads[in_b] += g * (a)
-    """
-    code = RULES[name].local.__code__
-    found = _lambdas_by_line().get(code.co_firstlineno, []) \
-        if code.co_filename == ops.__file__ else []
-    if len(found) != 1 or [a.arg for a in found[0].args.args] != list(
-            code.co_varnames[:code.co_argcount]):
-        raise ValueError(f"{name}: its local is not the one lambda on its line of autograd/ops.py")
-    lam = found[0]
-    params = [arg.arg for arg in lam.args.args]
-    lines = [f"def {name}_{'batch' if batched else 'scalar'}_backward(node, g, grads):",
-             f"    # RULES[{name!r}].local = {ast.unparse(lam)}"]
-    if lam.args.vararg is None:  # `(d/da, d/db)`: one expression per input
-        if not isinstance(lam.body, ast.Tuple) or len(lam.body.elts) != len(params) - 1:
-            raise ValueError(f"{name}: local is not a tuple of one expression per input")
-        inputs, exprs, indent = params[1:], lam.body.elts, "    "
-        lines.append(f"    {', '.join('in_' + i for i in inputs)} = "
-                     + ", ".join(("node._a", "node._b")[:len(inputs)]))
-    else:  # `tuple([d/da_i for a_i in a])`: one expression for every input
-        comp = lam.body.args[0] if isinstance(lam.body, ast.Call) and lam.body.args else None
-        if not isinstance(comp, ast.ListComp) or len(comp.generators) != 1 \
-                or ast.unparse(comp.generators[0].iter) != lam.args.vararg.arg:
-            raise ValueError(f"{name}: local is not tuple([... for a_i in a])")
-        inputs, exprs, indent = [ast.unparse(comp.generators[0].target)], [comp.elt], "        "
-        lines.append(f"    for in_{inputs[0]} in node._a:")
-    used = {n.id for e in exprs for n in ast.walk(e) if isinstance(n, ast.Name)}
-    if used & {"node", "g", "grads", *(f"in_{i}" for i in inputs)}:
-        raise ValueError(f"{name}: local uses a name the generated code needs")
-    if params[0] in used:
-        lines.append(f"    {params[0]} = node.data")
-    if any(i in used for i in inputs):
-        lines.append(f"{indent}{', '.join(inputs)} = "
-                     + ", ".join(f"in_{i}.data" for i in inputs))
-    for i, expr in zip(inputs, exprs):
-        text = ast.unparse(expr)  # ONE: pass g on as it is, as _edge_gradient does
-        add = f"grads[in_{i}] += " + ("g" if text == "ONE" else f"g * ({text})")
-        if batched:  # a scalar input of a batched node gets the total over the batch
-            lines += [f"{indent}if in_{i}.data.__class__ is float:",
-                      f"{indent}    grads[in_{i}] += batch_total(g, {text})",
-                      f"{indent}else:", f"{indent}    {add}"]
-        else:
-            lines.append(indent + add)
-    return "\n".join(lines) + "\n"
-
-
-def _generate_backward(batched: bool) -> dict[Any, Any]:
-    """Each rule's generated backward, keyed by its ``local`` (so a rule made at run
-    time, or one whose ``local`` cannot be read, goes through ``_chain_rule``)."""
-    made = {}
-    for name, rule in RULES.items():
-        try:
-            source = backward_source(name, batched)
-        except (OSError, TypeError, ValueError):  # no source installed, or another shape
-            continue
-        namespace = {**vars(ops), "batch_total": _batch_total}
-        exec(compile(source, f"<backward of {name}>", "exec"), namespace)
-        made[rule.local] = namespace[f"{name}_{'batch' if batched else 'scalar'}_backward"]
-    return made
 
 
 def _seed(root: Value, seed: Any) -> Any:
@@ -801,10 +691,3 @@ def _check_finite(rule: Rule, inputs: Sequence[Value], x: Any, what: str) -> Non
     if not np.all(np.isfinite(x)):
         raise FloatingPointError(f"detect_anomaly: {rule.name}: {rule.formula} gave a non-finite "
                                  f"{what}, {_show(x)}, at {_show_inputs(rule, inputs)}")
-
-
-# The generated backward of each rule, for a node whose gradient is a number or a batch;
-# any other gradient (a Value), a rule made at run time and, through _NONE, every node of
-# a create_graph or detect_anomaly walk go through _chain_rule.
-_GENERATED = {float: _generate_backward(False), ndarray: _generate_backward(True)}
-_NONE: dict[Any, Any] = {}

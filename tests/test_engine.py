@@ -436,31 +436,36 @@ EVERY_RULE = {
 
 def test_every_rule_has_a_backward_generated_from_its_local():
     """Scalar and batched nodes of every rule go through code written from RULES."""
-    from autograd.engine import _GENERATED, backward_source
+    from autograd.backward import _GENERATED, backward_source
 
     for table in _GENERATED.values():
         assert set(table) == {rule.local for rule in RULES.values()}
     for name in RULES:
         for batched in (False, True):
             source = backward_source(name, batched)
-            assert source.startswith(f"def {name}_") and "grads[" in source
-    assert "grads[in_a] += g * (b)" in backward_source("mul")  # d(a * b)/da = b
-    assert "grads[in_a] += batch_total(g, b)" in backward_source("mul", batched=True)
+            assert source.startswith(f"def {name}_") and ".grad = in_" in source
+    assert "in_a.grad = in_a.grad + g * (b)" in backward_source("mul")  # d(a * b)/da = b
+    assert "in_a.grad = in_a.grad + batch_total(g, b)" in backward_source("mul", batched=True)
 
 
 def test_without_generated_code_every_rule_is_called_generically(monkeypatch):
     """Where autograd/ops.py's source is not installed no backward can be generated;
-    the walk then calls each rule's local itself, with the same gradients."""
-    import autograd.engine as engine
+    backward() then calls each rule's local itself, with the same gradients."""
+    import autograd.backward as walk
 
-    def gradients() -> list[float]:
+    def gradients() -> tuple[list[float], list[float]]:
         a, b = Value(0.7), Value(1.3)
-        out = add_n([f(a, b) for name, f in EVERY_RULE.items() if name not in ("sum", "mean")])
-        return [g.data for g in grad(out, [a, b])]
+        column = Value(np.array([0.4, -0.3]))
+        terms = [f(a, b) for name, f in EVERY_RULE.items() if name not in ("sum", "mean")]
+        out = add_n(terms) + (column * a + b).sum() + (column * b).mean()
+        by_grad = [float(a) for g in grad(out, [a, b, column]) for a in np.ravel(g.data)]
+        out.backward()
+        return [a.grad, b.grad, *column.grad], by_grad
 
-    expected = gradients()
-    monkeypatch.setattr(engine, "_GENERATED", {})
-    assert gradients() == expected
+    expected, by_grad = gradients()
+    np.testing.assert_allclose(expected, by_grad, rtol=1e-12)  # grad() calls local itself
+    monkeypatch.setattr(walk, "_GENERATED", {float: {}, np.ndarray: {}})
+    assert gradients()[0] == expected
 
 
 def test_every_rule_has_a_second_derivative_case():
@@ -679,9 +684,10 @@ def test_micrograd_style_code_runs_unchanged():
 
 def test_docstring_examples_run():
     import autograd
+    import autograd.backward
     import autograd.engine
 
-    for module in (autograd, autograd.engine):
+    for module in (autograd, autograd.engine, autograd.backward):
         assert doctest.testmod(module).failed == 0, module.__name__
 
 
