@@ -202,6 +202,16 @@ class Value:
             node.grad = ZERO
 
     # -- conveniences ---------------------------------------------------------------
+    def __setstate__(self, state: tuple[None, dict[str, Any]]) -> None:
+        """A copy (``copy.copy``, ``copy.deepcopy``) is a node made now: it gets its
+        own stamp and, made by an op, goes on the tape, as ``backward()`` expects of
+        every node made since the tape began (see autograd.backward)."""
+        for name, value in state[1].items():
+            setattr(self, name, value)
+        self._stamp = next(stamps)
+        if self._rule is not None:
+            tape.append(self)
+
     def __float__(self) -> float:
         if self.data.__class__ is ndarray:
             raise TypeError(f"float() needs a scalar Value, but {_name(self)} holds a batch "

@@ -3,6 +3,7 @@ graph and a search does otherwise. Whatever the tape holds, the numbers are grad
 
 from __future__ import annotations
 
+import copy
 import gc
 import math
 import sys
@@ -210,3 +211,14 @@ def test_any_mix_of_graphs_backwards_and_hand_set_grads_gives_grads_numbers(
     last.backward()
     for leaf, e in zip(leaves, expected):
         np.testing.assert_allclose(leaf.grad, e, rtol=1e-11, atol=1e-12)
+
+
+@pytest.mark.parametrize("duplicate", [copy.copy, copy.deepcopy])
+def test_a_copied_node_is_a_new_node_on_the_tape(duplicate):
+    x, y = Value(2.0), Value(3.0)
+    q = x * y
+    twin = duplicate(q)
+    assert twin._stamp > q._stamp and walk.tape[-1] is twin
+    (twin * 3.0).backward()
+    inputs = twin.inputs  # a deep copy has inputs of its own
+    assert [i.grad for i in inputs] == [9.0, 6.0] and twin.grad == 3.0
