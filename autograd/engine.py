@@ -1,4 +1,4 @@
-"""`Value`, the node of a computational graph, and the walker that applies the chain rule.
+"""`Value`, the node of a computational graph, and ``grad()``, the chain rule on demand.
 
 Each op makes a new Value that remembers its rule (from ``autograd.ops.RULES``),
 its inputs and a creation stamp, and records it on the tape. ``backward()``
@@ -12,8 +12,9 @@ search sorted by stamp). ``grad()``, ``create_graph`` and ``detect_anomaly`` wal
 here instead, keeping the gradients in the walk's own dict and calling each
 rule's ``local``, the only place a derivative is written.
 
-Nodes hold no closures, so a graph has no reference cycles: it is freed the
-moment it is dropped, and the cyclic garbage collector has nothing to chase.
+Nodes hold no closures, so a graph has no reference cycles: once dropped, it is
+freed as soon as the tape lets go of it (at the next ``backward()``), and the
+cyclic garbage collector has nothing to chase.
 
 Threads: grad mode, anomaly mode and the current scope are per thread (as
 PyTorch's grad mode is); ``grad()`` keeps its bookkeeping in its own dicts, and
