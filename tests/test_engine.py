@@ -458,7 +458,7 @@ def test_without_generated_code_every_rule_is_called_generically(monkeypatch):
         column = Value(np.array([0.4, -0.3]))
         terms = [f(a, b) for name, f in EVERY_RULE.items() if name not in ("sum", "mean")]
         out = add_n(terms) + (column * a + b).sum() + (column * b).mean()
-        by_grad = [float(a) for g in grad(out, [a, b, column]) for a in np.ravel(g.data)]
+        by_grad = [float(v) for g in grad(out, [a, b, column]) for v in np.ravel(g.data)]
         out.backward()
         return [a.grad, b.grad, *column.grad], by_grad
 
