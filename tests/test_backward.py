@@ -176,6 +176,43 @@ def test_threads_using_one_intermediate_made_elsewhere_add_every_contribution():
     assert w.grad == pytest.approx(200 * (3.0 * (1 - t * t) * 1.4 + 2.0), rel=1e-12)
 
 
+def test_threads_building_and_walking_while_the_tape_is_emptied_under_them(monkeypatch):
+    """Two threads build and backward graphs over shared weights while a tiny limit has
+    the collector empty the tape every few hundred nodes, in whichever thread it runs."""
+    monkeypatch.setattr(walk, "TAPE_LIMIT", 50)
+    previous = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    w, v = Value(0.3), Value(-0.7)
+
+    def graph(k: float) -> Value:
+        h = w * k + v
+        for _ in range(30):
+            h = (h * w).tanh() + v * k
+        return h
+
+    alone = {k: [g.data for g in grad(graph(k), [w, v])] for k in (0.5, 1.5)}
+    errors: list[BaseException] = []
+
+    def body(k: float) -> None:
+        try:
+            for _ in range(60):
+                graph(k).backward()
+        except BaseException as error:  # noqa: BLE001 - re-raised below
+            errors.append(error)
+
+    try:
+        threads = [threading.Thread(target=body, args=(k,)) for k in alone]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+    finally:
+        sys.setswitchinterval(previous)
+    assert not errors
+    for i, leaf in enumerate((w, v)):
+        assert leaf.grad == pytest.approx(60 * sum(g[i] for g in alone.values()), rel=1e-12)
+
+
 # -- the tape is only ever a shortcut ------------------------------------------------
 
 events = st.lists(st.tuples(st.sampled_from(["op", "op", "op", "backward", "hand", "restart"]),
