@@ -48,12 +48,15 @@ import math
 import operator
 import threading
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from autograd import ops
-from autograd.ops import RULES
+from autograd.ops import RULES, Rule
+
+if TYPE_CHECKING:  # (a hint only: engine.py imports this module)
+    from autograd.engine import Value
 
 __all__ = ["backward_source", "TAPE_LIMIT"]
 
@@ -70,8 +73,8 @@ by_stamp = operator.attrgetter("_stamp")
 
 # The tape: every node recorded since the last backward(), oldest first. The engine
 # appends to this one list, which is emptied in place, never replaced.
-tape: list[Any] = []
-_tape_start = next(stamps)  # every node stamped since then is on the tape
+tape: list[Value] = []
+_tape_start = next(stamps)  # every op's node stamped since then is on the tape
 TAPE_LIMIT = 1 << 18  # nodes; about 40 MB of graphs at most held for nobody
 
 walk_lock = threading.Lock()
@@ -80,12 +83,12 @@ walk_lock = threading.Lock()
 class InfiniteDerivative(ZeroDivisionError):
     """A rule's local derivative divided by zero at ``node`` (sqrt at 0, say)."""
 
-    def __init__(self, node: Any) -> None:
+    def __init__(self, node: Value) -> None:
         super().__init__(node)
         self.node = node
 
 
-def backward(root: Any, seed: Any) -> None:
+def backward(root: Value, seed: Any) -> None:
     """Add d root / d node to ``node.grad`` for every node ``root`` depends on.
 
     ``seed`` is d root / d root, a number or an array, already checked by the
@@ -98,7 +101,7 @@ def backward(root: Any, seed: Any) -> None:
         walk_searched({root: seed})
         return
     root.grad = seed
-    outside: dict[Any, Any] = {}
+    outside: dict[Value, Any] = {}
     _chain_rule(order, start, outside)
     if outside:  # carry on below the tape, from the gradients gathered so far
         seeds = {}
@@ -107,7 +110,7 @@ def backward(root: Any, seed: Any) -> None:
         walk_searched(seeds)
 
 
-def walk_searched(seeds: dict[Any, Any]) -> None:
+def walk_searched(seeds: dict[Value, Any]) -> None:
     """The chain rule over every node the seeds (node: d root / d node) depend on,
     found by a search and sorted by stamp. The ``.grad`` of each node reached that
     passes its gradient on is set aside and started from zero, then added back (a
@@ -130,7 +133,7 @@ def walk_searched(seeds: dict[Any, Any]) -> None:
             node.grad = old + node.grad
 
 
-def reachable(roots: Iterable[Any]) -> dict[Any, None]:
+def reachable(roots: Iterable[Value]) -> dict[Value, None]:
     """Every node the roots depend on, as the keys of a new dict: one visit per
     node, no recursion. The dict is this walk's own, so walks in other threads
     never see it."""
@@ -158,7 +161,7 @@ def reachable(roots: Iterable[Any]) -> dict[Any, None]:
     return found
 
 
-def _taped_order(root: Any, start: float) -> list[Any] | None:
+def _taped_order(root: Value, start: float) -> list[Value] | None:
     """``root`` and every node taped before it, newest first, or None if the tape
     does not cover root's graph fresh: root is not on it, or a ``.grad`` on it was
     set by hand."""
@@ -198,7 +201,7 @@ def _drop_a_full_tape(phase: str, info: dict[str, int]) -> None:
 gc.callbacks.append(_drop_a_full_tape)
 
 
-def _chain_rule(order: list[Any], older: float, outside: dict[Any, Any]) -> None:
+def _chain_rule(order: list[Value], older: float, outside: dict[Value, Any]) -> None:
     """Visit ``order`` (newest first): each node reached adds g * d node / d input to
     its inputs' ``.grad``. An input stamped before ``older`` that is not a leaf is
     set aside in ``outside`` first (``set_aside``)."""
@@ -221,7 +224,7 @@ def _chain_rule(order: list[Any], older: float, outside: dict[Any, Any]) -> None
         raise InfiniteDerivative(node) from None
 
 
-def set_aside(node: Any, outside: dict[Any, Any]) -> None:
+def set_aside(node: Value, outside: dict[Value, Any]) -> None:
     """Keep the ``.grad`` of a node recorded before the tape began, and gather this
     walk's gradient for it from zero."""
     if node not in outside:
@@ -229,8 +232,8 @@ def set_aside(node: Any, outside: dict[Any, Any]) -> None:
         node.grad = ZERO
 
 
-def _generic_backward(node: Any, rule: Any, g: Any, older: float,
-                      outside: dict[Any, Any]) -> None:
+def _generic_backward(node: Value, rule: Rule, g: Any, older: float,
+                      outside: dict[Value, Any]) -> None:
     """What the generated backward does, by calling ``rule.local``: for a rule made
     at run time, or where autograd/ops.py's source is not installed."""
     inputs = node.inputs
