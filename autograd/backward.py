@@ -242,11 +242,15 @@ def _generic_backward(node: Value, rule: Rule, g: Any, older: float,
     for i, c in zip(inputs, local):
         if i._stamp < older and i._rule is not None:
             set_aside(i, outside)
-        if batched and i.data.__class__ is float:
-            c = batch_total(g, c)
-        else:
-            c = g if c is ops.ONE else g * c
-        i.grad = i.grad + c
+        i.grad = i.grad + edge_gradient(g, c, i, batched)
+
+
+def edge_gradient(g: Any, local: Any, inp: Value, batched: bool) -> Any:
+    """What one edge sends back to ``inp``: g * local, the chain rule (summed over
+    the batch for a scalar input of a batched node)."""
+    if batched and inp.data.__class__ is float:
+        return batch_total(g, local)
+    return g if local is ops.ONE else g * local
 
 
 def batch_total(g: ndarray, local: Any) -> float:

@@ -38,6 +38,7 @@ from autograd.backward import (
     ZERO,
     InfiniteDerivative,
     by_stamp,
+    edge_gradient,
     reachable,
     restart_tape,
     stamps,
@@ -46,7 +47,7 @@ from autograd.backward import (
 )
 from autograd.backward import backward as _backward
 from autograd.backward import batch_total as _plain_batch_total
-from autograd.ops import ONE, RULES, Rule
+from autograd.ops import RULES, Rule
 
 __all__ = [
     "Value", "Constant", "Parameter", "add_n", "sum_squares", "sum_abs", "batch", "grad",
@@ -429,7 +430,6 @@ def _propagate(root: Value, seed: Any, create_graph: bool = False,
     gradients are Values on a new graph. ``seed`` is d root / d root, already
     checked by ``_seed``. Returns ``grads``.
     """
-    _check_has_graph(root)
     grads = reachable((root,))  # None: nothing added yet
     grads[root] = seed
     with _grad_mode(create_graph), _collector_paused(create_graph):
@@ -469,19 +469,19 @@ def _chain_rule(node: Value, rule: Rule, g: Any, grads: dict[Value, Any],
 
 
 def _edge_gradient(g: Any, local: Any, inp: Value, batched: bool, create_graph: bool) -> Any:
-    """What one edge sends back to ``inp``: g * local, the chain rule (summed over
-    the batch for a scalar input of a batched node)."""
-    if batched and inp.data.__class__ is float:
+    """What one edge sends back to ``inp``: backward()'s ``edge_gradient``, g * local;
+    under ``create_graph`` a scalar input's sum over the batch stays on the graph."""
+    if create_graph and batched and inp.data.__class__ is float:
         return _batch_total(g, local)
-    c = g if local is ONE else g * local
+    c = edge_gradient(g, local, inp, batched)
     return _to_scalar_grad(c) if create_graph and inp.data.__class__ is float else c
 
 
 def _batch_total(g: ndarray, local: Any) -> Any:
-    """A scalar input of a batched op gets the sum of its per-sample gradients,
-    sum_i g_i * local_i (one dot product: no array of products in between; the
-    ``dot`` method costs half of ``@`` on arrays this small)."""
-    if isinstance(local, Value):  # create_graph: the same sum, kept on the graph
+    """Under ``create_graph``, a scalar input of a batched op gets the sum of its
+    per-sample gradients, sum_i g_i * local_i: on the graph if ``local`` is a Value
+    (a constant's local derivative stays a number)."""
+    if isinstance(local, Value):  # the same sum, kept on the graph
         return (local * g).sum() if local.data.__class__ is ndarray else local * float(g.sum())
     return _plain_batch_total(g, local)
 
@@ -544,6 +544,7 @@ def grad(output: Value, inputs: Value | Sequence[Value], create_graph: bool = Fa
     for i, inp in enumerate(inputs):
         if not isinstance(inp, Value):
             raise TypeError(f"grad() inputs must be Values; input {i} is {type(inp).__name__}")
+    _check_has_graph(output)
     grads = _propagate(output, _seed(output, 1.0), create_graph=create_graph)
     results = []
     for inp in inputs:
