@@ -33,6 +33,7 @@ from autograd.engine import Value
 from viz.diagram import replace_file
 from viz.page import Page, build_page, view_state
 from viz.stepper import Frame
+from viz.text import printable
 
 __all__ = ["to_html", "show", "page_html", "write_page", "Shown"]
 
@@ -44,16 +45,35 @@ def _asset(name: str) -> str:
     return resources.files("viz").joinpath("assets", name).read_text(encoding="utf-8")
 
 
+def _html(text: str) -> str:
+    """User text as HTML text or an attribute's value: printable, then escaped."""
+    return html.escape(printable(text))
+
+
+def _printable(data: Any) -> Any:
+    """``data`` (JSON-ready) with every string ``viz.text.printable``: user text may hold
+    NUL or unpaired surrogates, which no UTF-8 page can."""
+    if isinstance(data, str):
+        return printable(data)
+    if isinstance(data, dict):
+        return {printable(k): _printable(v) for k, v in data.items()}
+    if isinstance(data, (list, tuple)):
+        return [_printable(v) for v in data]
+    return data
+
+
 def _json(data: Any) -> str:
-    """JSON that can sit inside a <script> element: "</" and "<!--" cannot end it."""
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    return text.replace("</", "<\\/").replace("<!--", "<\\!--")
+    """JSON that can sit inside a <script> element: every "<" written as its JSON escape,
+    so no "</script" or "<!--" in user text can end or change the element."""
+    text = json.dumps(_printable(data), ensure_ascii=False, separators=(",", ":"))
+    return text.replace("<", "\\u003c")
 
 
 def _packed(data: Any) -> str:
     """``data`` as gzip'd JSON in base64: the views not shown first, unpacked by the
     page's script (DecompressionStream), are a tenth of their size this way."""
-    raw = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    raw = json.dumps(_printable(data), ensure_ascii=False,
+                     separators=(",", ":")).encode("utf-8")
     return base64.b64encode(gzip.compress(raw, compresslevel=6, mtime=0)).decode("ascii")
 
 
@@ -78,9 +98,9 @@ def page_html(page: Page) -> str:
             packs.append(f'<script type="application/octet-stream" id="pack-cards">'
                          f'{_packed({"svg": v.cards_svg})}</script>')
     data = {"views": [v.name for v in page.views], "first": view_state(start)}
-    notes = "".join(f'<p class="note">{html.escape(n)}</p>' for n in page.notes)
+    notes = "".join(f'<p class="note">{_html(n)}</p>' for n in page.notes)
     first = start.steps[0]
-    title = html.escape(page.title)
+    title = _html(page.title)
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -113,9 +133,9 @@ def page_html(page: Page) -> str:
 {"".join(holders)}
 </main>
 <aside>
-<p id="caption">{html.escape(first.caption)}</p>
-<ul id="rule">{"".join(f"<li>{html.escape(line)}</li>" for line in first.rule)}</ul>
-<p id="end" hidden>{html.escape(page.end)}</p>
+<p id="caption">{_html(first.caption)}</p>
+<ul id="rule">{"".join(f"<li>{_html(line)}</li>" for line in first.rule)}</ul>
+<p id="end" hidden>{_html(page.end)}</p>
 <p class="hint">← → step, Home / End jump, space plays; drag to pan, the wheel or + / −
 zooms, 0 fits.</p>{notes}
 </aside>
@@ -203,10 +223,10 @@ class Shown:
         picture = base64.b64encode(_standalone(view.svg).encode("utf-8")).decode("ascii")
         return (f'<div style="display:grid;width:100%">'
                 f'<img style="grid-area:1/1;max-width:100%;max-height:{self.height}px" '
-                f'alt="{html.escape(self.page.title)}" src="data:image/svg+xml;base64,{picture}">'
+                f'alt="{_html(self.page.title)}" src="data:image/svg+xml;base64,{picture}">'
                 f'<iframe style="grid-area:1/1;width:100%;height:{self.height}px;border:1px solid '
                 f'#e5e7eb;background:white" sandbox="allow-scripts" '
-                f'title="{html.escape(self.page.title)}" srcdoc="{html.escape(self.html)}">'
+                f'title="{_html(self.page.title)}" srcdoc="{html.escape(self.html)}">'
                 f'</iframe></div>')
 
     def __repr__(self) -> str:

@@ -26,9 +26,9 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["escape", "shorten", "tooltip", "format_number", "check_fmt", "is_finite", "ELLIPSIS",
-           "math_text", "cell_mark",
-           "Summary", "LABEL_LIMIT", "CAPTION_LIMIT", "LINE_LIMIT", "TOOLTIP_BYTES"]
+__all__ = ["escape", "printable", "shorten", "tooltip", "format_number", "check_fmt",
+           "is_finite", "ELLIPSIS", "math_text", "cell_mark", "Summary", "LABEL_LIMIT",
+           "CAPTION_LIMIT", "LINE_LIMIT", "TOOLTIP_BYTES"]
 
 # How many characters of a text a diagram draws before cutting it with "…". A name
 # longer than a line of prose is unreadable in a box anyway, and Graphviz refuses an
@@ -92,6 +92,25 @@ def _surrogates(text: str, backslash: str) -> str:
     return text
 
 
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def printable(text: str) -> str:
+    r"""``text`` as any page or file can hold it: NUL and the other control characters
+    (but tab, newline and carriage return) and unpaired surrogates (which no UTF-8
+    file can hold) become the visible escapes the diagrams draw, ``\x00`` and ``\ud800``.
+
+    >>> printable("a\x00b\ud800")
+    'a\\x00b\\ud800'
+    """
+    return _UNPRINTABLE.sub(_visible, text)
+
+
+def _visible(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\u{code:04x}" if code > 0xFF else f"\\x{code:02x}"
+
+
 def shorten(text: str, limit: int = LABEL_LIMIT) -> str:
     r"""``text`` if it has at most ``limit`` characters, else its first ``limit - 1`` and "…".
 
@@ -111,9 +130,13 @@ def shorten(text: str, limit: int = LABEL_LIMIT) -> str:
 
 # A tooltip attribute is read twice by Graphviz: once for \n-style escapes (dropping
 # the backslash of any other), once for \N, \G and friends. So a backslash that
-# should show is written four times. It also decodes entities, so & must be &amp;.
-_TOOLTIP = {"\\": "\\" * 4, "&": "&amp;", '"': "&quot;", "\r\n": "\n", "\r": "\n"}
-_TOOLTIP_SPECIAL = re.compile(r"""\r\n|[\\&"\r]|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]""")
+# should show is written four times. It also decodes entities, so & must be &amp;;
+# and < > are entities too, because the graphviz package passes a value that starts
+# with < and ends with > on unquoted, as an HTML-like string that could close the
+# attribute list and add statements to the graph.
+_TOOLTIP = {"\\": "\\" * 4, "&": "&amp;", '"': "&quot;", "<": "&lt;", ">": "&gt;",
+            "\r\n": "\n", "\r": "\n"}
+_TOOLTIP_SPECIAL = re.compile(r"""\r\n|[\\&"<>\r]|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]""")
 
 
 def tooltip(text: str, limit: int = TOOLTIP_BYTES) -> str:
