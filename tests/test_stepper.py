@@ -103,7 +103,7 @@ def test_a_shared_value_gets_its_gradient_once_every_path_into_it_is_known():
     assert x_frame.caption.endswith(f"∂b/∂x = {format_number(x.grad)}, the sum over the 3 "
                                     f"edges leaving x")
     # the products along x's three edges are all on the picture by then
-    assert x_frame.source.count("· ∂a/∂x") == 2 and x_frame.source.count("· ∂v1/∂x") == 1
+    assert x_frame.source.count("· ∂a/∂x") == 2 and x_frame.source.count("· ∂sum/∂x") == 1
 
 
 def test_step_forward_fills_in_values_in_topological_order_and_shows_no_gradients():

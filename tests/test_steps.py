@@ -44,7 +44,7 @@ def test_a_value_read_three_times_sums_one_term_per_edge():
     f = x * x + x            # df/dx = 2x + 1 = 7
     f.label = "f"
     step = by_name(op_steps(f, Options(), "backward"), "x")
-    assert step.rule[0] == "∂f/∂x = ∂f/∂v1 · ∂v1/∂x + ∂f/∂v1 · ∂v1/∂x + ∂f/∂f · ∂f/∂x"
+    assert step.rule[0] == "∂f/∂x = ∂f/∂square · ∂square/∂x + ∂f/∂square · ∂square/∂x + ∂f/∂f · ∂f/∂x"
     assert step.rule[-2:] == ("= 1 · 3 + 1 · 3 + 1 · 1", "= 7")
     assert "the sum over the 3 edges leaving x" in step.caption
 

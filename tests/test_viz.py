@@ -194,9 +194,12 @@ def test_batchnorm_statistics_are_mu_and_sigma_squared_of_their_feature():
     for j in range(3):
         assert by_name[f"L1.μ{j}"].data == pytest.approx(pre[:, j].mean())
         assert by_name[f"L1.σ²{j}"].data == pytest.approx(pre[:, j].var())
-        assert by_name[f"L2.y{j}"] is out[j]
-    # made outside any scope, the batch inputs and the sums keep numbers
-    assert re.fullmatch(r"v\d+", names[total]) and re.fullmatch(r"v\d+", names[total.inputs[0]])
+        assert by_name[f"L2.ReLU{j}"] is out[j]
+    # made outside any scope: the output is the loss, the sums are named by role, the
+    # batch inputs x0, x1
+    assert names[total] == "loss" and names[total.inputs[0]] == "sum"
+    assert {names.get(x) for x in topological_order(total) if not x.inputs} >= {
+        "x0", "x1"}
 
 
 def test_layernorm_statistics_are_mu_and_sigma_squared():
@@ -331,8 +334,9 @@ def test_an_unlabelled_value_gets_a_stable_made_up_name():
     y = (x * 2.0).tanh()
     y.backward()
     source = viz.draw(y).source
-    assert "<i>v1</i>" in source and "∂f" not in source
-    assert "∂v2/∂v1 = 1 - v2² = " in source  # tanh's rule, in the diagram's names and notation
+    # named by its op's role, the output "out" (no parameters: not a model's loss)
+    assert "<i>prod</i>" in source and "∂f" not in source
+    assert "∂out/∂prod = 1 - out² = " in source  # tanh's rule, in the diagram's names and notation
 
 
 # -- telling things apart ----------------------------------------------------------------
@@ -743,9 +747,9 @@ def test_a_penalty_sums_its_weights_in_one_node_whose_edges_show_each_derivative
     penalty.backward()
     source = viz.draw(penalty).source
     assert "sum_squares: out = a_1² + a_2²" in source
-    # the rule's text, then its value; the sum is named after its scope
-    assert "∂l2 penalty.v1/∂w0 = 2 × w0 = 1<" in source
-    assert "∂l2 penalty.v1/∂w1 = 2 × w1 = -4<" in source
+    # the rule's text, then its value; the sum is named after its scope and role
+    assert "∂l2.Σw²/∂w0 = 2 × w0 = 1<" in source
+    assert "∂l2.Σw²/∂w1 = 2 × w1 = -4<" in source
     assert (w0.grad, w1.grad) == pytest.approx((0.05, -0.2))  # lam * w
 
 

@@ -13,15 +13,23 @@ scope                      value                                name
                            a product w_i x_i                     ``L1.N3.w0x0``
 ``t3`` (an RNN's step)     h_3 = tanh(a_3), its pre-activation   ``h3``, ``a3``
 ``t3.hy.neurons.0``        the output y_3                        ``y3``
-``layers.1`` (batch norm)  μ_j, σ²_j, σ_j, x̂_j, y_j              ``L1.μ0``, ...
-any other scope            what leaves it / the rest             ``loss``, ``loss.v1``
+``layers.1`` (batch norm)  μ_j, σ²_j, σ_j, x̂_j, y_j              ``L1.μ0``, ``L1.BN0``
+``layers.2`` (activation)  y_j = relu(x_j)                       ``L2.ReLU0``
+``layers.3`` (dropout)     y_j = x_j · m_j                       ``L3.drop0``
+``mse loss``               what leaves it, the rest by role      ``mse``, ``mse.diff``
+``l2 penalty``             λ/2 · Σw², Σw²                        ``l2``, ``l2.Σw²``
+any other scope            what leaves it, the rest by role      ``enc``, ``enc.prod``
+(none)                     the output / an input leaf            ``loss``, ``x0``
 =========================  ===================================  ================
 
 A linear neuron's sum is its output, so it is ``L1.N3`` (no ``.z``). Vector
 parts get an index where there is more than one (``h3[0]``, ``L1.μ2``); a name
 made twice (a graph built sample by sample runs every neuron once per sample)
-is ``L1.N3``, then ``L1.N3#2``, ... Everything is decided in the engine's
-topological order, so the same program always gets the same names.
+is ``L1.N3``, then ``L1.N3#2``, ... A value without a scope is named by its op's
+role (``prod``, ``sum``, ``exp``: see ``role``), the output ``loss`` (``out`` for a
+graph without parameters), an input leaf ``x0``, ``x1``, ... (``x3`` when only
+an RNN's step t3 reads it). Everything is decided in the engine's topological
+order, so the same program always gets the same names.
 
 >>> from autograd.engine import Value, topological_order
 >>> from autograd.nn import MLP
@@ -36,15 +44,56 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+import numpy as np
+
 from autograd.engine import Constant, Parameter, Value
 from viz.scope import levels, users
+from viz.text import format_number
 
-__all__ = ["scope_names", "short_scope", "neuron_index", "weighted_sum"]
+__all__ = ["display_names", "scope_names", "short_scope", "neuron_index", "weighted_sum",
+           "role", "block_kind", "ACTIVATION_SYMBOLS"]
 
 _LAYER = re.compile(r"^layers\.(\d+)$")
 _NEURON = re.compile(r"^neurons\.(\d+)$")
 _STEP = re.compile(r"^t(\d+)$")
 _PARAMETER_LABEL = re.compile(r"^(.+)\.(?:w\d+|b)$")
+_LOSS_WORD = re.compile(r"(?i)\s*\b(?:loss|penalty)$")  # "mse loss" -> "mse"
+
+# What a block of a single activation is called (``L2.ReLU0``); the op's own symbol.
+ACTIVATION_SYMBOLS = {"relu": "ReLU", "tanh": "tanh", "sigmoid": "σ", "leaky_relu": "LReLU",
+                      "exp": "exp", "sin": "sin"}
+# A value's role, by the rule that made it, where its scope gives it no name of its own.
+_ROLES = {"sub": "diff", "add": "sum", "add_n": "sum", "mul": "prod", "div": "quot",
+          "neg": "neg", "pow": "pow", "powv": "pow", "sum": "Σ", "sum_squares": "Σa²",
+          "sum_abs": "Σ|a|"}
+
+
+def role(node: Value) -> str:
+    """What a value is, by its op: ``prod``, ``diff``, ``square`` (x · x), ``Σw²`` (a
+    penalty's sum of squared weights), ``exp``, ``mean``, ... ("" for a leaf)."""
+    op = node.op
+    if op == "mul" and node.inputs[0] is node.inputs[1]:
+        return "square"
+    if op in ("sum_squares", "sum_abs") and all(i.__class__ is Parameter for i in node.inputs):
+        return "Σw²" if op == "sum_squares" else "Σ|w|"
+    return _ROLES.get(op, op)
+
+
+def block_kind(nodes: Sequence[Value]) -> str:
+    """What a scope without weights computes, from its ops: ``"BN"`` or ``"LN"`` (a
+    normalization: a sqrt of a variance; the γ its module labels tells which, and
+    no γ means a layer norm without affine parameters), ``"drop"`` (a dropout mask:
+    products with constants only), an activation's symbol (``"ReLU"``), or ""."""
+    ops = {n.op for n in nodes if n.inputs}
+    if "sqrt" in ops or ("div" in ops and "sub" in ops):
+        gamma = next((i for n in nodes if n.op == "mul" for i in n.inputs
+                      if i.__class__ is Parameter), None)
+        return "LN" if gamma is None or gamma.label.startswith("LN") else "BN"
+    if ops == {"mul"} and any(i.__class__ is Constant for n in nodes for i in n.inputs):
+        return "drop"
+    if len(ops) == 1 and next(iter(ops)) in ACTIVATION_SYMBOLS:
+        return ACTIVATION_SYMBOLS[next(iter(ops))]
+    return ""
 
 
 def short_scope(path: Sequence[str]) -> str:
@@ -127,6 +176,7 @@ class _Namer:
                 self.step(path, nodes)
             else:
                 self.block(path, nodes)
+        self.step_inputs()
         return self.names
 
     def neuron(self, path: tuple[str, ...], nodes: list[Value]) -> None:
@@ -177,13 +227,30 @@ class _Namer:
         outer = short_scope(path[:-1])
         t = _STEP.match(path[-1]).group(1)  # type: ignore[union-attr]
         ends = set(self.ends(nodes))
-        for role, group in (("h", [n for n in nodes if n in ends and n.inputs]),
-                            ("a", [n for n in nodes if n not in ends and n.inputs])):
-            base = f"{outer}.{role}{t}" if outer else f"{role}{t}"
+        for symbol, group in (("h", [n for n in nodes if n in ends and n.inputs]),
+                              ("a", [n for n in nodes if n not in ends and n.inputs]),
+                              ("x", [n for n in nodes if not n.inputs])):
+            base = f"{outer}.{symbol}{t}" if outer else f"{symbol}{t}"
             for k, node in enumerate(group):
                 j = self.unit_of(node, set(nodes))
                 self.name(node, _indexed(base, k if j is None else j, len(group), "[]"))
         self.rest(short_scope(path), nodes)
+
+    def step_inputs(self) -> None:
+        """Input leaves made outside any scope that only an RNN's step t reads: ``x<t>``
+        (``x<t>[i]`` for several features), as a leaf the step lifts itself is named."""
+        read_by: dict[str, list[Value]] = {}
+        for leaf, readers in self.users.items():
+            if leaf.inputs or leaf.scope or leaf.label or leaf.__class__ is not Value:
+                continue
+            steps = {next((level for level in levels(r.scope) if _STEP.match(level)), "")
+                     for r in readers}
+            if len(steps) == 1 and "" not in steps:
+                read_by.setdefault(steps.pop(), []).append(leaf)
+        for step, leaves in read_by.items():
+            t = step[1:]
+            for k, leaf in enumerate(leaves):
+                self.names[leaf] = _indexed(f"x{t}", k, len(leaves), "[]")
 
     def unit_of(self, node: Value, inside: set[Value]) -> int | None:
         """The index of the neuron whose output ``node`` is made from, following the
@@ -200,9 +267,11 @@ class _Namer:
         return None
 
     def block(self, path: tuple[str, ...], nodes: list[Value]) -> None:
-        """Any other scope: a normalization's statistics by their symbols, what leaves
-        it as the scope (``L1``, ``L1.y0``, ...), the rest numbered."""
-        prefix = short_scope(path)
+        """Any other scope: a normalization's statistics by their symbols; what leaves
+        it by the block's kind and feature (``L1.BN3``, ``L2.ReLU0``), else as the scope
+        (``L1``, ``L1.y0``, ...; a loss or penalty without its word: ``mse``, ``l2``);
+        the rest by role."""
+        prefix = _LOSS_WORD.sub("", short_scope(path)) or short_scope(path)
         roles: dict[str, list[Value]] = {"μ": [], "σ²": [], "σ": [], "x̂": []}
         for node in nodes:
             terms = _mean_terms(node)
@@ -224,22 +293,76 @@ class _Namer:
             for k, node in enumerate(group):
                 self.name(node, f"{prefix}.{_indexed(symbol, k, len(group))}")
         ends = [n for n in self.ends(nodes) if n.inputs and n not in self.names]
+        kind = block_kind(nodes)
         for k, node in enumerate(ends):
-            self.name(node, prefix if len(ends) == 1 else f"{prefix}.y{k}")
-        self.rest(prefix, nodes)
+            if kind:
+                j = self.unit_of(node, set(nodes))
+                self.name(node, f"{prefix}.{kind}{k if j is None else j}")
+            else:
+                self.name(node, prefix if len(ends) == 1 else f"{prefix}.y{k}")
+        self.rest(prefix, nodes, indexed=bool(kind))
 
-    def rest(self, prefix: str, nodes: list[Value]) -> None:
-        """The scope's values with no name of their own: ``prefix.v1``, ``prefix.v2``, ..."""
-        made = given = 0
+    def rest(self, prefix: str, nodes: list[Value], indexed: bool = False) -> None:
+        """The scope's values with no name of their own: ``prefix.<role>`` (``mse.diff``),
+        with ``indexed``, the feature it belongs to (``L1.diff3``); a leaf ``prefix.x1``,
+        ``prefix.x2``, ..."""
+        given = 0
+        inside = set(nodes)
         for node in nodes:
             if node in self.names or node.label:
                 continue
-            if node.inputs:
-                made += 1
-                self.name(node, f"{prefix}.v{made}")
+            if node.inputs:  # one feature's part of a layer: its index (L1.diff3)
+                j = self.unit_of(node, inside) if indexed else None
+                self.name(node, f"{prefix}.{role(node)}{'' if j is None else j}")
             else:  # a number a module lifted to a Value: an input of the scope
                 given += 1
                 self.name(node, f"{prefix}.x{given}")
+
+
+def display_names(order: Sequence[Value], fmt: str = ".4g") -> tuple[dict[Value, str],
+                                                                     set[Value]]:
+    """The name each node of ``order`` (a graph in topological order, the root last)
+    goes by in every view, and the set of made-up ones.
+
+    A Value's label; for a constant, its number; for a value made in a scope, the
+    name the scope gives it (``scope_names``); the output ``loss`` (``out`` in a graph
+    without parameters) unless a neuron's scope names it; an input leaf ``x0``, ``x1``,
+    ...; any other value ``<role>`` (``prod``, ``exp``: ``role``), then ``prod#2``, ...
+    """
+    names: dict[Value, str] = {}
+    auto: set[Value] = set()
+    scoped = scope_names(order)
+    root = order[-1] if order else None
+    leaves = {Value: 0, Parameter: 0}
+    seen: dict[str, int] = {}
+    for node in order:
+        if node.__class__ is Constant:
+            names[node] = "c" if isinstance(node.data, np.ndarray) else format_number(
+                node.data, fmt)
+            continue
+        if node.label:
+            names[node] = node.label
+            continue
+        auto.add(node)
+        if node is root and not _named_by_neuron(node):
+            loss = any(n.__class__ is Parameter for n in order)
+            names[node] = "loss" if loss else "out"
+        elif node in scoped:
+            names[node] = scoped[node]
+        elif not node.inputs:
+            kind = Parameter if node.__class__ is Parameter else Value
+            names[node] = f"{'w' if kind is Parameter else 'x'}{leaves[kind]}"
+            leaves[kind] += 1
+        else:
+            text = role(node)
+            count = seen[text] = seen.get(text, 0) + 1
+            names[node] = text if count == 1 else f"{text}#{count}"
+    return names, auto
+
+
+def _named_by_neuron(node: Value) -> bool:
+    """Whether a neuron's or an RNN step's scope names ``node`` (a model's output)."""
+    return any(_NEURON.match(level) or _STEP.match(level) for level in levels(node.scope))
 
 
 def scope_names(order: Sequence[Value]) -> dict[Value, str]:

@@ -29,9 +29,9 @@ import numpy as np
 
 from autograd.engine import Constant, Parameter, Value, grad, topological_order
 from autograd.ops import RULES
-from viz.names import neuron_index, scope_names
+from viz.names import display_names, neuron_index
 from viz.scope import check_collapse, collapse_key, homes, is_penalty, levels, users
-from viz.text import Summary, format_number, is_finite, math_text, shorten
+from viz.text import Summary, is_finite, math_text, shorten
 
 __all__ = ["Options", "Progress", "Box", "OpNode", "GroupBox", "Edge", "Scene", "build_scene",
            "TooLargeError", "display_names", "substitute", "check_size", "derivative_text",
@@ -309,34 +309,6 @@ def derivative_text(node: Value, position: int, names: dict[Value, str]) -> str 
     """
     text = RULES[node.op].derivative(position)
     return None if _NUMERIC.fullmatch(text) else substitute(text, node, names)
-
-
-def display_names(order: list[Value], fmt: str) -> tuple[dict[Value, str], set[Value]]:
-    """The name each node goes by in a diagram, and the set of made-up ones.
-
-    A Value's label; for a constant, its number; for a value made in a scope,
-    the name the scope gives it (``L1.N3``, ``L1.N3.z``, ``h3``, ``L1.μ0``: see
-    ``viz.names``); otherwise v1, v2, ... in topological order (so the same
-    program always gets the same names).
-    """
-    names: dict[Value, str] = {}
-    auto: set[Value] = set()
-    scoped = scope_names(order)
-    unnamed = 0
-    for node in order:
-        if node.__class__ is Constant:
-            names[node] = "c" if isinstance(node.data, np.ndarray) else format_number(
-                node.data, fmt)
-        elif node.label:
-            names[node] = node.label
-        else:
-            auto.add(node)
-            if node in scoped:
-                names[node] = scoped[node]
-            else:
-                unnamed += 1
-                names[node] = f"v{unnamed}"
-    return names, auto
 
 
 def factor(text: str) -> str:
