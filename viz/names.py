@@ -228,8 +228,7 @@ class _Namer:
         t = _STEP.match(path[-1]).group(1)  # type: ignore[union-attr]
         ends = set(self.ends(nodes))
         for symbol, group in (("h", [n for n in nodes if n in ends and n.inputs]),
-                              ("a", [n for n in nodes if n not in ends and n.inputs]),
-                              ("x", [n for n in nodes if not n.inputs])):
+                              ("a", [n for n in nodes if n not in ends and n.inputs])):
             base = f"{outer}.{symbol}{t}" if outer else f"{symbol}{t}"
             for k, node in enumerate(group):
                 j = self.unit_of(node, set(nodes))
@@ -237,11 +236,11 @@ class _Namer:
         self.rest(short_scope(path), nodes)
 
     def step_inputs(self) -> None:
-        """Input leaves made outside any scope that only an RNN's step t reads: ``x<t>``
-        (``x<t>[i]`` for several features), as a leaf the step lifts itself is named."""
+        """Input leaves that only an RNN's step t reads: ``x<t>`` (``x<t>[i]`` for several
+        features). (Other inputs are ``x0``, ``x1``, ...: ``display_names``.)"""
         read_by: dict[str, list[Value]] = {}
         for leaf, readers in self.users.items():
-            if leaf.inputs or leaf.scope or leaf.label or leaf.__class__ is not Value:
+            if leaf.inputs or leaf.label or leaf.__class__ is not Value:
                 continue
             steps = {next((level for level in levels(r.scope) if _STEP.match(level)), "")
                      for r in readers}
@@ -304,19 +303,14 @@ class _Namer:
 
     def rest(self, prefix: str, nodes: list[Value], indexed: bool = False) -> None:
         """The scope's values with no name of their own: ``prefix.<role>`` (``mse.diff``),
-        with ``indexed``, the feature it belongs to (``L1.diff3``); a leaf ``prefix.x1``,
-        ``prefix.x2``, ..."""
-        given = 0
+        with ``indexed`` the feature it belongs to too (``L1.diff3``). (A leaf is an
+        input, wherever a module lifted it: ``display_names`` names it.)"""
         inside = set(nodes)
         for node in nodes:
-            if node in self.names or node.label:
+            if node in self.names or node.label or not node.inputs:
                 continue
-            if node.inputs:  # one feature's part of a layer: its index (L1.diff3)
-                j = self.unit_of(node, inside) if indexed else None
-                self.name(node, f"{prefix}.{role(node)}{'' if j is None else j}")
-            else:  # a number a module lifted to a Value: an input of the scope
-                given += 1
-                self.name(node, f"{prefix}.x{given}")
+            j = self.unit_of(node, inside) if indexed else None  # one feature's part
+            self.name(node, f"{prefix}.{role(node)}{'' if j is None else j}")
 
 
 def display_names(order: Sequence[Value], fmt: str = ".4g") -> tuple[dict[Value, str],
@@ -344,7 +338,9 @@ def display_names(order: Sequence[Value], fmt: str = ".4g") -> tuple[dict[Value,
             names[node] = node.label
             continue
         auto.add(node)
-        if node is root and not _named_by_neuron(node):
+        if node in scoped and not node.inputs:  # an RNN step's input
+            names[node] = scoped[node]
+        elif node is root and not _named_by_neuron(node):
             loss = any(n.__class__ is Parameter for n in order)
             names[node] = "loss" if loss else "out"
         elif node in scoped:

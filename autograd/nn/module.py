@@ -490,15 +490,17 @@ def _torch_array(value: Any, key: _TorchKey) -> np.ndarray:
 
 # -- a module's input ---------------------------------------------------------------
 
-def _features(x: Any, n: int, who: Module) -> list[Any]:
-    """``x`` as a list of ``n`` features (numbers or Values), or a clear error."""
+def _features(x: Any, n: int, who: Module) -> list[Value]:
+    """``x`` as a list of ``n`` feature Values, or a clear error. A plain number becomes
+    a Value here, once: every neuron of a layer then reads the same input node (one
+    box per feature in a diagram, not one per neuron)."""
     if isinstance(x, (list, tuple)):
         if len(x) == n:
             for item in x:
                 if not isinstance(item, (Value, numbers.Real)):
                     break
             else:
-                return list(x)
+                return [_as_value(item) for item in x]
         if x and all(isinstance(item, (list, tuple, np.ndarray)) for item in x):
             raise TypeError(f"{who!r} takes one sample (a list of {n} features) or a batch "
                             f"(a list of {n} batch Values, see autograd.batch); got a list of "
@@ -512,7 +514,7 @@ def _features(x: Any, n: int, who: Module) -> list[Any]:
         if n != 1:
             raise ValueError(f"{who!r} expects {n} input features, got a single "
                              f"{'Value' if isinstance(x, Value) else 'number'}")
-        return [x]
+        return [_as_value(x)]
     if isinstance(x, np.ndarray):
         if x.ndim == 1 and x.shape[0] == n:
             return _features(x.tolist(), n, who)
