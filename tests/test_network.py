@@ -204,7 +204,7 @@ def test_batch_norm_blocks_show_the_batch_statistics_and_dropout_its_mask():
     net = read_network(loss)
     kinds = [[(u.kind, u.activation) for u in column][0] for column in net.columns]
     assert kinds == [("input", ""), ("neuron", ""), ("block", "BN"), ("block", "ReLU"),
-                     ("block", "dropout"), ("neuron", ""), ("loss", "")]
+                     ("block", "drop"), ("neuron", ""), ("loss", "")]
     layer0 = model.layers[0].weight_matrix() @ X.T  # the first layer's outputs, (4, 32)
     for j, unit in enumerate(net.columns[2]):
         stats = block_statistics(unit)
@@ -212,18 +212,18 @@ def test_batch_norm_blocks_show_the_batch_statistics_and_dropout_its_mask():
         assert stats["σ²"] == pytest.approx(layer0[j].var())
     masks = [block_statistics(u)["mask"] for u in net.columns[4]]
     np.testing.assert_array_equal(np.array(masks).T != 0, model.layers[3].mask != 0)
-    # sample k: a unit dropped in that sample is crossed out
+    # sample k: a unit dropped in that sample says so, one kept its factor 1/(1 - p)
     k = int(np.flatnonzero(masks[0] == 0)[0])
     source = viz.draw(loss, view="network", sample=k).source
-    assert "<s>dropout 0</s> dropped" in source
+    assert "m = 0 (dropped)" in source and "m = 2<" in source
 
 
 def test_the_rnn_unrolls_left_to_right_with_w_hh_only_between_consecutive_steps():
     rnn, loss = rnn_loss(steps=10)
     net = read_network(loss)
     hidden = [c for c in net.columns if c[0].name.startswith("h")]
-    assert [c[0].name.split(".")[0] for c in hidden] == [f"h{t}" for t in range(1, 11)]
-    assert all([u.name for u in c] == [f"{c[0].name.split('.')[0]}.N{j}" for j in range(8)]
+    assert [c[0].name.split("[")[0] for c in hidden] == [f"h{t}" for t in range(1, 11)]
+    assert all([u.name for u in c] == [f"{c[0].name.split('[')[0]}[{j}]" for j in range(8)]
                for c in hidden)
     step = {id(u): t for t, c in enumerate(hidden, start=1) for u in c}
     recurrent = [w for w in net.weights if w.w.label.startswith("hh.")]
@@ -268,24 +268,35 @@ def test_save_writes_the_network_view(tmp_path):
 
 def test_focus_opens_one_neuron_to_its_ops_with_the_chain_rule_of_one_sample():
     model, X, _, loss = mlp_loss()
-    source = viz.draw(loss, view="network", focus="layers.1.neurons.3").source
-    assert source == viz.draw(loss, view="network", focus="L1.N3").source
+    source = viz.draw(loss, view="network", focus="layers.1.neurons.3", sample=0).source
+    assert source == viz.draw(loss, view="network", focus="L1.N3", sample=0).source
     card = source[source.index("opened [label="):]
     card = card[:card.index("</table>>")]
-    assert "L1.N3 opened: its ops (sample 0 of 100)" in card
+    assert "L1.N3: its ops (sample 0 of 100)" in card
     for j in range(16):
-        assert f"<b>w{j}·L0.N{j}</b>" in card
-    assert "<b>z</b> = b + w0·L0.N0" in card and "<b>L1.N3</b> = ReLU(z)" in card
+        assert f"L1.N3.w{j}·L0.N{j} = L1.N3.w{j} × L0.N{j} = " in card
+    assert "z = b + Σ of the 16 products above" in card and "L1.N3 = max(0, z) = max(0, " in card
     # the chain rule along w0's edge, with sample 0's numbers: ∂loss/∂(w0 x) × x
     neuron = model.layers[1].neurons[3]
     product = next(v for v in read_network(loss).columns[2][3].nodes
                    if v.op == "mul" and neuron.w[0] in v.inputs)
     x = next(i for i in product.inputs if i is not neuron.w[0])
-    g, xv = product.grad[0], x.data[0]
-    assert f"w0: {g:.4g} × {xv:.4g} = {g * xv:.4g}" in card
+    g, xv = grad(loss, [product])[0].data[0], x.data[0]
+    assert (f"∂loss/∂L1.N3.w0 += ({g:.4g}) × {xv:.4g} = {g * xv:.4g} (sample 0's part of the "
+            f"sum)") in card
     # every other neuron is still one box, and the opened one is tied to its card
-    assert source.count("ReLU</font></b>") == 32
+    assert source.count('">ReLU &#160;b ') == 32
     assert "style=dashed" in source
+
+
+def test_a_focus_on_a_batch_mean_writes_formulas_not_products_of_means():
+    loss = mlp_loss()[3]
+    source = viz.draw(loss, view="network", focus="L1.N3").source
+    card = source[source.index("opened [label="):]
+    card = card[:card.index("</table>>")]
+    assert "L1.N3: its ops (the 100 samples' mean)" in card
+    assert "L1.N3.w0·L0.N0 = L1.N3.w0 × L0.N0<" in card  # no numbers after the formula
+    assert not re.search(r"\d × [\d(]", card)
 
 
 def test_focus_names_a_neuron_or_says_which_ones_exist():
@@ -326,7 +337,7 @@ def test_stepping_forward_fills_in_the_network_input_layer_first():
     loss = mlp_loss()[3]
     frames = list(viz.step_forward(loss, view="network"))
     assert frames[0].caption.startswith("forward 1/") and "x0 = " in frames[0].caption
-    assert "L0.N0 = ReLU(b + Σ w · x)" in frames[2].caption
+    assert frames[2].caption.startswith("forward 3/") and "L0.N0 = " in frames[2].caption
     assert frames[-1].caption.endswith(f"loss = {loss.data:.3g}")
     assert "a = ?" in frames[2].source and "a = ?" not in frames[-1].source
     with pytest.raises(TypeError, match="network view's stepper takes"):

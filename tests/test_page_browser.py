@@ -336,7 +336,7 @@ def test_mlp_clicking_a_neuron_opens_it_and_the_breadcrumb_closes_it(browser, ml
     assert crumbs == "Network › L1.N3: its ops"
     assert not browser.find_element(By.ID, "view-network").is_displayed()
     card = browser.find_element(By.ID, net.cards[unit])
-    assert card.is_displayed() and card.text.startswith("L1.N3 opened")
+    assert card.is_displayed() and card.text.startswith("L1.N3: its ops")
     others = [c for c in net.cards.values() if c != net.cards[unit]]
     assert not any(browser.find_element(By.ID, c).is_displayed() for c in others)
     assert browser.execute_script(  # the card is on the stage, whole

@@ -9,12 +9,9 @@ import numpy as np
 import pytest
 from graphs import seed
 
-from autograd import batch, losses, nn
-from autograd.engine import Value, grad, scope
-from viz.network_steps import unit_steps
+from autograd.engine import Value
 from viz.scene import Options
 from viz.steps import MAX_TERMS, op_steps
-from viz.text import Summary
 
 
 def by_name(steps, name):
@@ -44,7 +41,8 @@ def test_a_value_read_three_times_sums_one_term_per_edge():
     f = x * x + x            # df/dx = 2x + 1 = 7
     f.label = "f"
     step = by_name(op_steps(f, Options(), "backward"), "x")
-    assert step.rule[0] == "∂f/∂x = ∂f/∂square · ∂square/∂x + ∂f/∂square · ∂square/∂x + ∂f/∂f · ∂f/∂x"
+    assert step.rule[0] == ("∂f/∂x = ∂f/∂square · ∂square/∂x + ∂f/∂square · ∂square/∂x "
+                            "+ ∂f/∂f · ∂f/∂x")
     assert step.rule[-2:] == ("= 1 · 3 + 1 · 3 + 1 · 1", "= 7")
     assert "the sum over the 3 edges leaving x" in step.caption
 
@@ -59,7 +57,7 @@ def test_a_rule_is_written_in_the_diagrams_notation():
     assert "**" not in "".join(step.rule) and "*" not in "".join(step.rule)
 
 
-def test_a_long_sum_is_cut_after_max_terms_and_still_gives_the_whole_total():
+def test_a_long_sum_gets_a_line_an_edge_whose_parts_add_up_to_the_total():
     x = Value(2.0, "x")
     terms = [x * float(k) for k in range(1, MAX_TERMS + 3)]
     f = terms[0]
@@ -67,17 +65,37 @@ def test_a_long_sum_is_cut_after_max_terms_and_still_gives_the_whole_total():
         f = f + t
     f.label = "f"
     step = by_name(op_steps(f, Options(), "backward"), "x")
-    assert step.rule[0].endswith("+ … (2 more)")
-    assert step.rule[-1] == f"= {sum(range(1, MAX_TERMS + 3))}"   # d/dx Σ k x = Σ k
+    assert step.rule[0] == f"∂f/∂x = Σ over the {MAX_TERMS + 2} edges of ∂f/∂reader · ∂reader/∂x"
+    edges = step.rule[1:-1]
+    assert len(edges) == MAX_TERMS + 2
+    parts = [float(line.rsplit(" = ", 1)[1]) for line in edges]
+    for k, line in enumerate(edges, start=1):   # ∂f/∂(k x) · ∂(k x)/∂x = 1 · k = k
+        assert line.endswith(f"= 1 · {k} = {k}")
+    assert step.rule[-1] == f"= {sum(range(1, MAX_TERMS + 3))}" == f"= {sum(parts):g}"
 
 
-def test_a_batch_gives_the_formula_and_the_total_not_a_product_of_means():
+def test_a_batch_mean_gives_the_formula_and_the_total_not_a_product_of_means():
     w = Value(0.5, "w")
     y = (w * Value(np.array([1.0, 2.0, 3.0]))).sum()
     y.label = "y"
     step = by_name(op_steps(y, Options(), "backward"), "w")
     assert step.rule[-1] == "summed over the batch: = 6"   # Σ x_i
-    assert "·" not in step.rule[-1]
+    assert not any("·" in line and re.search(r"\d", line) for line in step.rule)
+
+
+def test_a_sample_gives_its_own_term_and_the_batch_total_of_a_weight():
+    w = Value(0.5, "w")
+    y = (w * Value(np.array([1.0, 2.0, 3.0]))).sum()
+    y.label = "y"
+    step = by_name(op_steps(y, Options(sample=1), "backward"), "w")
+    assert step.rule[-2:] == ("= 1 · 2", "sample 1's terms: = 2; summed over all 3 samples: = 6")
+    x = Value(np.array([1.0, -2.0, 3.0]), "x")
+    z = (x * x).mean()
+    z.label = "z"
+    step = by_name(op_steps(z, Options(sample=1), "backward"), "x")  # 2 x_1 / 3
+    assert step.rule[-2:] == ("= 0.3333 · (-2) + 0.3333 · (-2)", "= -1.333")
+    step = by_name(op_steps(z, Options(sample=1), "forward"), "x")
+    assert step.caption.endswith("x = -2 (given)")
 
 
 def test_op_steps_refuse_what_is_not_a_pass():
@@ -85,82 +103,3 @@ def test_op_steps_refuse_what_is_not_a_pass():
         op_steps(seed(), Options(), "sideways")
     with pytest.raises(TypeError, match="needs a Value"):
         op_steps(3.0, Options(), "backward")
-
-
-# -- the network view's rule -------------------------------------------------------------
-
-def one_sample_mlp():
-    model = nn.MLP(2, [4, 4, 1], seed=3)
-    out = model([Value(0.7, "x0"), Value(-1.2, "x1")])
-    loss = (out - 0.25) ** 2
-    loss.label = "loss"
-    return model, loss
-
-
-def evaluate(line: str) -> float:
-    """A rule's line of numbers ("= 0.5 × ((-1) × 2 + 3 × 4)") as Python arithmetic."""
-    expr = line.removeprefix("= ").replace("×", "*")
-    assert re.fullmatch(r"[-+*() .\deE]+", expr), expr
-    return eval(expr)  # noqa: S307 - digits and operators only, checked above
-
-
-def test_a_neurons_backward_rule_is_delta_j_with_numbers_that_add_up():
-    _, loss = one_sample_mlp()
-    net, steps = unit_steps(loss, "backward", Summary(fmt=".12g"))
-    neurons = [s for s in steps if s.unit.kind == "neuron"]
-    assert len(neurons) == 9
-    sums = [z for s in neurons for z in s.unit.z]
-    exact = dict(zip(sums, (g.data for g in grad(loss, sums))))
-    for step in neurons:
-        rule = step.rule
-        delta = exact[step.unit.z[0]]                    # ∂loss/∂z_j, from autograd
-        feeds = any(w.source is step.unit for w in net.weights)
-        assert rule[0] == ("δ_j = f'(z_j) · Σ_k w_jk δ_k" if feeds else
-                           "δ_j = f'(z_j) · ∂loss/∂a_j")
-        assert float(rule[4].removeprefix("= ")) == pytest.approx(delta, rel=1e-9)
-        assert evaluate(rule[3]) == pytest.approx(delta, rel=1e-9, abs=1e-12)
-
-
-def test_a_neurons_forward_rule_is_its_weighted_sum_with_numbers_that_add_up():
-    _, loss = one_sample_mlp()
-    _, steps = unit_steps(loss, "forward", Summary(fmt=".12g"))
-    for step in (s for s in steps if s.unit.kind == "neuron"):
-        z = step.unit.z[0].data
-        assert step.rule[0] == "a_j = f(z_j),  z_j = b_j + Σ_i w_ij x_i"
-        assert evaluate(step.rule[2].removeprefix("z_j ")) == pytest.approx(z, abs=1e-10)
-        assert float(step.rule[3].removeprefix("= ")) == pytest.approx(z, rel=1e-9)
-
-
-def test_a_batchs_network_rule_uses_one_samples_numbers_and_says_so():
-    rng = np.random.default_rng(0)
-    model = nn.MLP(2, [3, 1], seed=0)
-    loss = losses.mse(model(batch(rng.normal(size=(5, 2)))), np.ones(5))
-    _, steps = unit_steps(loss, "backward", Summary(sample=2))
-    step = next(s for s in steps if s.unit.kind == "neuron" and s.unit.name == "L0.N1")
-    assert step.rule[-1] == "numbers of sample 2 of 5"
-    _, steps = unit_steps(loss, "backward", Summary())
-    step = next(s for s in steps if s.unit.name == "L0.N1")
-    assert step.rule[-1] == "numbers of sample 0 of 5; the boxes show the batch's mean"
-    mean = float(np.mean(step.known))
-    assert step.caption.endswith(f"δ L0.N1 = ∂loss/∂a = {mean:.3g}")
-
-
-def test_the_loss_is_the_seed_of_the_network_views_pass():
-    _, loss = one_sample_mlp()
-    _, steps = unit_steps(loss, "backward", Summary())
-    assert steps[0].unit.outputs[0] is loss
-    assert steps[0].rule == ("∂loss/∂loss = 1", "the seed: backward starts from the loss")
-    assert steps[0].caption == f"backward 1/{len(steps)}: δ loss = 1 (the seed)"
-
-
-def test_a_hand_built_neuron_reads_as_one():
-    w = [Value(0.5, "w0"), Value(-1.0, "w1")]
-    with scope("neurons.0"):
-        from autograd.engine import Parameter, add_n
-        ws = [Parameter(v.data, v.label) for v in w]
-        z = add_n([ws[0] * 2.0, ws[1] * 3.0])
-        a = z.tanh()
-    a.label = "a"
-    _, steps = unit_steps(a, "forward", Summary(fmt=".6g"))
-    neuron = next(s for s in steps if s.unit.kind == "neuron")
-    assert neuron.rule[-1] == f"a_j = tanh(-2) = {math.tanh(-2.0):.6g}"

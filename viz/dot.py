@@ -22,7 +22,7 @@ import graphviz
 
 from autograd.engine import Value
 from viz.diagram import Diagram
-from viz.network import draw_network
+from viz.network import draw_network, pad
 from viz.scene import Box, Edge, GroupBox, OpNode, Options, Progress, Scene, build_scene
 from viz.text import (
     CAPTION_LIMIT,
@@ -35,7 +35,7 @@ from viz.text import (
     tooltip,
 )
 
-__all__ = ["draw", "to_digraph", "PALETTE"]
+__all__ = ["draw", "to_digraph", "cell_texts", "pad_cells", "PALETTE"]
 
 FONT = "Helvetica,Arial,sans-serif"
 
@@ -55,7 +55,7 @@ PALETTE = {
     "cluster": "#f9fafb",
     "cluster line": "#d1d5db",
     "bad": "#dc2626",         # NaN and inf
-    "highlight": "#f59e0b",   # the stepper's current node
+    "highlight": "#111827",   # the stepper's current node: near black, thick (no hue to confuse)
     "negative": "#2563eb",    # the colour scale's ends
     "positive": "#dc2626",
 }
@@ -90,9 +90,11 @@ def draw(root: Value, *, fmt: str = ".4g", rankdir: str = "LR", grads: bool | No
     Args:
         fmt: format spec for every number (``".4g"``, ``".3f"``, ...).
         rankdir: ``"LR"`` (inputs left, output right), ``"TB"``, ``"RL"`` or ``"BT"``.
-        grads: show gradients; None (default) decides by whether ``backward()``
-            has run (some gradient is nonzero: backward seeds the output with 1).
-            Before it, the diagram says gradients are not computed yet.
+        grads: show gradients: d root / d node, computed afresh for this root, so a
+            weight that another graph's ``backward()`` reached never shows that
+            graph's ``.grad``. None (default) shows them once ``backward()`` has run
+            from ``root`` (its own gradient is then 1); before, the diagram says
+            they are not computed yet.
         edge_labels: local derivatives and chain-rule products on the edges; None
             shows them for graphs of up to 30 values.
         color_by: ``"grad"`` or ``"data"`` shades each value's box on a diverging
@@ -220,6 +222,45 @@ def to_digraph(scene: Scene, marks: bool = False) -> Diagram:
         graph.edge(edge.tail, edge.head, **_edge_attrs(edge, f"e{k}" if marks else None),
                    **_id(f"e{k}", marks))
     return graph
+
+
+def cell_texts(scene: Scene) -> dict[str, str]:
+    """The text of every number cell ``to_digraph(scene, marks=True)`` writes, by its id
+    (``n3_d``, ``e2_p``, ``g0_1g``), as drawn: a page keeps these for each of its samples."""
+    texts: dict[str, str | None] = {}
+    for box in scene.boxes:
+        texts.update({f"{box.name}_d": box.data, f"{box.name}_g": box.grad,
+                      f"{box.name}_p": box.penalty_share})
+    for group in scene.groups:
+        for k, (_, data, grad) in enumerate(group.outputs):
+            texts.update({f"{group.name}_{k}d": data, f"{group.name}_{k}g": grad})
+    for k, edge in enumerate(scene.edges):
+        texts.update({f"e{k}_l": edge.local, f"e{k}_p": edge.product})
+    return {key: shorten(text, LINE_LIMIT) for key, text in texts.items() if text}
+
+
+def pad_cells(scene: Scene, widths: dict[str, int]) -> None:
+    """Pad each number cell of ``scene`` to ``widths[<its cell_texts id>:0]`` characters with
+    figure spaces, in place: the page draws the cell once, as wide as the widest text
+    any of its samples puts there."""
+    def width(key: str) -> int | None:
+        return widths.get(f"{key}:0")  # a cell of one line
+
+    for box in scene.boxes:
+        box.data = _padded(box.data, width(f"{box.name}_d"))
+        box.grad = _padded(box.grad, width(f"{box.name}_g"))
+        box.penalty_share = _padded(box.penalty_share, width(f"{box.name}_p"))
+    for group in scene.groups:
+        group.outputs = [(name, _padded(data, width(f"{group.name}_{k}d")),
+                          _padded(grad, width(f"{group.name}_{k}g")))
+                         for k, (name, data, grad) in enumerate(group.outputs)]
+    for k, edge in enumerate(scene.edges):
+        edge.local = _padded(edge.local, width(f"e{k}_l"))
+        edge.product = _padded(edge.product, width(f"e{k}_p"))
+
+
+def _padded(text: str | None, width: int | None) -> str | None:
+    return text if text is None else pad(text, width)
 
 
 def _id(name: str, marks: bool) -> dict[str, str]:

@@ -31,7 +31,7 @@ from typing import Any
 
 from autograd.engine import Value
 from viz.diagram import replace_file
-from viz.page import Page, build_page, view_state
+from viz.page import Page, build_page, choice_state, view_state
 from viz.stepper import Frame
 from viz.text import printable
 
@@ -77,6 +77,10 @@ def _packed(data: Any) -> str:
     return base64.b64encode(gzip.compress(raw, compresslevel=6, mtime=0)).decode("ascii")
 
 
+def _pack(ident: str, data: Any) -> str:
+    return f'<script type="application/octet-stream" id="{ident}">{_packed(data)}</script>'
+
+
 def page_html(page: Page) -> str:
     """The page's HTML text: the first view's diagram inline (it shows even without
     scripts), the others packed (``_packed``) until the script needs them."""
@@ -91,14 +95,22 @@ def page_html(page: Page) -> str:
     for v in page.views:
         if v is not start:
             holders.append(f'<div id="view-{v.name}" hidden></div>')
-            packs.append(f'<script type="application/octet-stream" id="pack-{v.name}">'
-                         f'{_packed({**view_state(v), "svg": v.svg})}</script>')
+            packs.append(_pack(f"pack-{v.name}", {**view_state(v), "svg": v.svg,
+                                                  "choices": choice_state(v)}))
+        elif choice_state(v) is not None:  # the first view's other samples, unpacked later
+            packs.append(_pack(f"choices-{v.name}", choice_state(v)))
         if v.cards_svg:
             holders.append('<div id="cards" hidden></div>')
-            packs.append(f'<script type="application/octet-stream" id="pack-cards">'
-                         f'{_packed({"svg": v.cards_svg})}</script>')
-    data = {"views": [v.name for v in page.views], "first": view_state(start)}
+            packs.append(_pack("pack-cards", {"svg": v.cards_svg}))
+    data = {"views": [v.name for v in page.views], "first": view_state(start),
+            "samples": {"labels": page.choices, "start": page.choice}}
     notes = "".join(f'<p class="note">{_html(n)}</p>' for n in page.notes)
+    selector = ""
+    if page.choices:  # whose numbers the page shows: a batch's samples, or its mean
+        entries = "".join(f'<option value="{k}"{" selected" if k == page.choice else ""}>'
+                          f'{_html(label)}</option>' for k, label in enumerate(page.choices))
+        selector = (f'<div class="group"><select id="sample" aria-label="whose numbers" '
+                    f'title="whose numbers the page shows" disabled>{entries}</select></div>\n')
     first = start.steps[0]
     title = _html(page.title)
     return f"""<!DOCTYPE html>
@@ -127,7 +139,7 @@ def page_html(page: Page) -> str:
 <button type="button" id="fit" title="the whole diagram (0)">fit</button>
 <button type="button" id="zoom-in" title="zoom in (+)">+</button>
 </div>
-<div id="crumbs" hidden></div>
+{selector}<div id="crumbs" hidden></div>
 </header>
 <main id="stage">
 {"".join(holders)}

@@ -81,11 +81,11 @@ def role(node: Value) -> str:
 
 def block_kind(nodes: Sequence[Value]) -> str:
     """What a scope without weights computes, from its ops: ``"BN"`` or ``"LN"`` (a
-    normalization: a sqrt of a variance; the γ its module labels tells which, and
+    normalization, (x - μ) / σ; the γ its module labels tells which, and
     no γ means a layer norm without affine parameters), ``"drop"`` (a dropout mask:
     products with constants only), an activation's symbol (``"ReLU"``), or ""."""
     ops = {n.op for n in nodes if n.inputs}
-    if "sqrt" in ops or ("div" in ops and "sub" in ops):
+    if any(n.op == "div" and n.inputs[0].op == "sub" for n in nodes):  # (x - μ) / σ
         gamma = next((i for n in nodes if n.op == "mul" for i in n.inputs
                       if i.__class__ is Parameter), None)
         return "LN" if gamma is None or gamma.label.startswith("LN") else "BN"
@@ -340,6 +340,8 @@ def display_names(order: Sequence[Value], fmt: str = ".4g") -> tuple[dict[Value,
         auto.add(node)
         if node in scoped and not node.inputs:  # an RNN step's input
             names[node] = scoped[node]
+        elif _lone_neuron(node):
+            names[node] = _lone_neuron(node)
         elif node is root and not _named_by_neuron(node):
             loss = any(n.__class__ is Parameter for n in order)
             names[node] = "loss" if loss else "out"
@@ -354,6 +356,18 @@ def display_names(order: Sequence[Value], fmt: str = ".4g") -> tuple[dict[Value,
             count = seen[text] = seen.get(text, 0) + 1
             names[node] = text if count == 1 else f"{text}#{count}"
     return names, auto
+
+
+def _lone_neuron(node: Value) -> str:
+    """The name of a neuron used on its own (no layer's scope), as its parameters are
+    labelled (``N0.b`` -> ``N0``, ``P.b`` -> ``P``), for its weighted sum or the
+    activation of it; "" for any other node."""
+    total = node if weighted_sum(node) else node.inputs[0] if len(node.inputs) == 1 else None
+    if total is None or node.scope or not weighted_sum(total):
+        return ""
+    bias = next((i for i in total.inputs if i.__class__ is Parameter), None)
+    match = _PARAMETER_LABEL.match(bias.label) if bias is not None else None
+    return match.group(1) if match else ""
 
 
 def _named_by_neuron(node: Value) -> bool:

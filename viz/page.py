@@ -16,20 +16,32 @@ follows on the same picture: the gradient rows are there, blank, from step 1.
 A step also carries its caption and its rule with the numbers
 (``viz.steps``, ``viz.network_steps``), for the side panel; and the index of
 the matching step in the other view, so switching views keeps one's place.
+
+One sample, one truth: a batch's page shows one sample at a time, every number
+of it (boxes, captions, rules, cards) that sample's, and a selector picks
+another (``samples`` of them, and the batch's mean, where no rule is written as
+a product of means). The diagram is drawn once, each number cell as wide as its
+widest sample; a choice is a list of texts per cell and per step (``View.cells``,
+``PageStep.texts``).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from autograd.engine import Constant, Value, topological_order
+from viz.card import card_texts, cards
 from viz.diagram import render
-from viz.dot import to_digraph
-from viz.network import cards, unit_names
+from viz.dot import cell_texts, pad_cells, to_digraph
+from viz.network import cell_texts as unit_texts
 from viz.network import render as render_network
+from viz.network import unit_names
 from viz.network_steps import NETWORK_OPTIONS, UnitStep, unit_steps
 from viz.scene import (
     Options,
@@ -42,13 +54,15 @@ from viz.scene import (
 )
 from viz.steps import DIRECTIONS, op_steps
 from viz.text import Summary, format_number
+from viz.unit_rules import UnitRules
 from viz.units import Network, Unit, read_neurons
 
-__all__ = ["Page", "View", "PageStep", "build_page", "view_state", "clean_svg", "ids_of", "VIEWS",
-           "PASSES", "NETWORK_OPTIONS"]
+__all__ = ["Page", "View", "PageStep", "build_page", "view_state", "choice_state", "clean_svg",
+           "ids_of", "VIEWS", "PASSES", "NETWORK_OPTIONS", "SAMPLES"]
 
 VIEWS = ("ops", "network")
 PASSES = ("both", "forward", "backward")
+SAMPLES = 10  # the samples of a batch a page holds unless told: 0 to 9
 
 
 @dataclass
@@ -60,6 +74,8 @@ class PageStep:
     marks: list[str]
     edges: list[str]
     link: int = -1     # the matching step of the other view (-1: none)
+    texts: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)  # (caption, rule)
+    #                    for each of the page's choices of sample, when it has several
 
 
 @dataclass
@@ -73,6 +89,8 @@ class View:
     cards: dict[str, str] = field(default_factory=dict)  # a neuron's id -> its card's id
     titles: dict[str, str] = field(default_factory=dict)  # a neuron's id -> its name
     cards_svg: str = ""
+    cells: dict[str, list[str]] = field(default_factory=dict)  # a number cell's id -> its
+    #                    text for each choice of sample (the cells whose text differs)
 
 
 @dataclass
@@ -84,16 +102,24 @@ class Page:
     start: str                 # the view shown first
     end: str                   # what the last step says: the pass is over
     notes: list[str] = field(default_factory=list)  # e.g. why a view is missing
+    choices: list[str] = field(default_factory=list)  # the sample selector's entries
+    choice: int = 0            # the one shown first
 
     def view(self, name: str) -> View:
         return next(v for v in self.views if v.name == name)
 
 
 def build_page(root: Value, *, view: str = "ops", direction: str = "both",
-               title: str | None = None, **options: Any) -> Page:
+               title: str | None = None, samples: int | Sequence[int] | None = None,
+               **options: Any) -> Page:
     """The page for ``root``'s graph: ``view`` first, the other view beside it when it
     can be drawn; the steps of ``direction`` ("both": forward, then backward).
-    ``options`` are ``viz.draw``'s (the network view reads ``NETWORK_OPTIONS``)."""
+    ``options`` are ``viz.draw``'s (the network view reads ``NETWORK_OPTIONS``).
+
+    A batch is shown one sample at a time: ``sample`` first (default 0; None: the
+    batch's mean, or its range with ``summary="range"``); the page holds ``samples``
+    of them for its selector (the first ``SAMPLES`` by default, or as many as given,
+    or the indices given) and the batch's mean."""
     if not isinstance(root, Value):
         raise TypeError(f"a page needs a Value (the output of a computation), "
                         f"got {type(root).__name__}")
@@ -109,11 +135,15 @@ def build_page(root: Value, *, view: str = "ops", direction: str = "both",
         raise TypeError(f"unknown draw options: {', '.join(unknown)} (viz.draw's options are "
                         f"{', '.join(f for f in Options.__dataclass_fields__ if f != 'numbers')})")
     passes = DIRECTIONS if direction == "both" else (direction,)
+    Options(**options)  # checked here, before any work
     if view == "ops":  # refuse a graph too big to draw before walking all of it
         opts = Options(**options)
         check_size(root, opts.max_nodes, opts.hide_constants)
+    order = topological_order(root)
+    size = max(np.size(node.data) for node in order)
+    choices, start = _choices(size, samples, options)
     # d root / d node for every node, once for both views (None: a forward page)
-    exact = fresh_gradients(root) if "backward" in passes else None
+    exact = fresh_gradients(root, order) if "backward" in passes else None
     views: dict[str, View] = {}
     notes: list[str] = []
     net: Network | None = None
@@ -122,7 +152,7 @@ def build_page(root: Value, *, view: str = "ops", direction: str = "both",
     # The two views are made side by side: while dot lays one out, Python reads the other.
     with ThreadPoolExecutor(max_workers=2) as pool:
         made = {name: pool.submit(_op_view if name == "ops" else _network_view, root, passes,
-                                  exact, options)
+                                  exact, options, choices, start)
                 for name in (view, *(v for v in VIEWS if v != view))}
     for name, future in made.items():
         try:
@@ -138,30 +168,90 @@ def build_page(root: Value, *, view: str = "ops", direction: str = "both",
                 notes.append(f"The op view is left out: {reason}.")
     if net is not None and len(views) == 2:
         _link(views["ops"], views["network"], net, op_nodes, units)
-    # the output's name as the view shown first calls it: v3 in the op view, loss in the network
-    name = "loss" if view == "network" and not root.label else display_names(
-        topological_order(root), options.get("fmt", ".4g"))[0][root]
+    # the output as both views call it: its label, loss, out
+    fmt = options.get("fmt", ".4g")
+    name = display_names(order, fmt)[0][root]
     value = root.data if isinstance(root.data, float) else None
-    page_title = title or (f"{name} = {format_number(value, options.get('fmt', '.4g'))}"
-                           if value is not None else name)
+    page_title = title or (f"{name} = {format_number(value, fmt)}" if value is not None
+                           else name)
     last = passes[-1]
     end = ("End of the backward pass: every gradient is known." if last == "backward"
            else "End of the forward pass: every value is known.")
-    return Page(page_title, list(views.values()), view, end, notes)
+    labels = [f"sample {c} of {size}" if c is not None else
+              f"{options.get('summary', 'mean')} of the {size} samples" for c in choices]
+    return Page(page_title, list(views.values()), view, end, notes,
+                labels if len(choices) > 1 else [], start)
+
+
+def _choices(size: int, samples: int | Sequence[int] | None,
+             options: dict[str, Any]) -> tuple[list[int | None], int]:
+    """The samples a page of a batch of ``size`` holds (None: the batch's summary, last)
+    and the index of the one shown first."""
+    if size <= 1:
+        return [None], 0
+    sample = options.get("sample", 0)
+    if sample is not None:
+        Summary(sample).pick(np.zeros(size))  # a clear error for a bad index
+        sample = int(sample) % size
+    if samples is None:
+        picked = list(range(min(size, SAMPLES)))
+    elif isinstance(samples, (int, np.integer)) and not isinstance(samples, bool):
+        if samples < 1:
+            raise ValueError(f"samples is how many samples the page holds (at least 1) or "
+                             f"which, got {samples!r}")
+        picked = list(range(min(size, int(samples))))
+    elif isinstance(samples, (list, tuple, range, np.ndarray)) and len(samples):
+        picked = []
+        for k in samples:
+            Summary(k).pick(np.zeros(size))
+            picked.append(int(k) % size)
+    else:
+        raise TypeError(f"samples is how many samples the page holds (an int) or which (a "
+                        f"list of indices), got {samples!r}")
+    choices: list[int | None] = sorted({*picked, *([] if sample is None else [sample])})
+    choices.append(None)
+    return choices, choices.index(sample)
+
+
+def _widths(texts: list[dict[str, str]]) -> dict[str, int]:
+    """For each line of each cell (``<id>:<line>``), the most characters any choice's
+    text puts there: the page draws the cell that wide."""
+    widths: dict[str, int] = {}
+    for choice in texts:
+        for key, text in choice.items():
+            for k, line in enumerate(text.split("\n")):
+                widths[f"{key}:{k}"] = max(widths.get(f"{key}:{k}", 0), len(line))
+    return widths
+
+
+def _cells(texts: list[dict[str, str]], prefix: str, ids: set[str]) -> dict[str, list[str]]:
+    """Each drawn cell whose text differs between the choices: its text in each."""
+    cells = {}
+    for key in texts[0]:
+        column = [choice.get(key, "") for choice in texts]
+        if len(set(column)) > 1 and prefix + key in ids:
+            cells[prefix + key] = column
+    return cells
 
 
 # -- the op view -----------------------------------------------------------------------
 
 def _op_view(root: Value, passes: tuple[str, ...], exact: dict[Value, Any] | None,
-             options: dict[str, Any]) -> tuple[View, list[tuple[str, Value]]]:
+             options: dict[str, Any], choices: list[int | None],
+             start: int) -> tuple[View, list[tuple[str, Value]]]:
     """The op view, and each step's (direction, node)."""
-    opts = Options(**options)
-    steps = [s for d in passes for s in op_steps(root, opts, d, exact)]
-    order = topological_order(root)
-    progress = Progress(grads=exact) if exact is not None else Progress(forward=True)
-    scene = build_scene(root, opts, progress)
+    progress = Progress(grads=exact, page=True) if exact is not None else \
+        Progress(forward=True, page=True)
+    passes_of, scenes = [], []
+    for choice in choices:
+        opts = Options(**{**options, "sample": choice})
+        passes_of.append([s for d in passes for s in op_steps(root, opts, d, exact)])
+        scenes.append(build_scene(root, opts, progress))
+    steps, scene = passes_of[start], scenes[start]
+    texts = [cell_texts(sc) for sc in scenes]
+    pad_cells(scene, _widths(texts))
     svg = clean_svg(render(to_digraph(scene, marks=True), "svg").decode("utf-8"), "o")
-
+    order = topological_order(root)
     # when each node's value and gradient become known
     shown_data: dict[Value, int] = {}
     shown_grad: dict[Value, int] = {}
@@ -198,7 +288,7 @@ def _op_view(root: Value, passes: tuple[str, ...], exact: dict[Value, Any] | Non
                 reveal[f"e{k}_p"] = shown_grad[edge.value]
     ops = {op.name for op in scene.ops}
     titles = {g.name: g.title for g in scene.groups}
-    names = display_names(order, opts.fmt)[0] if titles else {}
+    names = display_names(order, options.get("fmt", ".4g"))[0] if titles else {}
     index = {node: i for i, node in enumerate(order)}
     page_steps = []
     for step in steps:
@@ -216,9 +306,14 @@ def _op_view(root: Value, passes: tuple[str, ...], exact: dict[Value, Any] | Non
             edges = leaving.get(node, [])
         page_steps.append(PageStep(step.caption, rule, _prefix("o", marks),
                                    _prefix("o", edges)))
+    if len(choices) > 1:
+        for t, page_step in enumerate(page_steps):
+            extra = page_step.rule[:len(page_step.rule) - len(steps[t].rule)]
+            page_step.texts = [(each[t].caption, (*extra, *each[t].rule)) for each in passes_of]
     ids = set(ids_of(svg))
     return (View("ops", svg, page_steps,
-                 {"o" + k: t for k, t in reveal.items() if "o" + k in ids}),
+                 {"o" + k: t for k, t in reveal.items() if "o" + k in ids},
+                 cells=_cells(texts, "o", ids) if len(choices) > 1 else {}),
             [(s.direction, s.node) for s in steps])
 
 
@@ -229,22 +324,30 @@ def _prefix(prefix: str, ids: list[str]) -> list[str]:
 # -- the network view ------------------------------------------------------------------
 
 def _network_view(root: Value, passes: tuple[str, ...], exact: dict[Value, Any] | None,
-                  options: dict[str, Any]) -> tuple[View, Network, list[tuple[str, Unit]]]:
+                  options: dict[str, Any], choices: list[int | None],
+                  start: int) -> tuple[View, Network, list[tuple[str, Unit]]]:
     """The network view, the network it draws, and each step's (direction, unit)."""
     picked = {k: v for k, v in options.items() if k in NETWORK_OPTIONS}
-    numbers = Summary(picked.get("sample"), picked.get("summary", "mean"),
-                      picked.get("fmt", ".3g"))
     net = read_neurons(root)
-    steps: list[UnitStep] = []
-    for d in passes:
-        steps += unit_steps(root, d, numbers, net, exact)[1]
     backward = exact is not None
-    color_by = picked.get("color_by") or "data"
     # the gradients computed afresh, as the op view's: no need for backward() to have run
     fresh = exact or {}
-    graph = render_network(net, numbers, grads=backward, color_by=color_by,
+    rules = UnitRules(net, root, fresh)
+    passes_of: list[list[UnitStep]] = []
+    texts: list[dict[str, str]] = []   # the view's cells, for each choice
+    in_cards: list[dict[str, str]] = []
+    for choice in choices:
+        numbers = Summary(choice, picked.get("summary", "mean"), picked.get("fmt", ".3g"))
+        passes_of.append([s for d in passes
+                          for s in unit_steps(root, d, numbers, net, fresh, rules)[1]])
+        texts.append(unit_texts(net, numbers, fresh.__getitem__, backward))
+        in_cards.append(card_texts(net, numbers, backward, fresh.__getitem__))
+    steps = passes_of[start]
+    numbers = Summary(choices[start], picked.get("summary", "mean"), picked.get("fmt", ".3g"))
+    widths = _widths(texts + in_cards)
+    graph = render_network(net, numbers, grads=backward, color_by=picked.get("color_by") or "data",
                            legend=picked.get("legend") is not False, title=picked.get("title"),
-                           marks=True, grad_of=fresh.__getitem__)
+                           marks=True, grad_of=fresh.__getitem__, widths=widths)
     svg = clean_svg(render(graph, "svg").decode("utf-8"), "w")
     names = unit_names(net)
     reveal: dict[str, int] = {}
@@ -264,9 +367,12 @@ def _network_view(root: Value, passes: tuple[str, ...], exact: dict[Value, Any] 
         weights_out.setdefault(id(source), []).append(f"k{k}")
     page_steps = [PageStep(s.caption, s.rule, ["w" + names[id(s.unit)]],
                            _prefix("w", (weights_in if s.direction == "forward"
-                                         else weights_out).get(id(s.unit), [])))
-                  for s in steps]
-    card_graph, neurons = cards(net, numbers, grads=backward, grad_of=fresh.__getitem__)
+                                         else weights_out).get(id(s.unit), [])),
+                           texts=[(each[t].caption, each[t].rule) for each in passes_of]
+                           if len(choices) > 1 else [])
+                  for t, s in enumerate(steps)]
+    card_graph, neurons = cards(net, numbers, grads=backward, grad_of=fresh.__getitem__,
+                                widths=widths)
     cards_svg = clean_svg(render(card_graph, "svg").decode("utf-8"), "c")
     # a card's numbers show with its neuron's: the formulas and values at its forward
     # step, the gradients and the chain rule at its backward step
@@ -279,9 +385,12 @@ def _network_view(root: Value, passes: tuple[str, ...], exact: dict[Value, Any] 
             t = when.get((direction, id(card_of[card])))
             if t is not None:
                 reveal[ident] = t
+    many = len(choices) > 1
     view = View("network", svg, page_steps, reveal,
                 cards={"w" + names[id(u)]: f"cc{k}" for k, u in enumerate(neurons)},
-                titles={"w" + names[id(u)]: u.name for u in neurons}, cards_svg=cards_svg)
+                titles={"w" + names[id(u)]: u.name for u in neurons}, cards_svg=cards_svg,
+                cells={**_cells(texts, "w", set(ids_of(svg))),
+                       **_cells(in_cards, "c", set(ids_of(cards_svg)))} if many else {})
     return view, net, [(s.direction, s.unit) for s in steps]
 
 
@@ -341,8 +450,19 @@ def ids_of(svg: str) -> list[str]:
 
 
 def view_state(view: View) -> dict[str, Any]:
-    """A view's steps and marks, JSON-ready, for the page's script."""
+    """A view's steps and marks, JSON-ready, for the page's script: each step's caption
+    and rule as the page shows them first (its first sample)."""
     return {"name": view.name,
             "steps": [{"caption": s.caption, "rule": list(s.rule), "marks": s.marks,
                        "edges": s.edges, "link": s.link} for s in view.steps],
             "reveal": view.reveal, "cards": view.cards, "titles": view.titles}
+
+
+def choice_state(view: View) -> dict[str, Any] | None:
+    """What the sample selector changes in a view, JSON-ready: each step's (caption, rule)
+    and each number cell's text, for every choice; None for a page of one sample."""
+    if not any(s.texts for s in view.steps):
+        return None
+    return {"texts": [[[caption, list(rule)] for caption, rule in s.texts]
+                      for s in view.steps],
+            "cells": view.cells}

@@ -35,7 +35,7 @@ from viz.text import Summary, is_finite, math_text, shorten
 
 __all__ = ["Options", "Progress", "Box", "OpNode", "GroupBox", "Edge", "Scene", "build_scene",
            "TooLargeError", "display_names", "substitute", "check_size", "derivative_text",
-           "factor", "local_derivatives", "fresh_gradients"]
+           "factor", "local_derivatives", "fresh_gradients", "gradients_ready"]
 
 COLOR_BY = ("grad", "data")
 
@@ -97,6 +97,7 @@ class Progress:
     current: Value | None = None
     forward: bool = False
     caption: str = ""
+    page: bool = False  # the interactive page: its sample selector says whose numbers
 
 
 @dataclass
@@ -210,22 +211,16 @@ def check_size(root: Value, max_nodes: int, hide_constants: bool) -> None:
                 stack.append(child)
 
 
-def backward_has_run(order: list[Value]) -> bool:
-    """Whether gradients are in the graph: some node's grad is not exactly zero.
+def gradients_ready(root: Value) -> bool:
+    """Whether ``backward()`` has run from ``root``: its own gradient is not 0 (backward
+    seeds it with d root/d root = 1; before it, or after ``zero_grad()``, it is 0).
 
-    ``backward()`` seeds the output's gradient with 1 (d f/d f), so after it the
-    output's grad is nonzero; before it (or after ``zero_grad()``) every grad is
-    0. Drawing part of a graph whose gradients all happen to be 0 needs
-    ``grads=True``.
+    Only then does a diagram show gradients, and it computes them afresh for this
+    root (``fresh_gradients``): a weight that another graph's backward reached holds
+    that graph's ``.grad``, which is not this root's gradient.
     """
-    for node in reversed(order):  # the output first: the usual answer comes at once
-        g = node.grad
-        if isinstance(g, np.ndarray):
-            if np.any(g != 0):
-                return True
-        elif g != 0:  # NaN != 0 too
-            return True
-    return False
+    g = root.grad
+    return bool(np.any(g != 0)) if isinstance(g, np.ndarray) else g != 0  # NaN != 0 too
 
 
 def fresh_gradients(root: Value, nodes: list[Value] | None = None) -> dict[Value, Any]:
@@ -348,9 +343,9 @@ class _Builder:
         elif progress.grads is not None:
             self.grads_shown, self.grad_of = True, progress.grads.get
         else:
-            self.grads_shown = backward_has_run(order) if options.grads is None \
+            self.grads_shown = gradients_ready(root) if options.grads is None \
                 else options.grads
-            self.grad_of = (lambda v: v.grad) if self.grads_shown else None
+            self.grad_of = fresh_gradients(root, order).get if self.grads_shown else None
         self.clusters: dict[tuple[str, ...], None] = {}
         self._locals: dict[Value, tuple[Any, ...]] = {}
 
@@ -667,7 +662,7 @@ class _Builder:
         if self.progress.caption:
             captions.append(self.progress.caption)
         size = next((n.data.size for n in self.order if isinstance(n.data, np.ndarray)), 0)
-        if size:
+        if size and not self.progress.page:
             captions.append(self.how.describe(size))
         if not self.grads_shown and not self.forward:
             captions.append("gradients not computed yet: call backward() on the output")

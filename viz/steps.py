@@ -43,6 +43,7 @@ from viz.scene import (
     substitute,
 )
 from viz.scope import users
+from viz.text import format_number
 
 __all__ = ["Step", "op_steps", "DIRECTIONS", "MAX_TERMS"]
 
@@ -108,7 +109,10 @@ def _forward(node: Value, names: dict[Value, str],
     text = RULES[node.op].formula_for(len(node.inputs))
     formula = substitute(text, node, names)
     rule = [f"{names[node]} = {formula}"]
-    if not _batched(node.data, *(i.data for i in node.inputs)):
+    inputs = [i.data for i in node.inputs]
+    if _batched(*inputs) and not _batched(node.data):  # a reduction: n numbers in one
+        rule.append(f"over the {next(np.size(x) for x in inputs if _batched(x))} samples")
+    elif how.sample is not None or not _batched(node.data, *inputs):
         numbers = {i: factor(how.text(i.data)) for i in node.inputs}
         rule.append("= " + substitute(text, node, {**numbers, node: names[node]}))
     rule.append(f"= {value}")
@@ -117,6 +121,10 @@ def _forward(node: Value, names: dict[Value, str],
 
 def _backward(node: Value, root: Value, names: dict[Value, str], exact: dict[Value, Any],
               readers: list[Value], options: Options) -> tuple[str, tuple[str, ...]]:
+    """The chain rule at ``node``, one term per edge leaving it. With one sample's
+    numbers (a sample picked, or no batch) every product is written out; a scalar that
+    a batch reads (a weight) sums each sample's terms, and the rule says so; a batch
+    shown as its mean gets the formula and the result."""
     how = options.numbers
     f, x = names[root], names[node]
     value = how.text(exact[node])
@@ -129,25 +137,47 @@ def _backward(node: Value, root: Value, names: dict[Value, str], exact: dict[Val
     # one term per edge: a reader that takes x twice (x * x) gives two
     edges = [(reader, p) for reader in dict.fromkeys(readers)
              for p, inp in enumerate(reader.inputs) if inp is node]
-    terms, locals_, numbers = [], [], []
-    batched = _batched(exact[node])
-    for reader, p in edges[:MAX_TERMS]:
-        lhs = f"∂{names[reader]}/∂{x}"
-        terms.append(f"∂{f}/∂{names[reader]} · {lhs}")
-        local = local_derivatives(reader)[p]
-        formula = derivative_text(reader, p, names)
-        shown = how.text(local)
-        locals_.append(f"{lhs} = {formula} = {shown}" if formula and formula != shown
-                       else f"{lhs} = {shown}")
-        batched = batched or _batched(local, exact[reader])
-        out = how.text(exact[reader])
-        numbers.append(f"{factor(out) if numbers else out} · {factor(shown)}")
-    more = len(edges) - MAX_TERMS
-    tail = f" + … ({more} more)" if more > 0 else ""
-    rule = [f"∂{f}/∂{x} = " + " + ".join(terms) + tail, *dict.fromkeys(locals_)]
-    if batched:
-        rule.append(f"summed over the batch: = {value}" if not _batched(exact[node])
-                    else f"= {value}")
+    local = {(r, p): local_derivatives(r)[p] for r, p in edges}
+    batch = _batched(exact[node], *local.values(), *(exact[r] for r, _ in edges))
+    summed = batch and not _batched(exact[node])  # a scalar read by a batch
+    one = how.sample is not None or not batch     # one sample's numbers: write them out
+    terms = [f"∂{f}/∂{names[r]} · ∂{names[r]}/∂{x}" for r, _ in edges]
+    formula = " + ".join(terms) if len(edges) <= MAX_TERMS else \
+        f"Σ over the {len(edges)} edges of ∂{f}/∂reader · ∂reader/∂{x}"
+    rule = [f"∂{f}/∂{x} = " + (f"Σ over the batch of ({formula})" if summed else formula)]
+    products, parts = [], []
+    for r, p in edges:
+        lhs = f"∂{names[r]}/∂{x}"
+        text = derivative_text(r, p, names)
+        shown = how.text(local[r, p]) if one or not _batched(local[r, p]) else None
+        written = f"{lhs} = {text}" if text else lhs
+        if shown is not None and text != shown:
+            written += f" = {shown}"
+        if one:
+            g = how.text(exact[r])
+            products.append(f"{factor(g) if products else g} · {factor(shown or '')}")
+            parts.append(_pick(exact[r], how) * _pick(local[r, p], how))
+        if len(edges) <= MAX_TERMS or not one:
+            rule.append(written)
+        else:  # a line an edge: its product and what it adds
+            rule.append(f"∂{f}/∂{names[r]} · {lhs} = {factor(how.text(exact[r]))} · "
+                        f"{factor(shown or '')} = {format_number(parts[-1], how.fmt)}"
+                        + (f"   ({lhs} = {text})" if text and text != shown else ""))
+    rule = list(dict.fromkeys(rule))
+    if not one:
+        rule.append(f"summed over the batch: = {value}" if summed else f"= {value}")
+        return what, tuple(rule)
+    if len(edges) <= MAX_TERMS:
+        rule.append("= " + " + ".join(products))
+    if summed:
+        size = max(np.size(v) for v in (*local.values(), *(exact[r] for r, _ in edges)))
+        rule.append(f"sample {how.sample % size}'s terms: = {format_number(sum(parts), how.fmt)};"
+                    f" summed over all {size} samples: = {value}")
     else:
-        rule += ["= " + " + ".join(numbers) + tail, f"= {value}"]
+        rule.append(f"= {value}")
     return what, tuple(rule)
+
+
+def _pick(x: Any, how: Any) -> float:
+    """The sample's number of ``x`` (``x`` itself for a scalar)."""
+    return float(how.pick(x)) if _batched(x) else float(x)

@@ -228,12 +228,23 @@ def is_finite(x: Any) -> bool:
     return math.isfinite(x)
 
 
+# A mean this small next to the numbers it averages is rounding left over from a sum
+# that is 0 (a standardized feature's mean, a batch norm's output): shown as 0.
+NOISE = 1e-12
+
+
+def _denoised(mean: float, x: np.ndarray) -> float:
+    return 0.0 if abs(mean) <= NOISE * float(np.abs(x).max()) else mean
+
+
 class Summary:
     """How a batch (a 1-D array, one number per sample) is shown as one piece of text.
 
     ``Summary(sample=0)`` shows that sample's number; ``Summary(summary="mean")``
-    the mean over the batch (``"mean 0.25"``); ``Summary(summary="range")`` the
-    smallest and largest (``"[-1, 3]"``). Scalars always show as themselves.
+    the mean over the batch (``"mean 0.25"``; a mean that is rounding noise next to
+    the numbers it averages, below ``NOISE`` times the largest, is 0);
+    ``Summary(summary="range")`` the smallest and largest (``"[-1, 3]"``). Scalars
+    always show as themselves.
     """
 
     MODES = ("mean", "range")
@@ -258,7 +269,7 @@ class Summary:
                                  f"{x.size} samples (valid: 0 to {x.size - 1})")
             return float(x[self.sample])
         if self.summary == "mean":
-            return float(x.mean())
+            return _denoised(float(x.mean()), x)
         return float(x.min()), float(x.max())
 
     def text(self, x: Any) -> str:

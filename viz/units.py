@@ -19,14 +19,12 @@ from typing import Any
 import numpy as np
 
 from autograd.engine import Constant, Parameter, Value, topological_order
-from viz.names import neuron_index, weighted_sum
+from viz.names import ACTIVATION_SYMBOLS, block_kind, display_names, neuron_index, weighted_sum
 from viz.scope import levels, users
 
 __all__ = ["Unit", "Weight", "Network", "read_network", "read_neurons", "find_unit",
-           "block_statistics", "weight_of", "ancestors", "gather", "ACTIVATIONS"]
+           "block_statistics", "weight_of", "ancestors", "gather", "batch_size"]
 
-ACTIVATIONS = {"relu": "ReLU", "tanh": "tanh", "sigmoid": "σ", "leaky_relu": "LReLU",
-               "exp": "exp", "sin": "sin"}
 
 @dataclass(eq=False)
 class Unit:
@@ -83,7 +81,6 @@ class Network:
     root: Value
 
 
-_LAYER_INDEX = re.compile(r"(?:^|\.)layers\.(\d+)$")
 _STEP = re.compile(r"(?:^|\.)t(\d+)(?=\.|$)")  # an RNN's time step scope: t1, t2, ...
 
 
@@ -91,13 +88,6 @@ def _layer_path(path: str) -> str:
     """The layer a neuron's scope belongs to: ``layers.1`` for ``layers.1.neurons.3``
     (a scope that is not ``...neurons.j`` is its own layer)."""
     return ".".join(levels(path)[:-1]) if neuron_index(path) is not None else path
-
-
-def _neuron_name(path: str, layer_number: int) -> tuple[str, int]:
-    """``L1.N3`` for ``layers.1.neurons.3``; the neuron's index in its layer."""
-    index = neuron_index(path) or 0
-    lm = _LAYER_INDEX.search(_layer_path(path))
-    return f"L{int(lm.group(1)) if lm else layer_number}.N{index}", index
 
 
 def _weighted_sum(node: Value) -> bool:
@@ -127,6 +117,12 @@ class _Reader:
         self.consumers = users(self.order)
         self.units: list[Unit] = []
         self.producer: dict[Value, Unit] = {}
+        self.names = display_names(self.order)[0]
+
+    def name(self, value: Value) -> str:
+        """A unit's name: the name its value goes by in every view (``viz.names``); for
+        a graph built sample by sample, the first sample's (``L1.N3``, not ``L1.N3#2``)."""
+        return self.names[value].split("#", 1)[0]
 
     def add(self, unit: Unit) -> Unit:
         self.units.append(unit)
@@ -169,19 +165,17 @@ def read_network(root: Value) -> Network:
     reader = _Reader(root)
     neuron_scopes = [s for s, nodes in reader.by_scope.items() if any(map(_weighted_sum, nodes))]
     layer_of = {s: _layer_path(s) for s in neuron_scopes}
-    layers = list(dict.fromkeys(layer_of.values()))
     for path in neuron_scopes:
         nodes = reader.by_scope[path]
-        name, index = _neuron_name(path, layers.index(layer_of[path]))
+        index = neuron_index(path) or 0
         sums = [n for n in nodes if _weighted_sum(n)]
         bias = next((i for i in sums[0].inputs if i.__class__ is Parameter), None)
-        if neuron_index(path) is None and bias is not None and bias.label.endswith(".b"):
-            name = bias.label[:-2]  # a neuron on its own: named as its parameters are (N0, P)
         outputs = reader.outputs_of(nodes) or nodes[-1:]
         last = outputs[-1]
-        reader.add(Unit(path, "neuron", name, f"layer:{layer_of[path]}", index, outputs, sums,
-                        bias,
-                        "" if _weighted_sum(last) else ACTIVATIONS.get(last.op, last.op), nodes))
+        reader.add(Unit(path, "neuron", reader.name(outputs[0]), f"layer:{layer_of[path]}",
+                        index, outputs, sums, bias,
+                        "" if _weighted_sum(last) else ACTIVATION_SYMBOLS.get(last.op, last.op),
+                        nodes))
     _read_inputs(reader)
     for path, nodes in reader.by_scope.items():
         if path not in layer_of:
@@ -208,9 +202,8 @@ def _read_inputs(reader: _Reader) -> None:
     counters: dict[str, int] = {}
     for (_, step), leaves in features.items():
         k = counters[step] = counters.get(step, -1) + 1
-        label = leaves[0].label if len(leaves) == 1 else ""
-        name = label or (f"x{step[1:]}" + (f".{k}" if k else "") if step else f"x{k}")
-        reader.add(Unit(f"input:{step}:{k}", "input", name, f"inputs:{step}", k, leaves))
+        reader.add(Unit(f"input:{step}:{k}", "input", reader.name(leaves[0]), f"inputs:{step}", k,
+                        leaves))
 
 
 def _read_block(reader: _Reader, path: str, nodes: list[Value]) -> None:
@@ -227,14 +220,9 @@ def _read_block(reader: _Reader, path: str, nodes: list[Value]) -> None:
         kind = "penalty" if "penalty" in path else "loss" if "loss" in path else "block"
         if reader.root in outputs:
             kind = "loss"
-        name = outputs[0].label or ("loss" if reader.root in outputs else path or "output")
-        unit = Unit(f"{path}:{j}", kind, name, f"block:{path}",
+        unit = Unit(f"{path}:{j}", kind, reader.name(outputs[0]), f"block:{path}",
                     source.index if source is not None else j, outputs, nodes=own)
-        unit.activation = _block_kind(own)
-        if unit.activation == "norm":  # layer norm's statistics mix every feature of a sample
-            sources = {id(reader.producer[i]) for n in own for i in n.inputs
-                       if i not in inside and i in reader.producer}
-            unit.activation = "LN" if len(sources) > 1 else "BN"
+        unit.activation = block_kind(own)
         reader.add(unit)
 
 
@@ -248,20 +236,6 @@ def ancestors(outputs: list[Value], inside: set[Value]) -> set[Value]:
             seen.add(node)
             stack.extend(i for i in node.inputs if i in inside)
     return seen
-
-
-def _block_kind(nodes: list[Value]) -> str:
-    """What a block computes, from its ops: a normalization (a sqrt of a variance; batch
-    or layer norm, as the caller tells), a dropout mask (a product with a constant), or
-    an activation."""
-    ops = {n.op for n in nodes}
-    if "sqrt" in ops or ("div" in ops and "sub" in ops):
-        return "norm"
-    if ops == {"mul"} and any(i.__class__ is Constant for n in nodes for i in n.inputs):
-        return "dropout"
-    if len(ops) == 1 and next(iter(ops)) in ACTIVATIONS:
-        return ACTIVATIONS[next(iter(ops))]
-    return ""
 
 
 def _merge_recurrent_steps(reader: _Reader) -> None:
@@ -284,9 +258,9 @@ def _merge_recurrent_steps(reader: _Reader) -> None:
         first = parts[0]
         sums = [z for p in parts for z in p.z]
         hidden = Unit(f"{path}.h.{first.index}", "neuron",
-                      f"h{k}.N{first.index}", f"hidden:t{k}", first.index, unit.outputs, sums,
+                      reader.name(unit.outputs[0]), f"hidden:t{k}", first.index, unit.outputs, sums,
                       next((p.bias for p in parts if p.bias is not None), None),
-                      ACTIVATIONS.get(unit.outputs[-1].op, unit.outputs[-1].op),
+                      ACTIVATION_SYMBOLS.get(unit.outputs[-1].op, unit.outputs[-1].op),
                       [n for p in parts for n in p.nodes] + unit.nodes)
         for p in parts + [unit]:
             merged.add(id(p))
@@ -297,12 +271,6 @@ def _merge_recurrent_steps(reader: _Reader) -> None:
             for v in p.outputs:
                 reader.producer[v] = hidden
     reader.units = [u for u in reader.units if id(u) not in merged]
-    for unit in reader.units:  # the output layer read by a step: y_t
-        step = _STEP.search(unit.key)
-        if unit.kind == "neuron" and step and not unit.name.startswith("h"):
-            k = step.group(1)
-            layer = [u for u in reader.units if u.column == unit.column]
-            unit.name = f"y{k}" if len(layer) == 1 else f"y{k}.N{unit.index}"
 
 
 def _connect(reader: _Reader) -> Network:
@@ -371,8 +339,8 @@ def block_statistics(unit: Unit) -> dict[str, Any]:
 
     A normalization (batch norm, layer norm): ``μ`` and ``σ²`` (the input of
     ``sqrt(σ² + eps)``), or in eval the running ``μ`` and ``σ`` that the graph holds
-    as constants. Dropout: ``mask``, the factor each sample was multiplied by
-    (0 where the unit was dropped).
+    as constants (``running``), and its parameters ``γ`` and ``β``. Dropout: ``mask``,
+    the factor each sample was multiplied by (0 where the unit was dropped).
     """
     stats: dict[str, Any] = {}
     for node in unit.nodes:
@@ -384,9 +352,18 @@ def block_statistics(unit: Unit) -> dict[str, Any]:
             stats["σ²"] = a.inputs[0].data
         elif node.op == "div" and node.inputs[1].__class__ is Constant and "σ" not in stats:
             stats["σ"] = node.inputs[1].data
-        elif node.op == "mul" and unit.activation == "dropout":
+        elif node.op == "mul" and unit.activation == "drop":
             stats["mask"] = next(i.data for i in node.inputs if i.__class__ is Constant)
+        elif unit.activation in ("BN", "LN") and node.op in ("mul", "add"):
+            param = next((i for i in node.inputs if i.__class__ is Parameter), None)
+            if param is not None:
+                stats["γ" if node.op == "mul" else "β"] = param.data
     return stats
+
+
+def batch_size(net: Network) -> int:
+    """How many samples the network's values hold (1 for one sample)."""
+    return max(np.size(u.data) for column in net.columns for u in column)
 
 
 def find_unit(net: Network, focus: str) -> Unit:

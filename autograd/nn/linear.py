@@ -127,12 +127,17 @@ class Layer(Module):
 
     Returns a list of ``nout`` Values, or a single Value when ``nout == 1``
     (micrograd's convention; ``squeeze=False`` always gives a list).
-    Parameters are labelled ``{label}.N{j}.w{i}`` and ``{label}.N{j}.b``.
+    Parameters are labelled ``{label}.N{j}.w{i}`` and ``{label}.N{j}.b``; without a
+    ``label``, ``L0``, or ``L<k>`` as item k of a ``Sequential`` (so two layers of one
+    model never label their weights alike).
     """
 
     def __init__(self, nin: int, nout: int, activation: str = "relu", *,
                  init: str = "uniform", seed: Seed = None, bias: bool = True,
-                 negative_slope: float = 0.01, label: str = "L0", squeeze: bool = True) -> None:
+                 negative_slope: float = 0.01, label: str | None = None,
+                 squeeze: bool = True) -> None:
+        self._labelled = label is not None
+        label = "L0" if label is None else label
         self.nin = _size(nin, "nin")
         self.nout = _size(nout, "nout")
         self.activation = _choice(activation, "activation", ACTIVATIONS)
@@ -141,6 +146,14 @@ class Layer(Module):
         self.neurons = [Neuron(nin, activation, init=init, seed=rng, bias=bias, fan_out=nout,
                                negative_slope=negative_slope, label=f"{label}.N{j}")
                         for j in range(self.nout)]
+
+    def _relabel(self, label: str) -> None:
+        """Label the parameters ``{label}.N{j}.w{i}`` and ``{label}.N{j}.b``."""
+        for j, neuron in enumerate(self.neurons):
+            for i, w in enumerate(neuron.w):
+                w.label = f"{label}.N{j}.w{i}"
+            if neuron.b is not None:
+                neuron.b.label = f"{label}.N{j}.b"
 
     def forward(self, x: Any) -> Value | list[Value]:
         x = _features(x, self.nin, self)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from autograd.nn.linear import Layer
 from autograd.nn.module import Module, _TorchUnit
 
 __all__ = ["Sequential"]
@@ -16,13 +17,17 @@ __all__ = ["Sequential"]
 class Sequential(Module):
     """Modules applied one after another: ``Sequential(Layer(2, 8), BatchNorm1d(8), ...)``.
 
-    Sub-modules are named ``layers.0``, ``layers.1``, ... like MLP's.
+    Sub-modules are named ``layers.0``, ``layers.1``, ... like MLP's; a ``Layer`` made
+    without a label is labelled after its place (item 4: ``L4.N0.w0``, ...).
     """
 
     def __init__(self, *modules: Module) -> None:
         for i, m in enumerate(modules):
             if not isinstance(m, Module):
                 raise TypeError(f"Sequential takes Modules; item {i} is {type(m).__name__}")
+        for i, m in enumerate(modules):
+            if isinstance(m, Layer) and not m._labelled:
+                m._relabel(f"L{i}")
         self.layers = list(modules)
 
     def forward(self, x: Any) -> Any:

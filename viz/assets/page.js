@@ -3,8 +3,10 @@
 // The page holds each view's SVG once, finished, and the JSON in #avz-data: for each
 // view its steps (caption, rule, the ids to highlight) and "reveal", the first step at
 // which each number shows. Showing step k hides every number whose step is after k,
-// highlights step k's elements, and pans them into view. Nothing is loaded from
-// anywhere; user text only ever reaches the page as textContent.
+// highlights step k's elements, and pans them into view. A batch's page shows one
+// sample at a time: a view's "choices" hold, for each entry of the sample selector,
+// every step's caption and rule and the text of every number cell that differs.
+// Nothing is loaded from anywhere; user text only ever reaches the page as textContent.
 (function () {
   "use strict";
   var data = JSON.parse(document.getElementById("avz-data").textContent);
@@ -12,7 +14,10 @@
   var stage = $("stage");
   var PX_PER_UNIT = 96 / 72;  // Graphviz draws in points: at zoom 1, text has its own size
   var views = {};
-  var state = { view: data.first.name, at: 0, card: null, timer: null };
+  var state = { view: data.first.name, at: 0, card: null, timer: null,
+    sample: data.samples.start };
+  // Text at least this many pixels high: the diagrams' smallest font is 9 points.
+  var MIN_ZOOM = 10 / (9 * PX_PER_UNIT), CARD_MIN_ZOOM = 10 / (10 * PX_PER_UNIT);
 
   function outlineOf(el) {  // a node's shape is its first path, polygon or ellipse
     return el && el.querySelector("path, polygon, ellipse");
@@ -27,10 +32,12 @@
   }
   function register(spec) {
     var holder = $("view-" + spec.name);
-    var view = { spec: spec, holder: holder, svg: holder.querySelector("svg"), revealed: [] };
+    var view = { spec: spec, holder: holder, svg: holder.querySelector("svg"), revealed: [],
+      choices: spec.choices || null };
     collect(view);
     view.home = viewBoxOf(view.svg);
     view.box = null;
+    fillCells(view);
     Object.keys(spec.cards).forEach(function (id) {
       var el = document.getElementById(id);
       if (el) { el.classList.add("avz-open"); el.setAttribute("data-card", spec.cards[id]); }
@@ -60,16 +67,56 @@
       crumbs();
     }));
   });
+  if ($("choices-" + data.first.name)) {  // the first view's other samples
+    ready.push(unpack("choices-" + data.first.name).then(function (choices) {
+      views[data.first.name].choices = choices;
+      fillCells(views[data.first.name]);
+      selector();
+    }));
+  }
   if ($("pack-cards")) {
     ready.push(unpack("pack-cards").then(function (pack) {
       $("cards").innerHTML = pack.svg;
       cardsReady = true;
+      if (views.network) { fillCells(views.network); }
       if (views.network) {  // the cards' numbers follow the steps too
         collect(views.network);
         if (state.view === "network") { apply(views.network, state.at); }
       }
       crumbs();
     }));
+  }
+
+  // -- one sample, one truth ----------------------------------------------------------
+  function fillCells(view) {  // every number cell of the view as the chosen sample has it
+    if (!view.choices) { return; }
+    var cells = view.choices.cells;
+    Object.keys(cells).forEach(function (id) {
+      var el = document.getElementById(id);
+      if (!el) { return; }
+      var lines = cells[id][state.sample].split("\n");
+      var texts = el.querySelectorAll("text");
+      for (var i = 0; i < texts.length; i++) {
+        texts[i].textContent = i < texts.length - 1 ? (lines[i] || "")
+          : lines.slice(i).join(" ");
+      }
+    });
+  }
+  function stepText(view, k) {  // [caption, rule] of step k for the chosen sample
+    var step = view.spec.steps[k];
+    if (view.choices && view.choices.texts[k]) { return view.choices.texts[k][state.sample]; }
+    return [step.caption, step.rule];
+  }
+  function selector() {
+    var el = $("sample");
+    if (el) { el.disabled = !current().choices; }
+  }
+  function setSample(i) {
+    if (i === state.sample || !current().choices) { return; }
+    state.sample = i;
+    Object.keys(views).forEach(function (name) { fillCells(views[name]); });
+    if ($("sample")) { $("sample").value = String(i); }
+    show(state.at);
   }
 
   // -- the view box: pan and zoom ------------------------------------------------------
@@ -88,6 +135,9 @@
   }
   function stageSize() {
     return { w: Math.max(stage.clientWidth, 1), h: Math.max(stage.clientHeight, 1) };
+  }
+  function laidOut() {  // a frame with no size yet: a hidden cell, a background tab
+    return stage.clientWidth > 1 && stage.clientHeight > 1;
   }
   function boxAt(center, zoom) {  // the view box showing `center` at `zoom`
     var size = stageSize();
@@ -115,6 +165,7 @@
   }
   function zoomBy(factor, cx, cy) {  // cx, cy: the point that stays put, in stage pixels
     var b = box(), size = stageSize();
+    if (!b) { return; }
     if (cx === undefined) { cx = size.w / 2; cy = size.h / 2; }
     var zoom = Math.max(0.05, Math.min(8, zoomOf(b) * factor));
     factor = zoom / zoomOf(b);
@@ -126,11 +177,21 @@
     var view = current();
     setCurrentBox(fitBox(state.card ? view.cardHome : view.home));
   }
-  function startBox(view) {  // the whole diagram if its text stays readable, else its own
-    var fitted = fitBox(view.home), zoom = zoomOf(fitted);  // size; never blown up past 1.5
-    if (zoom >= 0.8 && zoom <= 1.5) { return fitted; }
-    return boxAt({ x: view.home.x + view.home.w / 2, y: view.home.y + view.home.h / 2 },
-      zoom > 1.5 ? 1.5 : 1);
+  function startBox(view, marks) {  // the whole diagram if its text stays readable
+    var home = view.home, fitted = fitBox(home), zoom = zoomOf(fitted);
+    if (zoom >= MIN_ZOOM) {  // never blown up past 1.5
+      return zoom <= 1.5 ? fitted : boxAt({ x: home.x + home.w / 2, y: home.y + home.h / 2 },
+        1.5);
+    }
+    // else readable text, from the diagram's start (its left edge), as tall as fits,
+    // centred on the current step's node: keepInView then brings that node on stage
+    var b = boxAt({ x: home.x, y: home.y + home.h / 2 }, MIN_ZOOM);
+    b.x = home.x - Math.max(0, b.w - home.w) / 2;
+    var r = marks && marks.length ? boundsOf([marks[0]], view.svg) : null;
+    if (r) { b.y = (r.y0 + r.y1) / 2 - b.h / 2; }
+    b.y = Math.max(home.y, Math.min(b.y, home.y + home.h - b.h));
+    if (b.h > home.h) { b.y = home.y + home.h / 2 - b.h / 2; }
+    return b;
   }
   function boundsOf(els, svg) {  // the elements' bounding box in the svg's user units
     var inv = svg.getScreenCTM().inverse(), out = null;
@@ -168,7 +229,7 @@
 
   var drag = null;
   stage.addEventListener("pointerdown", function (e) {
-    if (e.button !== 0) { return; }
+    if (e.button !== 0 || !box()) { return; }
     drag = { x: e.clientX, y: e.clientY, box: box(), moved: false, target: e.target };
     stage.setPointerCapture(e.pointerId);
   });
@@ -219,9 +280,15 @@
     var pad = 10;
     view.cardHome = { x: r.x0 - pad, y: r.y0 - pad, w: r.x1 - r.x0 + 2 * pad,
       h: r.y1 - r.y0 + 2 * pad };
-    var fitted = fitBox(view.cardHome);
-    view.cardBox = zoomOf(fitted) > 1.4 ? boxAt({ x: view.cardHome.x + view.cardHome.w / 2,
-      y: view.cardHome.y + view.cardHome.h / 2 }, 1.4) : fitted;
+    var fitted = fitBox(view.cardHome), home = view.cardHome, zoom = zoomOf(fitted);
+    if (zoom > 1.4) {
+      view.cardBox = boxAt({ x: home.x + home.w / 2, y: home.y + home.h / 2 }, 1.4);
+    } else if (zoom < CARD_MIN_ZOOM) {  // readable text from the card's top left; drag for more
+      view.cardBox = boxAt({ x: 0, y: 0 }, CARD_MIN_ZOOM);
+      view.cardBox.x = home.x; view.cardBox.y = home.y;
+    } else {
+      view.cardBox = fitted;
+    }
     setBox(svg, view.cardBox);
     crumbs();
   }
@@ -273,6 +340,9 @@
       var el = document.getElementById(id);
       if (el) { el.classList.add("avz-path"); lit.push(el); }
     });
+    // the step's edges stand out by their width and the rest fading, never by a hue
+    // that could hide a weight's colour (its sign)
+    view.svg.classList.toggle("avz-dim", step.edges.length > 0);
     view.lit = lit;
     return marks;
   }
@@ -281,11 +351,11 @@
     k = Math.max(0, Math.min(last, k));
     state.at = k;
     if (state.card) { closeCard(); }
-    var marks = apply(view, k), step = steps[k];
-    $("caption").textContent = step.caption;
+    var marks = apply(view, k), text = stepText(view, k);
+    $("caption").textContent = text[0];
     var rule = $("rule");
     rule.textContent = "";
-    step.rule.forEach(function (line) {
+    text[1].forEach(function (line) {
       var li = document.createElement("li");
       li.textContent = line;
       rule.appendChild(li);
@@ -299,6 +369,7 @@
     $("end").hidden = k !== last;
     document.body.setAttribute("data-step", k);
     document.body.setAttribute("data-view", state.view);
+    if (!view.box) { return; }  // not laid out yet: placed once the frame has a size
     keepInView(marks);
   }
   function setView(name) {
@@ -310,13 +381,14 @@
     var view = current();
     view.holder.hidden = false;
     // its box as it was, reshaped to the stage (which may have changed while it was hidden)
-    view.box = view.box ? reshaped(view.box) : startBox(view);
-    setBox(view.svg, view.box);
+    view.box = view.box ? reshaped(view.box) : laidOut() ? startBox(view) : null;
+    if (view.box) { setBox(view.svg, view.box); }
     data.views.forEach(function (n) {
       var b = $("show-" + n);
       if (b) { b.setAttribute("aria-pressed", String(n === name)); }
     });
     crumbs();
+    selector();
     var n = view.spec.steps.length;
     show(link >= 0 ? link : Math.round(state.at / Math.max(old - 1, 1) * (n - 1)));
   }
@@ -347,6 +419,9 @@
   $("zoom-in").onclick = function () { zoomBy(1.25); };
   $("zoom-out").onclick = function () { zoomBy(0.8); };
   $("fit").onclick = fit;
+  if ($("sample")) {
+    $("sample").addEventListener("change", function () { setSample(Number($("sample").value)); });
+  }
   data.views.forEach(function (n) {
     var b = $("show-" + n);
     if (b) { b.onclick = function () { setView(n); }; }
@@ -369,19 +444,34 @@
   // (the breadcrumb comes and goes): keep the view box the stage's shape, or dragging
   // and zooming would move the picture at a different speed than the pointer.
   function resized() {
+    if (!laidOut()) { return; }
+    var view = current();
+    if (!view.box) {  // the page loaded with no size: place the view now that it has one
+      view.box = startBox(view, marks(view, state.at));
+      setBox(view.svg, view.box);
+      keepInView(marks(view, state.at));
+      return;
+    }
     var b = box();
     if (b) { setCurrentBox(reshaped(b)); }
   }
+  function marks(view, k) {
+    return view.spec.steps[k].marks.map(function (id) { return document.getElementById(id); })
+      .filter(function (el) { return el; });
+  }
   if (window.ResizeObserver) { new ResizeObserver(resized).observe(stage); }
   else { window.addEventListener("resize", resized); }
+  document.addEventListener("visibilitychange", resized);  // a background tab, shown
 
   // For tests and for the curious: the page's state, read-only by convention.
   window.autogradViz = { state: state, show: go, setView: setView, openCard: openCard,
-    closeCard: closeCard, views: views, ready: Promise.all(ready) };
+    closeCard: closeCard, setSample: setSample, views: views, ready: Promise.all(ready) };
 
   var first = register(data.first);
-  first.box = startBox(first);
-  setBox(first.svg, first.box);
+  if (laidOut()) {
+    first.box = startBox(first, marks(first, 0));
+    setBox(first.svg, first.box);
+  }
   crumbs();
   show(0);
 })();
