@@ -248,7 +248,20 @@ def test_show_steps_falls_back_to_the_html_page_without_ipywidgets(monkeypatch):
 
 @needs_dot
 def test_a_frame_displays_like_a_diagram():
-    frame = next(viz.step_backward(seed()[-1]))
+    frame = viz.step_backward(seed()[-1])[0]
     bundle = frame._repr_mimebundle_()
     assert "<svg" in bundle["image/svg+xml"]
     assert frame.svg().lstrip().startswith("<?xml")
+
+
+def test_a_pass_is_a_list_of_frames_drawn_as_they_are_read():
+    b = shared()
+    frames = viz.step_backward(b)
+    assert isinstance(frames, viz.Frames) and len(frames) == 4
+    assert frames[-1] is frames[3] and frames[1:3] == [frames[1], frames[2]]
+    assert [f.index for f in frames] == [0, 1, 2, 3]
+    assert frames[3].caption == list(viz.step_backward(b))[3].caption
+    with pytest.raises(IndexError, match="frame 4 of a pass of 4 steps"):
+        frames[4]
+    with pytest.raises(TypeError, match="indexed by an int or a slice"):
+        frames["x"]

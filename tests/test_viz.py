@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 
 import viz
-from autograd.engine import Constant, Parameter, Value, add_n, scope, topological_order
+from autograd.engine import Constant, Parameter, Value, add_n, grad, scope, topological_order
 from autograd.nn import MLP
 from autograd.regularizers import l2
 from autograd.rnn import RNN
@@ -86,11 +86,11 @@ def test_seed_svg_holds_every_value_and_gradient_in_its_own_node():
     nodes = svg_nodes(svg)
     expected = {x: ("x", "-2", "-4"), y: ("y", "5", "-4"), z: ("z", "-4", "3"),
                 q: ("q", "3", "-4"), f: ("f", "-12", "1")}
-    for node, (label, data, grad) in expected.items():
+    for node, (label, data, gradient) in expected.items():
         texts = [t.strip() for t in nodes[name_of(f, node)]]
         assert texts[0] == label
         assert texts[texts.index("data") + 1] == data
-        assert texts[texts.index("grad") + 1] == grad
+        assert texts[texts.index("grad") + 1] == gradient
 
 
 def test_seed_dot_matches_the_snapshot():
@@ -875,3 +875,33 @@ def test_docstring_examples_run():
     for module in (viz, viz.budget, viz.dot, viz.expr, viz.html, viz.names, viz.network,
                    viz.order, viz.scope, viz.stepper, viz.text, viz.units):
         assert doctest.testmod(module).failed == 0, module.__name__
+
+
+def test_gradients_are_never_another_graphs():
+    model = MLP(2, [3, 1], activation="tanh", seed=0)
+    first = (model([Value(1.0), Value(2.0)]) - 1.0) ** 2
+    second = (model([Value(-1.0), Value(0.5)]) + 2.0) ** 2   # shares every weight
+    first.backward()
+    source = viz.draw(second).source
+    assert "gradients not computed yet" in source
+    net = viz.draw(second, view="network").source
+    assert "δ = " not in net   # no gradients on a graph never differentiated
+    # asked for them, the diagram computes this graph's own, not the weights' .grad
+    w = model.layers[0].neurons[0].w[0]
+    own = grad(second, [w])[0].data
+    assert own != w.grad
+    assert f"<b>{format_number(own)}</b>" in viz.draw(second, grads=True).source
+    # a part of a graph shows the gradients of its own output
+    f = seed_f()
+    f.backward()
+    q = f.inputs[0]
+    assert "∂q/∂x = 1" in viz.draw(q).source
+
+
+def seed_f():
+    x, y, z = Value(-2.0, "x"), Value(5.0, "y"), Value(-4.0, "z")
+    q = x + y
+    q.label = "q"
+    f = q * z
+    f.label = "f"
+    return f

@@ -21,18 +21,21 @@ from typing import Any
 import graphviz
 
 from autograd.engine import Value
+from autograd.nn import Module
 from viz.diagram import FORMATS, Diagram, GraphvizNotFoundError, write
 from viz.dot import draw
 from viz.html import show, to_html
 from viz.scene import TooLargeError
-from viz.stepper import Frame, show_steps, step_backward, step_forward
+from viz.stepper import Frame, Frames, show_steps, step_backward, step_forward
 
 __all__ = ["draw", "save", "show", "to_html", "step_backward", "step_forward", "show_steps",
-           "Frame", "Diagram", "GraphvizNotFoundError", "TooLargeError", "FORMATS"]
+           "Frame", "Frames", "Diagram", "GraphvizNotFoundError", "TooLargeError", "FORMATS"]
 
 
-def save(root: Value | graphviz.Digraph, path: str | os.PathLike[str], **options: Any) -> Path:
-    """Draw ``root`` (or take a diagram ``draw`` already made) and write it to ``path``.
+def save(root: Value | Module | graphviz.Digraph, path: str | os.PathLike[str],
+         **options: Any) -> Path:
+    """Draw ``root`` (a Value, or a model: see ``draw``; or take a diagram ``draw``
+    already made) and write it to ``path``.
 
     The extension picks the format: ``.svg``, ``.png`` or ``.pdf``. ``options``
     are ``draw``'s keyword arguments. Returns the path written.

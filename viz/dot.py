@@ -21,8 +21,9 @@ from typing import Any
 import graphviz
 
 from autograd.engine import Value
+from autograd.nn import Module
 from viz.diagram import Diagram
-from viz.network import draw_network, pad
+from viz.network import draw_module, draw_network, pad
 from viz.scene import Box, Edge, GroupBox, OpNode, Options, Progress, Scene, build_scene
 from viz.text import (
     CAPTION_LIMIT,
@@ -69,7 +70,7 @@ GLYPHS = {"*": "×", "/": "÷", "-": "−", "**": "^"}
 SHADE_STEPS = 4  # colour levels on each side of zero
 
 
-def draw(root: Value, *, fmt: str = ".4g", rankdir: str = "LR", grads: bool | None = None,
+def draw(root: Value | Module, *, fmt: str = ".4g", rankdir: str = "LR", grads: bool | None = None,
          edge_labels: bool | None = None, color_by: str | None = None,
          hide_constants: bool = False, clusters: bool = True,
          collapse: str | int | None = None, max_nodes: int = 2000, sample: int | None = None,
@@ -77,6 +78,9 @@ def draw(root: Value, *, fmt: str = ".4g", rankdir: str = "LR", grads: bool | No
          title: str | None = None, view: str = "ops",
          focus: str | None = None) -> graphviz.Digraph:
     """The computational graph of ``root`` as a ``graphviz.Digraph`` (shows inline in Jupyter).
+
+    ``root`` is the output of a computation (a Value), or a model from ``autograd.nn``,
+    drawn as its architecture: its neurons and weights (``viz.network.draw_module``).
 
     >>> from autograd.engine import Value
     >>> x, y, z = Value(-2.0, "x"), Value(5.0, "y"), Value(-4.0, "z")
@@ -124,6 +128,12 @@ def draw(root: Value, *, fmt: str = ".4g", rankdir: str = "LR", grads: bool | No
     violet, and a weight's box shows the part of its gradient that came
     through the penalty.
     """
+    if not isinstance(root, Value) and hasattr(root, "named_parameters"):  # a model
+        if focus is not None or view not in ("ops", "network"):
+            raise ValueError("a model is drawn as its architecture: viz.draw(model); to open "
+                             "a neuron, draw a loss the model computed, with view='network'")
+        return draw_module(root, fmt=".3g" if fmt == ".4g" else fmt, legend=legend is not False,
+                           title=title)
     if view == "network":
         return draw_network(root, fmt=fmt, grads=grads, color_by=color_by or "data",
                             sample=sample, summary=summary, legend=legend is not False,

@@ -42,8 +42,8 @@ from viz.units import (
     read_neurons,
 )
 
-__all__ = ["draw_network", "render", "unit_names", "unit_rows", "cell_texts", "Progress",
-           "Row", "WEIGHT_COLORS", "HIGHLIGHT", "FONT", "stored_grad", "pad"]
+__all__ = ["draw_network", "draw_module", "render", "unit_names", "unit_rows", "cell_texts",
+           "Progress", "Row", "WEIGHT_COLORS", "HIGHLIGHT", "FONT", "stored_grad", "pad"]
 
 FONT = "Helvetica,Arial,sans-serif"
 # Blue for positive and orange for negative weights: the two hues stay apart for
@@ -103,10 +103,14 @@ class Row:
 
 
 def unit_rows(unit: Unit, numbers: Summary, grads: bool, progress: Progress | None = None,
-              grad_of: Callable[[Value], Any] = stored_grad) -> list[Row]:
+              grad_of: Callable[[Value], Any] = stored_grad, values: bool = True) -> list[Row]:
     """What ``unit``'s box says below its name, row by row (an input's rows go side by
     side): its value, its δ = ∂loss/∂value, and a neuron's bias, batch norm's γ, β and
-    statistics, dropout's mask."""
+    statistics, dropout's mask. Without ``values`` (a model drawn without data), only
+    what the model holds: batch norm's γ and β."""
+    if not values:
+        return [row for row in _block_rows(unit, numbers) if row.cell == "p"] \
+            if unit.kind == "block" else []
     known = progress is None or progress.values is None or id(unit) in progress.values
     value = _number(unit.data, numbers) if known else "?"
     if not grads:
@@ -214,7 +218,7 @@ def _unit_tooltip(unit: Unit, numbers: Summary | None, grads: bool,
 
 
 def _legend(color_by: str, grads: bool, batch: str, shared: bool, marks: bool = False,
-            batch_width: int | None = None) -> str:
+            batch_width: int | None = None, values: bool = True) -> str:
     width = "|∂loss/∂w|" if color_by == "grad" else "|w|"
     pos, neg = WEIGHT_COLORS["positive"], WEIGHT_COLORS["negative"]
     rows = [
@@ -224,8 +228,9 @@ def _legend(color_by: str, grads: bool, batch: str, shared: bool, marks: bool = 
     ]
     if shared:
         rows.append('<tr><td align="left">╌╌ one weight, shared by every step</td></tr>')
-    rows.append(f'<tr><td align="left"><font color="{INK["data"]}">a</font>: activation, '
-                f'<font color="{INK["data"]}">v</font>: value</td></tr>')
+    if values:
+        rows.append(f'<tr><td align="left"><font color="{INK["data"]}">a</font>: activation, '
+                    f'<font color="{INK["data"]}">v</font>: value</td></tr>')
     if grads:
         rows.append(f'<tr><td align="left"><font color="{INK["grad"]}">δ</font>: '
                     f'∂loss/∂a (∂loss/∂v)</td></tr>')
@@ -297,6 +302,48 @@ def draw_network(root: Value, *, fmt: str = ".3g", grads: bool | None = None,
     return graph
 
 
+def draw_module(module: Any, *, fmt: str = ".3g", legend: bool = True,
+                title: str | None = None) -> Diagram:
+    """A model from ``autograd.nn`` drawn as its architecture, as Keras' ``plot_model``
+    draws one: a column per layer, each neuron with its activation function and bias,
+    each weight an edge coloured by its sign and as wide as |w|; no values or gradients
+    (draw a loss computed by the model for those). ``viz.draw(model)`` calls this.
+
+    The model runs on zeros to read its graph: on a copy, so its own state (batch
+    norm's running statistics, dropout's masks) never changes; an RNN unrolled over
+    three steps.
+    """
+    import copy
+
+    from autograd.engine import batch
+    from autograd.nn import RNN, Module, Perceptron, Sequential
+
+    if not isinstance(module, Module):
+        raise TypeError(f"draw_module() takes a model from autograd.nn, got "
+                        f"{type(module).__name__}")
+    first = module.layers[0] if isinstance(module, Sequential) and module.layers else module
+    size = next((getattr(first, a) for a in ("nin", "input_size", "num_features")
+                 if hasattr(first, a)), None)
+    if not isinstance(size, int):
+        raise TypeError(f"viz.draw() cannot tell how many inputs {module!r} takes: draw the "
+                        f"output of a computation instead, viz.draw(model(x)) or "
+                        f"viz.draw(loss, view='network')")
+    twin = copy.deepcopy(module)  # its running statistics and masks may change, not the model's
+    zeros = batch(np.zeros((2, size)))
+    if isinstance(twin, RNN):
+        out = twin.many_to_one([batch(np.zeros((2, size))) for _ in range(3)])
+    elif isinstance(twin, Perceptron):
+        out = twin.net(zeros)
+    else:
+        out = twin(zeros)
+    outputs = out if isinstance(out, list) else [out]
+    root = outputs[0] if len(outputs) == 1 else sum(outputs[1:], outputs[0])
+    net = read_neurons(root)
+    numbers = Summary(None, "mean", fmt)
+    return render(net, numbers, grads=False, legend=legend, values=False,
+                  title=title if title is not None else repr(module))
+
+
 def unit_names(net: Network) -> dict[int, str]:
     """Each unit's DOT name, by ``id(unit)``: ``u<rank>_<k>``, the k-th unit of its rank."""
     names: dict[int, str] = {}
@@ -310,7 +357,7 @@ def render(net: Network, numbers: Summary, *, grads: bool, color_by: str = "data
            legend: bool = True, title: str | None = None, opened: Unit | None = None,
            progress: Progress | None = None, marks: bool = False,
            grad_of: Callable[[Value], Any] = stored_grad,
-           widths: Mapping[str, int] | None = None) -> Diagram:
+           widths: Mapping[str, int] | None = None, values: bool = True) -> Diagram:
     """The network view of ``net`` as a Diagram (``draw_network`` reads the graph and
     calls this; the stepper calls it once per frame with its ``progress``).
 
@@ -319,7 +366,8 @@ def render(net: Network, numbers: Summary, *, grads: bool, color_by: str = "data
     weight's edge ``w<k>`` in ``net.weights``' order and a link ``k<k>``; its tooltips
     leave every number of a sample out (a page shows one sample at a time, and
     reveals gradients a step at a time), and ``widths`` gives the characters each
-    cell is padded to (``pad``). ``grad_of`` gives each Value's gradient."""
+    cell is padded to (``pad``). ``grad_of`` gives each Value's gradient. Without
+    ``values``, no unit shows a value or a gradient (``draw_module``)."""
     widths = widths or {}
     graph = Diagram(
         name="network",
@@ -348,11 +396,11 @@ def render(net: Network, numbers: Summary, *, grads: bool, color_by: str = "data
                 extra = {"color": OPENED, "penwidth": "2"} if unit is opened else {}
                 if progress is not None and unit is progress.current:
                     extra = {"color": HIGHLIGHT, "penwidth": "3"}
-                rows = unit_rows(unit, numbers, grads, progress, grad_of)
+                rows = unit_rows(unit, numbers, grads, progress, grad_of, values)
                 sub.node(name, _unit_label(unit, rows, numbers, marks and name or None, widths),
                          fillcolor=fill,
-                         tooltip=_unit_tooltip(unit, None if marks else numbers, grads,
-                                               grad_of),
+                         tooltip=_unit_tooltip(unit, None if marks or not values else numbers,
+                                               grads, grad_of),
                          **extra, **({"id": name} if marks else {}))
             # invisible edges down the column keep units in index order
             for k in range(len(units) - 1):
@@ -385,9 +433,9 @@ def render(net: Network, numbers: Summary, *, grads: bool, color_by: str = "data
     if legend:  # under the last column (the loss): no column of its own, no extra width
         last = max(net.ranks)
         with graph.subgraph(name=f"rank{last}") as sub:
-            sub.node("legend", _legend(color_by, grads, _batch_note(net, numbers),
-                                       any(n > 1 for n in uses.values()), marks,
-                                       widths.get("legend_b:0")),
+            sub.node("legend", _legend(color_by, grads, _batch_note(net, numbers) if values
+                                       else "", any(n > 1 for n in uses.values()), marks,
+                                       widths.get("legend_b:0"), values),
                      shape="plaintext", style="", fontsize="9")
             below = sum(1 for column, r in zip(net.columns, net.ranks) if r == last
                         for _ in column)

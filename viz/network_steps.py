@@ -15,7 +15,7 @@ the rules. δ is ∂loss/∂(the unit's value) everywhere, the number in the uni
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -80,29 +80,24 @@ def unit_steps(root: Value, direction: str, numbers: Summary, net: Network | Non
 
 def pass_frames(root: Value, direction: str, *, fmt: str = ".3g", sample: int | None = None,
                 summary: str = "mean", color_by: str = "data", legend: bool = True,
-                title: str | None = None) -> tuple[int, Iterator[tuple[Unit, str, Diagram]]]:
+                title: str | None = None) -> tuple[int, Callable[[int], tuple[Unit, str, Diagram]]]:
     """The network view one unit at a time, for ``viz.step_backward(view="network")``:
-    how many steps, and an iterator of (unit, caption, diagram) per step, each
-    diagram drawn when it is reached. The graph is read and checked here, before
-    the first step."""
+    how many steps, and a function drawing step k's (unit, caption, diagram) when asked.
+    The graph is read and checked here, before any step is drawn."""
     numbers = Summary(sample, summary, fmt)
-    net, steps = unit_steps(root, direction, numbers)
-    return len(steps), _frames(net, steps, numbers, direction, color_by, legend, title)
+    fresh = fresh_gradients(root) if direction == "backward" else {}
+    net, steps = unit_steps(root, direction, numbers, gradients=fresh or None)
 
-
-def _frames(net: Network, steps: list[UnitStep], numbers: Summary, direction: str,
-            color_by: str, legend: bool,
-            title: str | None) -> Iterator[tuple[Unit, str, Diagram]]:
-    known: dict[int, Any] = {}
-    values: set[int] = set()
-    for step in steps:
+    def frame(k: int) -> tuple[Unit, str, Diagram]:
+        """Step k: its unit current, what steps 0 to k made known filled in."""
+        step, done = steps[k], steps[:k + 1]
         if direction == "backward":
-            known[id(step.unit)] = step.known
-            progress = Progress(step.unit, None, dict(known))
+            progress = Progress(step.unit, None, {id(s.unit): s.known for s in done})
         else:
-            values.add(id(step.unit))
-            progress = Progress(step.unit, set(values), None)
+            progress = Progress(step.unit, {id(s.unit) for s in done}, None)
         graph = render(net, numbers, grads=direction == "backward", color_by=color_by,
                        legend=legend, title=step.caption if title is None else title,
-                       progress=progress)
-        yield step.unit, step.caption, graph
+                       progress=progress, grad_of=fresh.__getitem__)
+        return step.unit, step.caption, graph
+
+    return len(steps), frame

@@ -29,20 +29,21 @@ by one like any diagram.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, overload
 
 import graphviz
+import numpy as np
 
 from autograd.engine import Constant, Value, topological_order
 from viz.diagram import render
 from viz.dot import to_digraph
 from viz.network_steps import NETWORK_OPTIONS, pass_frames
 from viz.scene import Options, Progress, build_scene
-from viz.steps import Step, op_steps
+from viz.steps import op_steps
 
-__all__ = ["Frame", "step_backward", "step_forward", "show_steps"]
+__all__ = ["Frame", "Frames", "step_backward", "step_forward", "show_steps"]
 
 
 @dataclass(frozen=True)
@@ -72,52 +73,84 @@ class Frame:
         return self.graph._repr_mimebundle_(include=include, exclude=exclude)
 
 
-def step_backward(root: Value, view: str = "ops", **options: Any) -> Iterator[Frame]:
+class Frames(Sequence[Frame]):
+    """The frames of a pass: a list you can index, slice, take ``len()`` of and loop over,
+    each frame drawn when it is first looked at (a pass of 1,400 steps costs nothing
+    until shown). ``step_backward`` and ``step_forward`` return one."""
+
+    def __init__(self, total: int, make: Callable[[int], Frame]) -> None:
+        self._total, self._make = total, make
+        self._made: dict[int, Frame] = {}
+
+    def __len__(self) -> int:
+        return self._total
+
+    @overload
+    def __getitem__(self, k: int) -> Frame: ...
+    @overload
+    def __getitem__(self, k: slice) -> list[Frame]: ...
+
+    def __getitem__(self, k: int | slice) -> Frame | list[Frame]:
+        if isinstance(k, slice):
+            return [self[i] for i in range(*k.indices(self._total))]
+        if isinstance(k, bool) or not isinstance(k, (int, np.integer)):
+            raise TypeError(f"frames are indexed by an int or a slice, got {type(k).__name__}")
+        if not -self._total <= k < self._total:
+            raise IndexError(f"frame {k} of a pass of {self._total} steps")
+        k = int(k) % self._total
+        if k not in self._made:
+            self._made[k] = self._make(k)
+        return self._made[k]
+
+    def __repr__(self) -> str:
+        return f"<Frames: {self._total} steps>"
+
+
+def step_backward(root: Value, view: str = "ops", **options: Any) -> Frames:
     """One frame per node in ``viz.order.backward_order``; ``options`` are ``viz.draw``'s.
 
-    The gradients are d root / d node computed afresh (``autograd.grad``), so
-    the frames are the same whether or not ``backward()`` has run, and no
-    ``.grad`` is changed. ``view="network"`` steps the network view a neuron at a
-    time instead: from the loss through the output layer to the inputs.
+    Returns ``Frames``, a list drawn as it is read. The gradients are d root / d node
+    computed afresh (``autograd.grad``), so the frames are the same whether or not
+    ``backward()`` has run, and no ``.grad`` is changed. ``view="network"`` steps the
+    network view a neuron at a time instead: from the loss through the output layer
+    to the inputs. A batch's frames show one sample's numbers (``sample=k``), or its
+    mean (the default; then no rule is written as a product of means).
     """
     return _frames(root, "backward", view, options)
 
 
-def step_forward(root: Value, view: str = "ops", **options: Any) -> Iterator[Frame]:
-    """One frame per node in ``viz.order.forward_order`` (inputs first); ``options`` as
-    ``viz.draw``'s. ``view="network"``: a neuron at a time, input layer first."""
+def step_forward(root: Value, view: str = "ops", **options: Any) -> Frames:
+    """One frame per node in ``viz.order.forward_order`` (inputs first), as ``Frames``;
+    ``options`` as ``viz.draw``'s. ``view="network"``: a neuron at a time, input layer
+    first."""
     return _frames(root, "forward", view, options)
 
 
-def _frames(root: Value, direction: str, view: str, options: dict[str, Any]) -> Iterator[Frame]:
+def _frames(root: Value, direction: str, view: str, options: dict[str, Any]) -> Frames:
     if view != "ops":
         return _network_frames(root, direction, view, options)
     opts = Options(**options)
-    steps = op_steps(root, opts, direction)  # checked now, not at the first next()
-    return _op_frames(root, opts, steps, options)
+    steps = op_steps(root, opts, direction)  # checked now, not at the first frame
+    constants = {n for n in topological_order(root) if n.__class__ is Constant}
 
-
-def _op_frames(root: Value, opts: Options, steps: list[Step],
-               options: dict[str, Any]) -> Iterator[Frame]:
-    """Each step's diagram, drawn when it is reached: what is known so far filled in."""
-    known_data = {n for n in topological_order(root) if n.__class__ is Constant}
-    known_grads: dict[Value, Any] = {}
-    for k, step in enumerate(steps):
-        node = step.node
+    def frame(k: int) -> Frame:
+        """Step k's diagram: its node current, what steps 0 to k made known filled in."""
+        step, done = steps[k], steps[:k + 1]
         if step.direction == "backward":
-            known_grads[node] = step.known
-            progress = Progress(grads=dict(known_grads), current=node, caption=step.caption)
-        else:
-            known_data.add(node)
-            progress = Progress(data=set(known_data), current=node, forward=True,
+            progress = Progress(grads={s.node: s.known for s in done}, current=step.node,
                                 caption=step.caption)
-        yield Frame(to_digraph(build_scene(root, opts, progress)), k, len(steps),
-                    step.direction, node, step.caption, root, "ops", options)
+        else:
+            progress = Progress(data=constants | {s.node for s in done}, current=step.node,
+                                forward=True, caption=step.caption)
+        return Frame(to_digraph(build_scene(root, opts, progress)), k, len(steps),
+                     step.direction, step.node, step.caption, root, "ops", options)
+
+    return Frames(len(steps), frame)
 
 
 def _network_frames(root: Value, direction: str, view: str,
-                    options: dict[str, Any]) -> Iterator[Frame]:
-    """The network view's frames (``viz.network.pass_frames``), checked before the first."""
+                    options: dict[str, Any]) -> Frames:
+    """The network view's frames (``viz.network_steps.pass_frames``), checked before any."""
     if view != "network":
         raise ValueError(f"view is 'ops' or 'network', got {view!r}")
     if not isinstance(root, Value):
@@ -127,9 +160,14 @@ def _network_frames(root: Value, direction: str, view: str,
     if unknown:
         raise TypeError(f"the network view's stepper takes {', '.join(NETWORK_OPTIONS)}; "
                         f"got {', '.join(unknown)}")
-    total, steps = pass_frames(root, direction, **options)
-    return (Frame(graph, k, total, direction, unit.outputs[0], caption, root, "network", options)
-            for k, (unit, caption, graph) in enumerate(steps))
+    total, draw = pass_frames(root, direction, **options)
+
+    def frame(k: int) -> Frame:
+        unit, caption, graph = draw(k)
+        return Frame(graph, k, total, direction, unit.outputs[0], caption, root, "network",
+                     options)
+
+    return Frames(total, frame)
 
 
 def _inline(svg: str, number: int) -> str:
