@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -47,11 +48,18 @@ def error_line(code: int, out: str, err: str) -> str:
 
 
 def succeeded_or_refused(code: int, out: str, err: str) -> None:
-    """Success (values printed, nothing on stderr) or exit 2 with one error line."""
-    if code == 0:
-        assert err == "" and out.startswith(("f = ", "out = ")) or " = " in out, (out, err)
-    else:
+    """Success (nothing on stderr; the output's value, then each variable's value and
+    gradient, a line each) or exit 2 with one error line."""
+    if code != 0:
         error_line(code, out, err)
+        return
+    assert err == "", (out, err)
+    first, *variables = out.splitlines()
+    output = re.fullmatch(r"(\S+) = \S+", first)
+    assert output and variables, out
+    gradient = re.compile(rf"  \S+ = \S+ +∂{re.escape(output.group(1))}/∂\S+ = \S+"
+                          r"(  \(not used\))?")
+    assert all(gradient.fullmatch(line) for line in variables), out
 
 
 @needs_dot

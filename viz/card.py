@@ -9,7 +9,8 @@ the card's names and then in one sample's numbers, its value, its gradient
     ∂loss/∂input += ∂loss/∂op × ∂op/∂input = -0.02 × 0.51 = -0.0102
 
 Every name in a card is one thing's: a weight is its row and column of its
-matrix (``W_xh[4,0]``) or its label; the sums are ``z``, ``z_xh``, ``z_hh``. A
+matrix (``W_xh[4,0]``), or the neuron's own w0, w1, ...; the sums are ``z``, ``z_xh``,
+``z_hh``. A
 batch shown as its mean gets the formulas and the means, no products of means.
 """
 
@@ -44,18 +45,22 @@ def _names(unit: Unit, out: Value, own: list[Value], net: Network) -> dict[Value
         names[z] = f"z_{part}" if part else "z"
         if unit.bias is not None and unit.bias in z.inputs:
             names[unit.bias] = "b"
+    def weight(w: Value) -> str:  # the neuron's own weights by their index: w0, w1, ...
+        return weight_name(w).removeprefix(f"{unit.name}.")
+
     for node in own:
         w = weight_of(node)
         if w is not None and node not in names:
             x = next((i for i in node.inputs if i is not w), w)
-            names[node] = f"{weight_name(w)}·{producer[x].name if x in producer else 'x'}"
+            names[w] = weight(w)
+            names[node] = f"{weight(w)}·{producer[x].name if x in producer else 'x'}"
     for node in own:
         names.setdefault(node, "a")
         for i in node.inputs:
             if i in producer:
                 names.setdefault(i, producer[i].name)
             elif i.__class__ is Parameter:
-                names.setdefault(i, weight_name(i))
+                names.setdefault(i, weight(i))
             elif i.__class__ is Constant:
                 names.setdefault(i, "c" if isinstance(i.data, np.ndarray)
                                  else format_number(i.data))

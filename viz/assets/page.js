@@ -16,8 +16,9 @@
   var views = {};
   var state = { view: data.first.name, at: 0, card: null, timer: null,
     sample: data.samples.start };
-  // Text at least this many pixels high: the diagrams' smallest font is 9 points.
-  var MIN_ZOOM = 10 / (9 * PX_PER_UNIT), CARD_MIN_ZOOM = 10 / (10 * PX_PER_UNIT);
+  // Text at least 10 pixels high (with a little to spare for the view box's rounding):
+  // the diagrams' smallest font is 9 points, the cards' 10.
+  var MIN_ZOOM = 10.1 / (9 * PX_PER_UNIT), CARD_MIN_ZOOM = 10.1 / (10 * PX_PER_UNIT);
 
   function outlineOf(el) {  // a node's shape is its first path, polygon or ellipse
     return el && el.querySelector("path, polygon, ellipse");
