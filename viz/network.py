@@ -243,10 +243,12 @@ def _legend(color_by: str, grads: bool, batch: str, shared: bool, marks: bool = 
 
 def _rank_gap(net: Network) -> str:
     """The gap between columns, in inches: wide (1.6) for a few columns, so the
-    weights fan out readably, narrower for many (an RNN unrolled over 10 steps),
-    so the whole view stays within about 2,200 pixels."""
-    ranks = len(set(net.ranks)) + 1  # and the legend
-    gap = (21.0 - 1.05 * ranks) / max(ranks - 1, 1)
+    weights fan out readably; narrower for more, so that up to seven columns (a
+    Sequential with batch norm and dropout) stay within about 12 inches, what a
+    1400-pixel window shows at a readable size; at least 0.35 (an RNN unrolled over
+    10 steps then runs wider, and the page pans along it)."""
+    ranks = len(set(net.ranks))
+    gap = (11.5 - 1.05 * ranks) / max(ranks - 1, 1)
     return f"{min(1.6, max(0.35, gap)):.2f}"
 
 
