@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd.engine import Constant, Parameter, Value, topological_order
+from autograd.engine import Constant, Parameter, Value
 from autograd.ops import RULES
 from viz.diagram import Diagram
 from viz.network import FONT, OPENED, pad, stored_grad
@@ -74,9 +74,8 @@ def card_rows(unit: Unit, net: Network, numbers: Summary, grads: bool,
     ``g`` ∂loss/∂op, ``e`` the chain rule (lines joined by newlines)."""
     n = Numbers(numbers, batch_size(net))
     out = n.pick(unit.outputs)
-    inside = set(unit.nodes)
-    own = [node for node in topological_order(out)
-           if node in inside and node in ancestors([out], inside)]
+    mine = ancestors([out], set(unit.nodes))  # this sample's ops of the unit, in order
+    own = [node for node in unit.nodes if node in mine]
     names = _names(unit, out, own, net)
     rows = []
     for node in own:

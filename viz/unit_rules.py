@@ -32,7 +32,7 @@ from viz.names import ACTIVATION_SYMBOLS, display_names
 from viz.scene import factor, local_derivatives, substitute
 from viz.scope import users
 from viz.text import Summary, format_number
-from viz.units import Network, Unit, weight_of
+from viz.units import Network, Unit, ancestors, weight_of
 
 __all__ = ["Numbers", "UnitRules", "weight_name", "unwrapped", "MAX_TERMS", "MAX_PATHS"]
 
@@ -175,11 +175,13 @@ class UnitRules:
 
     def _after_sums(self, unit: Unit, out: Value, sums: list[Value]) -> list[Value]:
         """The unit's ops between its sums and its value, in the order they run."""
-        inside, after = set(unit.nodes) | {out}, set(sums)
-        for node in topological_order(out):
-            if node in inside and any(i in after for i in node.inputs):
+        mine = ancestors([out], set(unit.nodes))
+        order = [node for node in unit.nodes if node in mine]  # unit.nodes: in order
+        after = set(sums)
+        for node in order:
+            if any(i in after for i in node.inputs):
                 after.add(node)
-        return [node for node in topological_order(out) if node in after and node not in sums]
+        return [node for node in order if node in after and node not in sums]
 
     def _part_names(self, unit: Unit, out: Value, sums: list[Value],
                     after: list[Value]) -> dict[Value, str]:

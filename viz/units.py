@@ -40,7 +40,7 @@ class Unit:
     bias: Value | None = None
     activation: str = ""      # "ReLU", "tanh", ... ("" for a linear neuron); for a block,
     #                           what it computes: "BN", "LN", "dropout", "ReLU", ...
-    nodes: list[Value] = field(default_factory=list)  # the ops inside it, in order
+    nodes: list[Value] = field(default_factory=list)  # the ops inside it, in topological order
 
     @property
     def data(self) -> Any:
