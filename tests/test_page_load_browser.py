@@ -149,3 +149,27 @@ def test_a_page_that_loads_hidden_places_its_diagram_once_shown(browser, tmp_pat
     finally:
         browser.switch_to.default_content()
     assert console_errors(browser) == []
+
+
+def test_an_exported_notebook_shows_its_network_page_placed(browser, tmp_path):
+    nbformat = pytest.importorskip("nbformat")
+    nbconvert = pytest.importorskip("nbconvert")
+    shown = viz.show(course_model("mlp", n=6, small=True), view="network")
+    cell = nbformat.v4.new_code_cell("viz.show(loss, view='network')", execution_count=1,
+                                     outputs=[nbformat.v4.new_output(
+                                         "display_data", data={"text/html": shown._repr_html_(),
+                                                               "text/plain": repr(shown)})])
+    body, _ = nbconvert.HTMLExporter().from_notebook_node(nbformat.v4.new_notebook(cells=[cell]))
+    path = tmp_path / "notebook.html"
+    path.write_text(body, encoding="utf-8")
+    viewport(browser, 1400, 900)
+    open_file(browser, path)
+    browser.switch_to.frame(browser.find_element(By.CSS_SELECTOR, "iframe[sandbox]"))
+    try:
+        WebDriverWait(browser, 5).until(
+            lambda d: d.execute_script("return autogradViz.views.network.box") is not None)
+        got = browser.execute_script(MEASURE_JS)  # a notebook is narrower: the current step
+        assert got["inside"] > 0 and got["current"], got
+        assert text_height(browser) >= 10
+    finally:
+        browser.switch_to.default_content()

@@ -15,7 +15,7 @@ import pytest
 from arithmetic import check_lines
 from graphs import COURSE, course_model
 
-from autograd import Value, batch, grad, losses, nn
+from autograd import Value, batch, grad, losses, nn, regularizers
 from viz.network_steps import unit_steps
 from viz.scene import fresh_gradients
 from viz.text import Summary
@@ -168,3 +168,16 @@ def test_a_loss_sends_back_the_product_along_each_path_of_its_ops():
     assert lines[1] == "through loss's ops: the product of the local derivatives on each path"
     assert lines[2].startswith("hinge.prod → hinge.diff → hinge.relu → loss: ")
     assert check_lines(lines, rel=1e-5) >= 1
+
+
+def test_a_penalty_says_what_it_adds_to_each_weights_gradient():
+    X = np.random.default_rng(0).normal(size=(6, 2))
+    model = nn.MLP(2, [3, 1], seed=0)
+    loss = losses.mse(model(batch(X)), np.ones(6)) + regularizers.l2(model, 0.1)
+    _, steps = unit_steps(loss, "backward", Summary(0, fmt=".12g"))
+    rule = next(s.rule for s in steps if s.unit.kind == "penalty")
+    assert "it adds to each of its 13 weights' gradients, along its ops:" in rule
+    w = model.layers[0].neurons[0].w[0]
+    line = next(x for x in rule if x.startswith("L0.N0.w0: "))
+    assert float(line.rsplit(" = ", 1)[1]) == pytest.approx(0.1 * w.data)  # λ w
+    assert check_lines([line.split(": ", 1)[1]]) == 1

@@ -310,7 +310,31 @@ class UnitRules:
             lines.append(f"= {result}  (the sum)")
         elif not lines[-1].endswith(f"= {result}"):
             lines.append(f"= {result}")
+        if unit.kind == "penalty":
+            lines += self._penalty_sends(unit, out, n)
         return tuple(lines) + n.note(delta)
+
+    def _penalty_sends(self, unit: Unit, out: Value, n: Numbers) -> list[str]:
+        """What a penalty adds to each weight's gradient, δ times its ops' derivatives
+        (λ·w for L2, λ·sign(w) for L1): written out for its first weights."""
+        weights = [w for node in unit.nodes for w in node.inputs
+                   if w.__class__ is Parameter and w not in unit.nodes]
+        weights = list(dict.fromkeys(weights))
+        lines = [f"it adds to each of its {len(weights)} weights' gradients, along its ops:"]
+        d_text, d = self._delta_factor(unit, out, n)
+        for w in weights[:3]:
+            reader = next(r for r in self.users[w] if r in set(unit.nodes))
+            paths = [path for q, i in enumerate(reader.inputs) if i is w
+                     for path in self._paths(reader, out, unit, position=q)]
+            factors = [[factor(format_number(n.of(x), n.fmt)) for x in locals_]
+                       for locals_, _ in paths]
+            part = d * sum(float(np.prod([n.of(x) for x in locals_])) for locals_, _ in paths)
+            text = " + ".join(" × ".join(f + ([d_text] if d_text != "1" else []))
+                              for f in factors)
+            lines.append(f"{weight_name(w)}: {text} = {format_number(part, n.fmt)}")
+        if len(weights) > 3:
+            lines.append(f"… and so for the other {len(weights) - 3}")
+        return lines
 
     def terms(self, out: Value, n: Numbers) -> list[_Term]:
         """What each reader of ``out`` sends back to it (one term per weight; one per

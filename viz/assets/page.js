@@ -159,6 +159,7 @@
     var view = current();
     return state.card ? view.cardBox : view.box;
   }
+  function moved() { current().moved = true; }  // the reader panned or zoomed it
   function setCurrentBox(b) {
     var view = current();
     if (state.card) { view.cardBox = b; } else { view.box = b; }
@@ -167,6 +168,7 @@
   function zoomBy(factor, cx, cy) {  // cx, cy: the point that stays put, in stage pixels
     var b = box(), size = stageSize();
     if (!b) { return; }
+    moved();
     if (cx === undefined) { cx = size.w / 2; cy = size.h / 2; }
     var zoom = Math.max(0.05, Math.min(8, zoomOf(b) * factor));
     factor = zoom / zoomOf(b);
@@ -239,6 +241,7 @@
     var dx = e.clientX - drag.x, dy = e.clientY - drag.y;
     if (!drag.moved && Math.abs(dx) + Math.abs(dy) < 4) { return; }
     drag.moved = true;
+    moved();
     stage.classList.add("dragging");
     var size = stageSize(), b = drag.box;
     setCurrentBox({ x: b.x - dx / size.w * b.w, y: b.y - dy / size.h * b.h, w: b.w, h: b.h });
@@ -447,7 +450,9 @@
   function resized() {
     if (!laidOut()) { return; }
     var view = current();
-    if (!view.box) {  // the page loaded with no size: place the view now that it has one
+    // Placed with no size yet, or at a size the frame has since left (a notebook's frame
+    // settles after it loads) and not moved by the reader since: place it afresh.
+    if (!view.box || (!view.moved && !state.card)) {
       view.box = startBox(view, marks(view, state.at));
       setBox(view.svg, view.box);
       keepInView(marks(view, state.at));
