@@ -186,7 +186,8 @@ def to_digraph(scene: Scene, marks: bool = False) -> Diagram:
     for i, path in enumerate(scene.cluster_order):
         sub = graphviz.Digraph(name=f"cluster_{i}")
         penalty = any("penalty" in level.lower() for level in path)
-        sub.attr("graph", label=f"<<b>{_text(path[-1], LABEL_LIMIT)}</b>>", labeljust="l",
+        sub.attr("graph", label=f"<{_cell(_text(path[-1], LABEL_LIMIT), bold=True)}>",
+                 labeljust="l",
                  fontsize="11", **_full_text(path[-1], LABEL_LIMIT),
                  fontname=FONT, style="rounded,filled",
                  fillcolor="#faf5ff" if penalty else PALETTE["cluster"],
@@ -290,7 +291,9 @@ def _full_text(text: str, limit: int) -> dict[str, str]:
 
 def _cell(text: str, color: str | None = None, bold: bool = False, size: int | None = None,
           italic: bool = False) -> str:
-    """Already escaped ``text`` with font markup."""
+    """Already escaped ``text`` with font markup (an empty text as a no-break space:
+    Graphviz refuses an empty ``<b></b>``)."""
+    text = text or "&#160;"
     if bold:
         text = f"<b>{text}</b>"
     if italic:
