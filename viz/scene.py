@@ -18,7 +18,6 @@ graph whose output is ``f``::
 
 from __future__ import annotations
 
-import functools
 import math
 import re
 from collections.abc import Callable
@@ -278,23 +277,33 @@ def substitute(text: str, node: Value, names: dict[Value, str]) -> str:
     number instead."""
     rule = RULES[node.op]
     inputs = node.inputs
-    letters = {letter: names[inp] for letter, inp in zip(rule.arg_names(len(inputs)), inputs)}
-    letters["out"] = names[node]
-    # The rule's operators become the slide's (×, ², ...), the names stay as typed: each
-    # letter is a placeholder while the notation changes.
-    slots = list(letters)
-    marked = _letters(tuple(slots)).sub(lambda m: f"\0{slots.index(m.group())}\0", text)
-    return _SLOT.sub(lambda m: letters[slots[int(m.group(1))]], math_text(marked))
+    letters = {} if rule.variadic else dict(zip(rule.arg_names(len(inputs)), inputs))
+    slots: list[str] = []
+
+    def mark(match: re.Match[str]) -> str:
+        """A letter of the rule (a, b, out; a_3 of a sum) becomes a numbered placeholder
+        while the notation changes; any other word (exp, if) stays."""
+        word = match.group()
+        if word == "out":
+            value: Value | None = node
+        elif rule.variadic:
+            k = _TERM.fullmatch(word)
+            value = inputs[int(k.group(1)) - 1] if k and 0 < int(k.group(1)) <= len(inputs) \
+                else None
+        else:
+            value = letters.get(word)
+        if value is None:
+            return word
+        slots.append(names[value])
+        return f"\0{len(slots) - 1}\0"
+
+    marked = _WORD.sub(mark, text)
+    return _SLOT.sub(lambda m: slots[int(m.group(1))], math_text(marked))
 
 
+_WORD = re.compile(r"\b[A-Za-z_]\w*\b")
+_TERM = re.compile(r"a_(\d+)")
 _SLOT = re.compile("\0(\\d+)\0")
-
-
-@functools.lru_cache(maxsize=256)
-def _letters(letters: tuple[str, ...]) -> re.Pattern[str]:
-    """A pattern matching any of a rule's letters as a whole word, the longest first."""
-    return re.compile(r"\b(" + "|".join(re.escape(k) for k in sorted(letters, key=len,
-                                                                      reverse=True)) + r")\b")
 
 
 def derivative_text(node: Value, position: int, names: dict[Value, str]) -> str | None:
