@@ -4,7 +4,8 @@
 (-0.0244) = -0.00567``, ``max(0, 1.34) = 1.34``, ``= 0.0123 / 0.4 + (-0.05) × 2 × 0.2 / 64``
 followed by ``= 0.0307``) and asserts that the expression gives the number after its "=" to
 ``rel``; a run of ``+ ... = t`` lines must add up to the ``= total (the sum)`` line after
-them, to ``rel`` of the terms' sizes (terms that cancel keep their rounding). What follows three spaces and "(" at the end of a line is a note, not arithmetic.
+them, to ``rel`` of the terms' sizes (terms that cancel keep their rounding). What follows
+three spaces and "(" at the end of a line is a note, not arithmetic.
 Returns how many equations it checked, so a test can insist that it checked some.
 """
 

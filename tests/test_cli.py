@@ -15,11 +15,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import viz.cli
+import viz.cli.main
 from autograd.engine import Value
-from viz.cli import main
-from viz.expr import FUNCTIONS, ExpressionError, evaluate
-from viz.text import CAPTION_LIMIT
+from viz.cli.expr import FUNCTIONS, ExpressionError, evaluate
+from viz.cli.main import main
+from viz.common.text import CAPTION_LIMIT
 
 ROOT = Path(__file__).resolve().parents[1]
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz dot not installed")
@@ -259,7 +259,7 @@ def test_an_error_while_drawing_is_one_error_line(monkeypatch, tmp_path):
     def draw(*args, **kwargs):
         raise OverflowError("the colour scale overflowed")
 
-    monkeypatch.setattr(viz.cli, "draw", draw)
+    monkeypatch.setattr(viz.cli.main, "draw", draw)
     code, out, err = run("x * 2", "x=1", "-o", str(tmp_path / "f.svg"))
     assert error_line(code, "", err) == "cannot draw: the colour scale overflowed"
     assert "f = 2" in out and not (tmp_path / "f.svg").exists()
@@ -270,7 +270,7 @@ def test_dot_refusing_a_diagram_is_one_error_line_with_its_message(monkeypatch, 
         raise subprocess.CalledProcessError(1, ["dot", "-Tsvg"],
                                             stderr=b"Error: syntax error in line 1\n")
 
-    monkeypatch.setattr(viz.cli, "write", write)
+    monkeypatch.setattr(viz.cli.main, "write", write)
     code, _, err = run("x * 2", "x=1", "-o", str(tmp_path / "f.svg"))
     assert code == 1
     assert err == PREFIX + "Graphviz could not draw the diagram: Error: syntax error in line 1\n"

@@ -20,8 +20,8 @@ import pytest
 import viz
 from autograd.engine import Value, add_n, topological_order
 from autograd.nn import MLP
-from viz import diagram
-from viz.budget import LAYOUT_BUDGET, estimate
+from viz.render import diagram
+from viz.render.budget import LAYOUT_BUDGET, estimate
 
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None,
                                reason="Graphviz's dot is not installed")
@@ -256,7 +256,7 @@ def test_killing_python_from_outside_kills_its_dot_too(tmp_path):
     script = textwrap.dedent(f"""
         import math, sys
         sys.path.insert(0, {os.getcwd()!r})
-        from viz import budget, diagram
+        from viz.render import budget, diagram
         budget.BOUNDED_FROM = math.inf  # minutes of layout
         original = diagram._start
         def start(cmd, cwd):

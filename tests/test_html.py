@@ -16,8 +16,8 @@ from graphs import seed, small_mlp
 
 import viz
 from autograd.engine import Value
-from viz.html import Shown, page_html
-from viz.page import build_page
+from viz.page.build import build_page
+from viz.page.html import Shown, page_html
 
 pytestmark = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz dot not installed")
 
@@ -148,7 +148,7 @@ def test_show_checks_its_height_and_saves_the_same_page(tmp_path):
 
 
 def test_the_command_line_writes_the_same_page(tmp_path):
-    from viz.cli import main
+    from viz.cli.main import main
     path = tmp_path / "steps.html"
     assert main(["(x + y) * z", "x=-2", "y=5", "z=-4", "--steps", str(path)]) == 0
     page = Path(path).read_text("utf-8")

@@ -13,8 +13,8 @@ import viz
 from autograd import Value, add_n, batch, grad, losses, nn, regularizers
 from autograd.engine import scope
 from autograd.rnn import RNN
-from viz.network import WEIGHT_COLORS
-from viz.units import block_statistics, read_network
+from viz.network.draw import WEIGHT_COLORS
+from viz.network.units import block_statistics, read_network
 
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="needs Graphviz's dot")
 SVG = "{http://www.w3.org/2000/svg}"

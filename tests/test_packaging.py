@@ -68,7 +68,7 @@ def test_the_wheel_holds_the_license_and_the_metadata(dist):
 
     with zipfile.ZipFile(_wheel(dist)) as wheel:
         names = wheel.namelist()
-        assert {"viz/assets/page.js", "viz/assets/page.css"} <= set(names)  # the page's own
+        assert {"viz/page/assets/page.js", "viz/page/assets/page.css"} <= set(names)  # the page
         (license_file,) = [n for n in names if n.endswith(".dist-info/licenses/LICENSE")]
         assert "Copyright (c) 2026 autograd-viz developers" in wheel.read(license_file).decode()
         (metadata,) = [n for n in names if n.endswith(".dist-info/METADATA")]

@@ -8,10 +8,10 @@ import shutil
 import pytest
 from graphs import seed, small_mlp
 
-import viz.budget
+import viz.render.budget
 from autograd.engine import grad, topological_order
-from viz.page import build_page, clean_svg, ids_of
-from viz.scene import TooLargeError
+from viz.ops.scene import TooLargeError
+from viz.page.build import build_page, clean_svg, ids_of
 
 pytestmark = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz dot not installed")
 

@@ -28,7 +28,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 import viz
 from autograd import Value
-from viz.page import build_page
+from viz.page.build import build_page
 
 pytestmark = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz dot not installed")
 

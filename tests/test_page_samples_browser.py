@@ -22,9 +22,9 @@ from graphs import COURSE, course_model
 
 import viz
 from autograd import grad
-from viz.network import unit_names
-from viz.page import build_page
-from viz.units import read_neurons
+from viz.network.draw import unit_names
+from viz.network.units import read_neurons
+from viz.page.build import build_page
 
 pytestmark = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz dot not installed")
 

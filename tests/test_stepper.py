@@ -14,8 +14,8 @@ from autograd.engine import Value, grad, topological_order
 from autograd.nn import MLP, BatchNorm1d, Layer, Sequential
 from autograd.regularizers import l2
 from autograd.rnn import RNN
-from viz.order import backward_order, forward_order
-from viz.text import format_number
+from viz.common.text import format_number
+from viz.ops.order import backward_order, forward_order
 
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz dot not installed")
 

@@ -10,8 +10,8 @@ import pytest
 from graphs import seed
 
 from autograd.engine import Value
-from viz.scene import Options
-from viz.steps import MAX_TERMS, op_steps
+from viz.ops.scene import Options
+from viz.ops.steps import MAX_TERMS, op_steps
 
 
 def by_name(steps, name):

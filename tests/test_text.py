@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 import graphviz
 import pytest
 
-from viz.text import ELLIPSIS, LABEL_LIMIT, TOOLTIP_BYTES, escape, shorten, tooltip
+from viz.common.text import ELLIPSIS, LABEL_LIMIT, TOOLTIP_BYTES, escape, shorten, tooltip
 
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz dot not installed")
 

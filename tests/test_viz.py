@@ -22,9 +22,9 @@ from autograd.engine import Constant, Parameter, Value, add_n, grad, scope, topo
 from autograd.nn import MLP
 from autograd.regularizers import l2
 from autograd.rnn import RNN
-from viz.dot import PALETTE
-from viz.scope import collapse_key, homes, is_penalty, levels
-from viz.text import CAPTION_LIMIT, LABEL_LIMIT, escape, format_number
+from viz.common.scope import collapse_key, homes, is_penalty, levels
+from viz.common.text import CAPTION_LIMIT, LABEL_LIMIT, escape, format_number
+from viz.ops.dot import PALETTE
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 ROOT = Path(__file__).resolve().parents[1]
@@ -138,7 +138,7 @@ def test_dot_is_identical_across_processes_and_hash_seeds():
 
 def drawn_names(root: Value) -> dict[Value, str]:
     """Every non-constant node -> the name the diagram gives it."""
-    from viz.scene import display_names
+    from viz.ops.scene import display_names
     order = topological_order(root)
     names, _ = display_names(order, ".4g")
     return {n: names[n] for n in order if not isinstance(n, Constant)}
@@ -237,8 +237,8 @@ def test_a_graph_built_sample_by_sample_numbers_each_neurons_repeats():
 def top_to_bottom(root: Value, **options) -> dict[str, list[str]]:
     """Lay the diagram out with dot; each layer ("L1") and the inputs ("x"): the names of
     its neurons (or inputs) from the top of the picture down."""
-    from viz.dot import to_digraph
-    from viz.scene import Options, build_scene
+    from viz.ops.dot import to_digraph
+    from viz.ops.scene import Options, build_scene
     scene = build_scene(root, Options(edge_labels=False, **options))
     title = {b.name: b.title for b in scene.boxes}
     title.update({g.name: g.outputs[0][0] for g in scene.groups if g.outputs})
@@ -860,21 +860,16 @@ def test_reprs_hold_no_memory_address_so_notebook_outputs_are_stable():
 
 @needs_dot
 def test_docstring_examples_run():
-    import viz.budget
-    import viz.dot
-    import viz.expr
-    import viz.html
-    import viz.names
-    import viz.network
-    import viz.order
-    import viz.scope
-    import viz.stepper
-    import viz.text
-    import viz.units
+    """Every module of viz, found by walking the package, runs its examples."""
+    import importlib
+    import pkgutil
 
-    for module in (viz, viz.budget, viz.dot, viz.expr, viz.html, viz.names, viz.network,
-                   viz.order, viz.scope, viz.stepper, viz.text, viz.units):
+    for info in pkgutil.walk_packages(viz.__path__, "viz."):
+        if info.name.endswith(("__main__", "demo")):
+            continue
+        module = importlib.import_module(info.name)
         assert doctest.testmod(module).failed == 0, module.__name__
+    assert doctest.testmod(viz).failed == 0
 
 
 def test_gradients_are_never_another_graphs():

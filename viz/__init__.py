@@ -22,11 +22,12 @@ import graphviz
 
 from autograd.engine import Value
 from autograd.nn import Module
-from viz.diagram import FORMATS, Diagram, GraphvizNotFoundError, write
-from viz.dot import draw
-from viz.html import show, to_html
-from viz.scene import TooLargeError
-from viz.stepper import Frame, Frames, show_steps, step_backward, step_forward
+from viz.frames import Frame, Frames, show_steps, step_backward, step_forward
+from viz.ops.dot import draw
+from viz.ops.scene import TooLargeError
+from viz.page.html import show, to_html
+from viz.render import budget as budget  # viz.budget.LAYOUT_BUDGET: a render's layout work
+from viz.render.diagram import FORMATS, Diagram, GraphvizNotFoundError, write
 
 __all__ = ["draw", "save", "show", "to_html", "step_backward", "step_forward", "show_steps",
            "Frame", "Frames", "Diagram", "GraphvizNotFoundError", "TooLargeError", "FORMATS"]

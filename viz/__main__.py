@@ -2,6 +2,6 @@
 
 import sys
 
-from viz.cli import main
+from viz.cli.main import main
 
 sys.exit(main())

@@ -19,8 +19,14 @@ from typing import Any
 import numpy as np
 
 from autograd.engine import Constant, Parameter, Value, topological_order
-from viz.names import ACTIVATION_SYMBOLS, block_kind, display_names, neuron_index, weighted_sum
-from viz.scope import levels, users
+from viz.common.names import (
+    ACTIVATION_SYMBOLS,
+    block_kind,
+    display_names,
+    neuron_index,
+    weighted_sum,
+)
+from viz.common.scope import levels, users
 
 __all__ = ["Unit", "Weight", "Network", "read_network", "read_neurons", "find_unit",
            "block_statistics", "weight_of", "ancestors", "gather", "batch_size"]

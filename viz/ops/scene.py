@@ -28,9 +28,9 @@ import numpy as np
 
 from autograd.engine import Constant, Parameter, Value, grad, topological_order
 from autograd.ops import RULES
-from viz.names import display_names, neuron_index
-from viz.scope import check_collapse, collapse_key, homes, is_penalty, levels, users
-from viz.text import Summary, is_finite, math_text, shorten
+from viz.common.names import display_names, neuron_index
+from viz.common.scope import check_collapse, collapse_key, homes, is_penalty, levels, users
+from viz.common.text import Summary, is_finite, math_text, shorten
 
 __all__ = ["Options", "Progress", "Box", "OpNode", "GroupBox", "Edge", "Scene", "build_scene",
            "TooLargeError", "display_names", "substitute", "check_size", "derivative_text",

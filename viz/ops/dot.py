@@ -22,10 +22,7 @@ import graphviz
 
 from autograd.engine import Value
 from autograd.nn import Module
-from viz.diagram import Diagram
-from viz.network import draw_module, draw_network, pad
-from viz.scene import Box, Edge, GroupBox, OpNode, Options, Progress, Scene, build_scene
-from viz.text import (
+from viz.common.text import (
     CAPTION_LIMIT,
     LABEL_LIMIT,
     LINE_LIMIT,
@@ -35,6 +32,9 @@ from viz.text import (
     shorten,
     tooltip,
 )
+from viz.network.draw import draw_module, draw_network, pad
+from viz.ops.scene import Box, Edge, GroupBox, OpNode, Options, Progress, Scene, build_scene
+from viz.render.diagram import Diagram
 
 __all__ = ["draw", "to_digraph", "cell_texts", "pad_cells", "PALETTE"]
 

@@ -36,14 +36,16 @@ from typing import Any
 import numpy as np
 
 from autograd.engine import Constant, Value, topological_order
-from viz.card import card_texts, cards
-from viz.diagram import render
-from viz.dot import cell_texts, pad_cells, to_digraph
-from viz.network import cell_texts as unit_texts
-from viz.network import render as render_network
-from viz.network import unit_names
-from viz.network_steps import NETWORK_OPTIONS, UnitStep, unit_steps
-from viz.scene import (
+from viz.common.text import Summary, format_number
+from viz.network.card import card_texts, cards
+from viz.network.draw import cell_texts as unit_texts
+from viz.network.draw import render as render_network
+from viz.network.draw import unit_names
+from viz.network.rules import UnitRules
+from viz.network.steps import NETWORK_OPTIONS, UnitStep, unit_steps
+from viz.network.units import Network, Unit, read_neurons
+from viz.ops.dot import cell_texts, pad_cells, to_digraph
+from viz.ops.scene import (
     Options,
     Progress,
     TooLargeError,
@@ -52,10 +54,8 @@ from viz.scene import (
     display_names,
     fresh_gradients,
 )
-from viz.steps import DIRECTIONS, op_steps
-from viz.text import Summary, format_number
-from viz.unit_rules import UnitRules
-from viz.units import Network, Unit, read_neurons
+from viz.ops.steps import DIRECTIONS, op_steps
+from viz.render.diagram import render
 
 __all__ = ["Page", "View", "PageStep", "build_page", "view_state", "choice_state", "clean_svg",
            "ids_of", "VIEWS", "PASSES", "NETWORK_OPTIONS", "SAMPLES"]

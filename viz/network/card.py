@@ -23,12 +23,20 @@ import numpy as np
 
 from autograd.engine import Constant, Parameter, Value
 from autograd.ops import RULES
-from viz.diagram import Diagram
-from viz.network import FONT, OPENED, pad, stored_grad
-from viz.scene import local_derivatives, substitute
-from viz.text import LABEL_LIMIT, LINE_LIMIT, Summary, cell_mark, escape, format_number, shorten
-from viz.unit_rules import MAX_TERMS, Numbers, unwrapped, weight_name
-from viz.units import Network, Unit, ancestors, batch_size, weight_of
+from viz.common.text import (
+    LABEL_LIMIT,
+    LINE_LIMIT,
+    Summary,
+    cell_mark,
+    escape,
+    format_number,
+    shorten,
+)
+from viz.network.draw import FONT, OPENED, pad, stored_grad
+from viz.network.rules import MAX_TERMS, Numbers, unwrapped, weight_name
+from viz.network.units import Network, Unit, ancestors, batch_size, weight_of
+from viz.ops.scene import local_derivatives, substitute
+from viz.render.diagram import Diagram
 
 __all__ = ["opened_card", "cards", "card_texts", "card_rows"]
 

@@ -47,8 +47,8 @@ from collections.abc import Sequence
 import numpy as np
 
 from autograd.engine import Constant, Parameter, Value
-from viz.scope import levels, users
-from viz.text import format_number
+from viz.common.scope import levels, users
+from viz.common.text import format_number
 
 __all__ = ["display_names", "scope_names", "short_scope", "neuron_index", "weighted_sum",
            "role", "block_kind", "ACTIVATION_SYMBOLS"]

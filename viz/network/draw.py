@@ -29,10 +29,9 @@ from typing import Any
 import numpy as np
 
 from autograd.engine import Value
-from viz.diagram import Diagram
-from viz.text import CAPTION_LIMIT, LABEL_LIMIT, Summary, cell_mark, escape, shorten, tooltip
-from viz.unit_rules import weight_name
-from viz.units import (
+from viz.common.text import CAPTION_LIMIT, LABEL_LIMIT, Summary, cell_mark, escape, shorten, tooltip
+from viz.network.rules import weight_name
+from viz.network.units import (
     Network,
     Unit,
     batch_size,
@@ -41,6 +40,7 @@ from viz.units import (
     gather,
     read_neurons,
 )
+from viz.render.diagram import Diagram
 
 __all__ = ["draw_network", "draw_module", "render", "unit_names", "unit_rows", "cell_texts",
            "Progress", "Row", "WEIGHT_COLORS", "HIGHLIGHT", "FONT", "stored_grad", "pad"]
@@ -280,8 +280,8 @@ def draw_network(root: Value, *, fmt: str = ".3g", grads: bool | None = None,
     once ``backward()`` has run from it, so a weight shared with another graph never
     shows that graph's ``.grad``; before, the legend says they are not computed yet.
     """
-    from viz.card import opened_card
-    from viz.scene import fresh_gradients, gradients_ready
+    from viz.network.card import opened_card
+    from viz.ops.scene import fresh_gradients, gradients_ready
 
     if color_by not in ("data", "grad"):
         raise ValueError(f"color_by is 'data' or 'grad' in the network view, got {color_by!r}")

@@ -28,11 +28,11 @@ import numpy as np
 
 from autograd.engine import Constant, Parameter, Value, topological_order
 from autograd.ops import RULES
-from viz.names import ACTIVATION_SYMBOLS, display_names
-from viz.scene import factor, local_derivatives, substitute
-from viz.scope import users
-from viz.text import Summary, format_number
-from viz.units import Network, Unit, ancestors, weight_of
+from viz.common.names import ACTIVATION_SYMBOLS, display_names
+from viz.common.scope import users
+from viz.common.text import Summary, format_number
+from viz.network.units import Network, Unit, ancestors, weight_of
+from viz.ops.scene import factor, local_derivatives, substitute
 
 __all__ = ["Numbers", "UnitRules", "weight_name", "unwrapped", "MAX_TERMS", "MAX_PATHS"]
 

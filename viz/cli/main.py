@@ -24,13 +24,13 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from autograd.engine import Value
-from viz.diagram import GraphvizNotFoundError, format_for, write
-from viz.dot import draw
-from viz.expr import FUNCTIONS, MAX_LENGTH, ExpressionError, check_name, evaluate, one_line
-from viz.html import write_page
-from viz.page import build_page
-from viz.scene import TooLargeError, check_size
-from viz.text import check_fmt, format_number
+from viz.cli.expr import FUNCTIONS, MAX_LENGTH, ExpressionError, check_name, evaluate, one_line
+from viz.common.text import check_fmt, format_number
+from viz.ops.dot import draw
+from viz.ops.scene import TooLargeError, check_size
+from viz.page.build import build_page
+from viz.page.html import write_page
+from viz.render.diagram import GraphvizNotFoundError, format_for, write
 
 __all__ = ["main"]
 

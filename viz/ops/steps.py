@@ -31,8 +31,10 @@ import numpy as np
 
 from autograd.engine import Constant, Value, topological_order
 from autograd.ops import RULES
-from viz.order import backward_order, forward_order
-from viz.scene import (
+from viz.common.scope import users
+from viz.common.text import format_number
+from viz.ops.order import backward_order, forward_order
+from viz.ops.scene import (
     Options,
     check_size,
     derivative_text,
@@ -42,8 +44,6 @@ from viz.scene import (
     local_derivatives,
     substitute,
 )
-from viz.scope import users
-from viz.text import format_number
 
 __all__ = ["Step", "op_steps", "DIRECTIONS", "MAX_TERMS"]
 

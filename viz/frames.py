@@ -37,11 +37,11 @@ import graphviz
 import numpy as np
 
 from autograd.engine import Constant, Value, topological_order
-from viz.diagram import render
-from viz.dot import to_digraph
-from viz.network_steps import NETWORK_OPTIONS, pass_frames
-from viz.scene import Options, Progress, build_scene
-from viz.steps import op_steps
+from viz.network.steps import NETWORK_OPTIONS, pass_frames
+from viz.ops.dot import to_digraph
+from viz.ops.scene import Options, Progress, build_scene
+from viz.ops.steps import op_steps
+from viz.render.diagram import render
 
 __all__ = ["Frame", "Frames", "step_backward", "step_forward", "show_steps"]
 
@@ -193,7 +193,7 @@ def show_steps(frames: Iterable[Frame]) -> Any:
     Uses ipywidgets when installed; otherwise returns the page ``viz.to_html``
     makes (its own slider and keyboard arrows), which Jupyter displays too.
     """
-    from viz.html import _page_from, page_html
+    from viz.page.html import _page_from, page_html
 
     frames = list(frames)
     if not frames:

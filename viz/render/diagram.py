@@ -32,8 +32,8 @@ from typing import Any
 
 import graphviz
 
-from viz import budget as layout_budget
-from viz.scene import TooLargeError
+from viz.ops.scene import TooLargeError
+from viz.render import budget as layout_budget
 
 __all__ = ["Diagram", "GraphvizNotFoundError", "RenderTimeout", "FORMATS", "RENDER_TIMEOUT",
            "render", "write", "run_dot", "replace_file"]

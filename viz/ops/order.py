@@ -33,8 +33,8 @@ import heapq
 from collections.abc import Sequence
 
 from autograd.engine import Parameter, Value, topological_order
-from viz.names import neuron_index
-from viz.scope import users as users_of
+from viz.common.names import neuron_index
+from viz.common.scope import users as users_of
 
 __all__ = ["backward_order", "forward_order", "depths"]
 

@@ -30,10 +30,10 @@ from pathlib import Path
 from typing import Any
 
 from autograd.engine import Value
-from viz.diagram import replace_file
-from viz.page import Page, build_page, choice_state, view_state
-from viz.stepper import Frame
-from viz.text import printable
+from viz.common.text import printable
+from viz.frames import Frame
+from viz.page.build import Page, build_page, choice_state, view_state
+from viz.render.diagram import replace_file
 
 __all__ = ["to_html", "show", "page_html", "write_page", "Shown"]
 
@@ -42,7 +42,7 @@ VIEW_NAMES = {"ops": "op view", "network": "network view"}
 
 @cache
 def _asset(name: str) -> str:
-    return resources.files("viz").joinpath("assets", name).read_text(encoding="utf-8")
+    return resources.files("viz.page").joinpath("assets", name).read_text(encoding="utf-8")
 
 
 def _html(text: str) -> str:
