@@ -10,7 +10,7 @@ from graphs import seed, small_mlp
 
 import viz.render.budget
 from autograd.engine import grad, topological_order
-from viz.ops.scene import TooLargeError
+from viz.errors import TooLargeError
 from viz.page.build import build_page, clean_svg, ids_of
 
 pytestmark = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz dot not installed")

@@ -10,8 +10,9 @@ import pytest
 from graphs import seed
 
 from autograd.engine import Value
+from viz.common.chain import MAX_TERMS
 from viz.ops.scene import Options
-from viz.ops.steps import MAX_TERMS, op_steps
+from viz.ops.steps import op_steps
 
 
 def by_name(steps, name):

@@ -16,11 +16,11 @@ from arithmetic import check_lines
 from graphs import COURSE, course_model
 
 from autograd import Value, batch, grad, losses, nn, regularizers
+from viz.common.chain import fresh_gradients
 from viz.common.text import Summary
 from viz.network.rules import Numbers, UnitRules, weight_name
 from viz.network.steps import unit_steps
 from viz.network.units import batch_size, read_neurons
-from viz.ops.scene import fresh_gradients
 
 
 def engine_delta(loss, unit, sample):

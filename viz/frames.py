@@ -1,18 +1,19 @@
-"""Stepping through a pass, one node at a time.
+"""Stepping through a pass, one node at a time, in either view.
 
-``step_backward(f)`` yields one :class:`Frame` per node, in an order that
-follows the math (``viz.order.backward_order``: from the loss through the output
-layer to the input layer, a neuron's ops in reverse, each weight right after
-the op that uses it): the current node highlighted in amber, the gradients
-known so far filled in, the rest blank. A node's gradient is complete when
-backward reaches it, since every node that uses it came earlier; the frame
-highlights the edges whose products it sums::
+``step_backward(f)`` gives one :class:`Frame` per node (``Frames``, a list drawn as
+it is read), in an order that follows the math (``viz.ops.order.backward_order``:
+from the loss through the output layer to the input layer, a neuron's ops in
+reverse, each weight right after the op that uses it): the current node
+highlighted, the gradients known so far filled in, the rest blank. A node's
+gradient is complete when backward reaches it, since every node that uses it
+came earlier; the frame highlights the edges whose products it sums::
 
     ∂f/∂x = Σ over the edges leaving x of  ∂f/∂(consumer) · ∂(consumer)/∂x
 
 ``step_forward(f)`` does the same for the forward pass, in the mirror order
-(``viz.order.forward_order``: input layer first), filling in values.
-Constants are known from the start and get no frame.
+(``viz.ops.order.forward_order``: input layer first), filling in values.
+Constants are known from the start and get no frame. ``view="network"`` steps
+the network view a unit at a time (``viz.network.steps``).
 
 >>> from autograd.engine import Value
 >>> x, y, z = Value(-2.0, "x"), Value(5.0, "y"), Value(-4.0, "z")
@@ -21,15 +22,13 @@ Constants are known from the start and get no frame.
 >>> [frame.caption for frame in step_backward(f)][:2]
 ['backward 1/5: ∂f/∂f = 1 (the seed)', 'backward 2/5: ∂f/∂z = 3']
 
-In Jupyter, ``show_steps(frames)`` gives a slider with buttons (needs
-ipywidgets; without it, the page ``viz.to_html`` writes); frames display one
-by one like any diagram.
+In Jupyter, frames display one by one like any diagram; ``viz.show_steps(frames)``
+gives a slider with buttons, and ``viz.show`` the interactive page (``viz.page``).
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, overload
 
@@ -43,7 +42,7 @@ from viz.ops.scene import Options, Progress, build_scene
 from viz.ops.steps import op_steps
 from viz.render.diagram import render
 
-__all__ = ["Frame", "Frames", "step_backward", "step_forward", "show_steps"]
+__all__ = ["Frame", "Frames", "step_backward", "step_forward"]
 
 
 @dataclass(frozen=True)
@@ -168,59 +167,3 @@ def _network_frames(root: Value, direction: str, view: str,
                      options)
 
     return Frames(total, frame)
-
-
-def _inline(svg: str, number: int) -> str:
-    """A frame's SVG, ready to inline: prolog gone, ids unique per frame (Graphviz numbers
-    its ids node1, edge1, ... the same way in every frame)."""
-    svg = re.sub(r"^.*?(?=<svg\b)", "", svg, count=1, flags=re.DOTALL)
-    return re.sub(r'\bid="', f'id="f{number}-', svg)
-
-
-class _Page:
-    """Displays an HTML page in Jupyter (the fallback when ipywidgets is missing)."""
-
-    def __init__(self, html: str) -> None:
-        self.html = html
-
-    def _repr_html_(self) -> str:
-        return self.html
-
-
-def show_steps(frames: Iterable[Frame]) -> Any:
-    """A stepper for Jupyter: a slider and buttons over the frames' SVGs.
-
-    Uses ipywidgets when installed; otherwise returns the page ``viz.to_html``
-    makes (its own slider and keyboard arrows), which Jupyter displays too.
-    """
-    from viz.page.html import _page_from, page_html
-
-    frames = list(frames)
-    if not frames:
-        raise ValueError("show_steps() got no frames; pass step_backward(root) or "
-                         "step_forward(root)")
-    try:
-        import ipywidgets as widgets
-    except ImportError:
-        return _Page(page_html(_page_from(frames, None, None, None, {})))
-    svgs = [_inline(frame.svg(), i) for i, frame in enumerate(frames)]
-    slider = widgets.IntSlider(value=0, min=0, max=len(frames) - 1, description="step",
-                               continuous_update=True)
-    back = widgets.Button(description="◀", tooltip="previous step",
-                          layout=widgets.Layout(width="3em"))
-    ahead = widgets.Button(description="▶", tooltip="next step",
-                           layout=widgets.Layout(width="3em"))
-    caption = widgets.HTML()
-    picture = widgets.HTML()
-
-    def show(change: Any = None) -> None:
-        import html
-        i = slider.value
-        caption.value = f"<b>{html.escape(frames[i].caption)}</b>"
-        picture.value = svgs[i]
-
-    slider.observe(show, names="value")
-    back.on_click(lambda _: setattr(slider, "value", max(0, slider.value - 1)))
-    ahead.on_click(lambda _: setattr(slider, "value", min(slider.max, slider.value + 1)))
-    show()
-    return widgets.VBox([widgets.HBox([back, slider, ahead]), caption, picture])

@@ -26,8 +26,9 @@ from typing import TextIO
 from autograd.engine import Value
 from viz.cli.expr import FUNCTIONS, MAX_LENGTH, ExpressionError, check_name, evaluate, one_line
 from viz.common.text import check_fmt, format_number
-from viz.ops.dot import draw
-from viz.ops.scene import TooLargeError, check_size
+from viz.errors import TooLargeError
+from viz.ops.dot import draw_ops as draw
+from viz.ops.scene import check_size
 from viz.page.build import build_page
 from viz.page.html import write_page
 from viz.render.diagram import GraphvizNotFoundError, format_for, write

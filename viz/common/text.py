@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 
 __all__ = ["escape", "printable", "shorten", "tooltip", "format_number", "check_fmt",
-           "is_finite", "ELLIPSIS", "math_text", "cell_mark", "Summary", "LABEL_LIMIT",
+           "is_finite", "ELLIPSIS", "math_text", "cell_mark", "pad", "Summary", "LABEL_LIMIT",
            "CAPTION_LIMIT", "LINE_LIMIT", "TOOLTIP_BYTES"]
 
 # How many characters of a text a diagram draws before cutting it with "…". A name
@@ -182,6 +182,15 @@ def math_text(text: str) -> str:
     """
     text = re.sub(r"\*\*(\d+)\b", lambda m: m.group(1).translate(_SUPERSCRIPTS), text)
     return text.replace("**", "^").replace("*", "×")
+
+
+FIGURE_SPACE = "\u2007"  # as wide as a digit: pads a number's cell on a page
+
+
+def pad(text: str, width: int | None) -> str:
+    """``text`` padded with figure spaces to ``width`` characters: a page draws a cell
+    once for all of its samples, as wide as the widest of their numbers."""
+    return text if width is None else text + FIGURE_SPACE * (width - len(text))
 
 
 def cell_mark(cell_id: str | None) -> str:

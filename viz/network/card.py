@@ -23,6 +23,7 @@ import numpy as np
 
 from autograd.engine import Constant, Parameter, Value
 from autograd.ops import RULES
+from viz.common.chain import MAX_TERMS, local_derivatives, substitute, unwrapped
 from viz.common.text import (
     LABEL_LIMIT,
     LINE_LIMIT,
@@ -30,12 +31,12 @@ from viz.common.text import (
     cell_mark,
     escape,
     format_number,
+    pad,
     shorten,
 )
-from viz.network.draw import FONT, OPENED, pad, stored_grad
-from viz.network.rules import MAX_TERMS, Numbers, unwrapped, weight_name
+from viz.network.draw import FONT, OPENED, stored_grad
+from viz.network.rules import Numbers, weight_name
 from viz.network.units import Network, Unit, ancestors, batch_size, weight_of
-from viz.ops.scene import local_derivatives, substitute
 from viz.render.diagram import Diagram
 
 __all__ = ["opened_card", "cards", "card_texts", "card_rows"]

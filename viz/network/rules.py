@@ -28,15 +28,14 @@ import numpy as np
 
 from autograd.engine import Constant, Parameter, Value, topological_order
 from autograd.ops import RULES
+from viz.common.chain import MAX_TERMS, factor, local_derivatives, substitute, unwrapped
 from viz.common.names import ACTIVATION_SYMBOLS, display_names
 from viz.common.scope import users
 from viz.common.text import Summary, format_number
 from viz.network.units import Network, Unit, ancestors, weight_of
-from viz.ops.scene import factor, local_derivatives, substitute
 
-__all__ = ["Numbers", "UnitRules", "weight_name", "unwrapped", "MAX_TERMS", "MAX_PATHS"]
+__all__ = ["Numbers", "UnitRules", "weight_name", "MAX_PATHS"]
 
-MAX_TERMS = 4   # a sum written on one line; more terms get a line each
 MAX_PATHS = 6   # paths through a loss's ops written out; more are summed in one line
 
 _MATRIX = re.compile(r"^(?:.*\.)?([A-Za-z]\w*)\.N(\d+)\.w(\d+)$")
@@ -532,15 +531,6 @@ class UnitRules:
                     stack += [(reader, q, locals_, ops) for q, i in enumerate(reader.inputs)
                               if i is node]
         return found[::-1]
-
-
-_WRAPPED = re.compile(r"(?<=[(,] )\((-[^()]+)\)(?=[),])|(?<=\()\((-[^()]+)\)(?=[),])")
-
-
-def unwrapped(text: str) -> str:
-    """A negative number that is a function's argument needs no parentheses of its own:
-    ``tanh((-0.3))`` is ``tanh(-0.3)``, ``max(0, (-0.8))`` is ``max(0, -0.8)``."""
-    return _WRAPPED.sub(lambda m: m.group(1) or m.group(2), text)
 
 
 def _bias(z: Value) -> Value | None:

@@ -20,12 +20,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from autograd.engine import Value
+from viz.common.chain import DIRECTIONS, fresh_gradients
 from viz.common.text import Summary
 from viz.network.draw import Progress, render
 from viz.network.rules import Numbers, UnitRules
 from viz.network.units import Network, Unit, batch_size, read_neurons
-from viz.ops.scene import fresh_gradients
-from viz.ops.steps import DIRECTIONS
 from viz.render.diagram import Diagram
 
 __all__ = ["UnitStep", "unit_steps", "pass_frames", "NETWORK_OPTIONS", "batch_size"]

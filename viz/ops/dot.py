@@ -21,7 +21,6 @@ from typing import Any
 import graphviz
 
 from autograd.engine import Value
-from autograd.nn import Module
 from viz.common.text import (
     CAPTION_LIMIT,
     LABEL_LIMIT,
@@ -29,14 +28,14 @@ from viz.common.text import (
     cell_mark,
     escape,
     format_number,
+    pad,
     shorten,
     tooltip,
 )
-from viz.network.draw import draw_module, draw_network, pad
 from viz.ops.scene import Box, Edge, GroupBox, OpNode, Options, Progress, Scene, build_scene
 from viz.render.diagram import Diagram
 
-__all__ = ["draw", "to_digraph", "cell_texts", "pad_cells", "PALETTE"]
+__all__ = ["draw_ops", "to_digraph", "cell_texts", "pad_cells", "PALETTE"]
 
 FONT = "Helvetica,Arial,sans-serif"
 
@@ -70,78 +69,14 @@ GLYPHS = {"*": "×", "/": "÷", "-": "−", "**": "^"}
 SHADE_STEPS = 4  # colour levels on each side of zero
 
 
-def draw(root: Value | Module, *, fmt: str = ".4g", rankdir: str = "LR", grads: bool | None = None,
-         edge_labels: bool | None = None, color_by: str | None = None,
-         hide_constants: bool = False, clusters: bool = True,
-         collapse: str | int | None = None, max_nodes: int = 2000, sample: int | None = None,
-         summary: str = "mean", legend: bool | None = None,
-         title: str | None = None, view: str = "ops",
-         focus: str | None = None) -> graphviz.Digraph:
-    """The computational graph of ``root`` as a ``graphviz.Digraph`` (shows inline in Jupyter).
-
-    ``root`` is the output of a computation (a Value), or a model from ``autograd.nn``,
-    drawn as its architecture: its neurons and weights (``viz.network.draw_module``).
-
-    >>> from autograd.engine import Value
-    >>> x, y, z = Value(-2.0, "x"), Value(5.0, "y"), Value(-4.0, "z")
-    >>> q = x + y; q.label = "q"
-    >>> f = q * z; f.label = "f"
-    >>> f.backward()
-    >>> dot = draw(f)                 # dot.source is the DOT text; viz.save(f, "f.svg")
-    >>> "∂f/∂x = ∂f/∂q · ∂q/∂x = -4 · 1 = -4" in dot.source
-    True
-
-    Args:
-        fmt: format spec for every number (``".4g"``, ``".3f"``, ...).
-        rankdir: ``"LR"`` (inputs left, output right), ``"TB"``, ``"RL"`` or ``"BT"``.
-        grads: show gradients: d root / d node, computed afresh for this root, so a
-            weight that another graph's ``backward()`` reached never shows that
-            graph's ``.grad``. None (default) shows them once ``backward()`` has run
-            from ``root`` (its own gradient is then 1); before, the diagram says
-            they are not computed yet.
-        edge_labels: local derivatives and chain-rule products on the edges; None
-            shows them for graphs of up to 30 values.
-        color_by: ``"grad"`` or ``"data"`` shades each value's box on a diverging
-            scale (blue negative, red positive, stronger for larger magnitude),
-            with a legend.
-        hide_constants: leave out constant leaves (the 2 in ``x * 2``).
-        clusters: group nodes made in the same named scope (``autograd.engine.scope``).
-        collapse: ``"neuron"`` or ``"layer"`` folds each such scope into one box
-            (an int folds scopes at that depth).
-        max_nodes: refuse (``ValueError``) graphs with more values than this,
-            before any layout work, suggesting ``collapse``.
-        sample, summary: for batched graphs (data holding one number per sample),
-            show sample ``sample``, or else the batch ``"mean"`` or ``"range"``.
-        legend: explain the node colours; None shows the colour scale when
-            ``color_by`` is set.
-        title: a caption on top.
-        view: ``"ops"`` (every op, as above) or ``"network"``: one box per neuron
-            and one edge per weight, layers as columns (``viz.network``), readable
-            for a whole MLP. There ``fmt``, ``grads``, ``sample``, ``summary``,
-            ``legend`` and ``title`` mean the same; ``color_by="grad"`` sizes the
-            weights' edges by |∂loss/∂w| instead of |w|.
-        focus: in the network view, one neuron opened to its ops (its scope,
-            ``"layers.1.neurons.3"``, or its name, ``"L1.N3"``), the rest as neurons.
-
-    NaN and infinite values or gradients are marked in red. Values made in a
-    scope whose name contains "penalty" (``with scope("l2 penalty")``) are tinted
-    violet, and a weight's box shows the part of its gradient that came
-    through the penalty.
-    """
-    if not isinstance(root, Value) and hasattr(root, "named_parameters"):  # a model
-        if focus is not None or view not in ("ops", "network"):
-            raise ValueError("a model is drawn as its architecture: viz.draw(model); to open "
-                             "a neuron, draw a loss the model computed, with view='network'")
-        return draw_module(root, fmt=".3g" if fmt == ".4g" else fmt, legend=legend is not False,
-                           title=title)
-    if view == "network":
-        return draw_network(root, fmt=fmt, grads=grads, color_by=color_by or "data",
-                            sample=sample, summary=summary, legend=legend is not False,
-                            title=title, focus=focus)
-    if view != "ops":
-        raise ValueError(f"view is 'ops' or 'network', got {view!r}")
-    if focus is not None:
-        raise ValueError("focus= opens a neuron of the network view: pass view='network' too")
+def draw_ops(root: Value, *, fmt: str = ".4g", rankdir: str = "LR", grads: bool | None = None,
+             edge_labels: bool | None = None, color_by: str | None = None,
+             hide_constants: bool = False, clusters: bool = True,
+             collapse: str | int | None = None, max_nodes: int = 2000, sample: int | None = None,
+             summary: str = "mean", legend: bool | None = None,
+             title: str | None = None) -> graphviz.Digraph:
+    """The op view of ``root``'s graph: ``viz.draw`` with ``view="ops"`` (the options are
+    described there)."""
     options = Options(fmt=fmt, rankdir=rankdir, grads=grads, edge_labels=edge_labels,
                       color_by=color_by, hide_constants=hide_constants, clusters=clusters,
                       collapse=collapse, max_nodes=max_nodes, sample=sample, summary=summary,

@@ -19,28 +19,31 @@ graph whose output is ``f``::
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from autograd.engine import Constant, Parameter, Value, grad, topological_order
+from autograd.engine import Constant, Parameter, Value, topological_order
 from autograd.ops import RULES
+from viz.common.chain import (
+    derivative_text,
+    edge_gradient,
+    factor,
+    fresh_gradients,
+    gradients_ready,
+    local_derivatives,
+)
 from viz.common.names import display_names, neuron_index
 from viz.common.scope import check_collapse, collapse_key, homes, is_penalty, levels, users
 from viz.common.text import Summary, is_finite, math_text, shorten
+from viz.errors import TooLargeError
 
 __all__ = ["Options", "Progress", "Box", "OpNode", "GroupBox", "Edge", "Scene", "build_scene",
-           "TooLargeError", "display_names", "substitute", "check_size", "derivative_text",
-           "factor", "local_derivatives", "fresh_gradients", "gradients_ready"]
+           "check_size"]
 
 COLOR_BY = ("grad", "data")
-
-
-class TooLargeError(ValueError):
-    """The graph has more nodes than ``max_nodes``: laying it out would be slow and unreadable."""
 
 
 @dataclass(frozen=True)
@@ -210,54 +213,6 @@ def check_size(root: Value, max_nodes: int, hide_constants: bool) -> None:
                 stack.append(child)
 
 
-def gradients_ready(root: Value) -> bool:
-    """Whether ``backward()`` has run from ``root``: its own gradient is not 0 (backward
-    seeds it with d root/d root = 1; before it, or after ``zero_grad()``, it is 0).
-
-    Only then does a diagram show gradients, and it computes them afresh for this
-    root (``fresh_gradients``): a weight that another graph's backward reached holds
-    that graph's ``.grad``, which is not this root's gradient.
-    """
-    g = root.grad
-    return bool(np.any(g != 0)) if isinstance(g, np.ndarray) else g != 0  # NaN != 0 too
-
-
-def fresh_gradients(root: Value, nodes: list[Value] | None = None) -> dict[Value, Any]:
-    """d root / d node for each of ``nodes`` (default: every node ``root`` depends on),
-    computed afresh by ``autograd.grad``: the same whether or not ``backward()`` has
-    run, and no ``.grad`` changes. The stepper and the page show these."""
-    nodes = topological_order(root) if nodes is None else nodes
-    return dict(zip(nodes, (g.data for g in grad(root, nodes))))
-
-
-def local_derivatives(node: Value) -> tuple[Any, ...]:
-    """d node / d input for each input, from the op's rule, at the node's current values."""
-    rule = RULES[node.op]
-    datas = [i.data for i in node.inputs]
-    with np.errstate(all="ignore"):
-        try:
-            return tuple(rule.local(node.data, *datas))
-        except ZeroDivisionError:
-            # Plain floats raise where the derivative is infinite (sqrt at 0); numpy
-            # gives inf or NaN instead, which the diagram then marks in red.
-            arrays = [np.asarray(d, dtype=float) for d in (node.data, *datas)]
-            return tuple(_plain(d) for d in rule.local(*arrays))
-
-
-def _plain(x: Any) -> Any:
-    x = np.asarray(x, dtype=float)
-    return float(x) if x.ndim == 0 else x
-
-
-def _contribution(out_grad: Any, local: Any, inp: Value) -> Any:
-    """What backward adds to ``inp.grad`` along one edge (summed over a batch for a scalar)."""
-    with np.errstate(all="ignore"):
-        c = out_grad * local
-    if isinstance(c, np.ndarray) and not isinstance(inp.data, np.ndarray):
-        return float(c.sum())
-    return c
-
-
 def _kind(node: Value, root: Value) -> str:
     if node is root:
         return "output"
@@ -266,58 +221,6 @@ def _kind(node: Value, root: Value) -> str:
     if isinstance(node, Constant):
         return "constant"
     return "input" if not node.inputs else "value"
-
-
-_NUMERIC = re.compile(r"-?\d+(\.\d*)?")
-
-
-def substitute(text: str, node: Value, names: dict[Value, str]) -> str:
-    """A rule's text (``"a + b"``, ``"1 - out**2"``) in the diagram's names and notation
-    (``"x + y"``, ``"1 - o²"``: ``viz.text.math_text``); ``names`` may map an input to its
-    number instead."""
-    rule = RULES[node.op]
-    inputs = node.inputs
-    letters = {} if rule.variadic else dict(zip(rule.arg_names(len(inputs)), inputs))
-    slots: list[str] = []
-
-    def mark(match: re.Match[str]) -> str:
-        """A letter of the rule (a, b, out; a_3 of a sum) becomes a numbered placeholder
-        while the notation changes; any other word (exp, if) stays."""
-        word = match.group()
-        if word == "out":
-            value: Value | None = node
-        elif rule.variadic:
-            k = _TERM.fullmatch(word)
-            value = inputs[int(k.group(1)) - 1] if k and 0 < int(k.group(1)) <= len(inputs) \
-                else None
-        else:
-            value = letters.get(word)
-        if value is None:
-            return word
-        slots.append(names[value])
-        return f"\0{len(slots) - 1}\0"
-
-    marked = _WORD.sub(mark, text)
-    return _SLOT.sub(lambda m: slots[int(m.group(1))], math_text(marked))
-
-
-_WORD = re.compile(r"\b[A-Za-z_]\w*\b")
-_TERM = re.compile(r"a_(\d+)")
-_SLOT = re.compile("\0(\\d+)\0")
-
-
-def derivative_text(node: Value, position: int, names: dict[Value, str]) -> str | None:
-    """The rule's local derivative in the diagram's names, e.g. "z" for ∂(q·z)/∂q.
-
-    None when the derivative is a plain number ("1"), which the value already says.
-    """
-    text = RULES[node.op].derivative(position)
-    return None if _NUMERIC.fullmatch(text) else substitute(text, node, names)
-
-
-def factor(text: str) -> str:
-    """A number as a factor after "·": negative numbers in parentheses."""
-    return f"({text})" if text.startswith("-") else text
 
 
 def build_scene(root: Value, options: Options, progress: Progress | None = None) -> Scene:
@@ -506,7 +409,7 @@ class _Builder:
                 continue
             for position, inp in enumerate(node.inputs):
                 if not is_penalty(home[inp]):
-                    part = _contribution(out_grad, self.local(node)[position], inp)
+                    part = edge_gradient(out_grad, self.local(node)[position], inp)
                     self.penalty_share[inp] = self.penalty_share.get(inp, 0.0) + part
 
     def edges_and_ops(self) -> tuple[list[Edge], list[OpNode]]:
@@ -572,7 +475,7 @@ class _Builder:
         seed_edge = node is self.root and isinstance(out_grad, float) and out_grad == 1.0
         if out_grad is None or seed_edge:  # into the output, the product is the local itself
             return
-        contribution = _contribution(out_grad, local, inp)
+        contribution = edge_gradient(out_grad, local, inp)
         root_name = names[self.root]
         chain = f"∂{root_name}/∂{names[node]} · {lhs}"
         per_sample = isinstance(out_grad, np.ndarray) or isinstance(local, np.ndarray)

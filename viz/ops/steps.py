@@ -31,24 +31,23 @@ import numpy as np
 
 from autograd.engine import Constant, Value, topological_order
 from autograd.ops import RULES
-from viz.common.scope import users
-from viz.common.text import format_number
-from viz.ops.order import backward_order, forward_order
-from viz.ops.scene import (
-    Options,
-    check_size,
+from viz.common.chain import (
+    DIRECTIONS,
+    MAX_TERMS,
     derivative_text,
-    display_names,
     factor,
     fresh_gradients,
     local_derivatives,
     substitute,
 )
+from viz.common.names import display_names
+from viz.common.scope import users
+from viz.common.text import format_number
+from viz.ops.order import backward_order, forward_order
+from viz.ops.scene import Options, check_size
 
-__all__ = ["Step", "op_steps", "DIRECTIONS", "MAX_TERMS"]
+__all__ = ["Step", "op_steps"]
 
-DIRECTIONS = ("forward", "backward")
-MAX_TERMS = 4  # terms of a sum written out in a rule; the rest are "…"
 
 
 @dataclass(frozen=True)

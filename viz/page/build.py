@@ -36,7 +36,10 @@ from typing import Any
 import numpy as np
 
 from autograd.engine import Constant, Value, topological_order
+from viz.common.chain import DIRECTIONS, fresh_gradients
+from viz.common.names import display_names
 from viz.common.text import Summary, format_number
+from viz.errors import TooLargeError
 from viz.network.card import card_texts, cards
 from viz.network.draw import cell_texts as unit_texts
 from viz.network.draw import render as render_network
@@ -45,16 +48,8 @@ from viz.network.rules import UnitRules
 from viz.network.steps import NETWORK_OPTIONS, UnitStep, unit_steps
 from viz.network.units import Network, Unit, read_neurons
 from viz.ops.dot import cell_texts, pad_cells, to_digraph
-from viz.ops.scene import (
-    Options,
-    Progress,
-    TooLargeError,
-    build_scene,
-    check_size,
-    display_names,
-    fresh_gradients,
-)
-from viz.ops.steps import DIRECTIONS, op_steps
+from viz.ops.scene import Options, Progress, build_scene, check_size
+from viz.ops.steps import op_steps
 from viz.render.diagram import render
 
 __all__ = ["Page", "View", "PageStep", "build_page", "view_state", "choice_state", "clean_svg",

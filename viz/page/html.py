@@ -35,7 +35,7 @@ from viz.frames import Frame
 from viz.page.build import Page, build_page, choice_state, view_state
 from viz.render.diagram import replace_file
 
-__all__ = ["to_html", "show", "page_html", "write_page", "Shown"]
+__all__ = ["to_html", "show", "show_steps", "page_html", "write_page", "Shown"]
 
 VIEW_NAMES = {"ops": "op view", "network": "network view"}
 
@@ -267,3 +267,59 @@ def show(root: Value, *, view: str = "ops", direction: str = "both", height: int
         raise ValueError(f"height is the frame's height in pixels, at least 200, got {height!r}")
     return Shown(build_page(root, view=view, direction=direction, title=title, **options),
                  height)
+
+
+# -- the ipywidgets stepper, for a live kernel ------------------------------------
+
+def _inline(svg: str, number: int) -> str:
+    """A frame's SVG, ready to inline: prolog gone, ids unique per frame (Graphviz numbers
+    its ids node1, edge1, ... the same way in every frame)."""
+    svg = re.sub(r"^.*?(?=<svg\b)", "", svg, count=1, flags=re.DOTALL)
+    return re.sub(r'\bid="', f'id="f{number}-', svg)
+
+
+class _Page:
+    """Displays an HTML page in Jupyter (the fallback when ipywidgets is missing)."""
+
+    def __init__(self, html: str) -> None:
+        self.html = html
+
+    def _repr_html_(self) -> str:
+        return self.html
+
+
+def show_steps(frames: Iterable[Frame]) -> Any:
+    """A stepper for Jupyter: a slider and buttons over the frames' SVGs.
+
+    Uses ipywidgets when installed; otherwise returns the page ``viz.to_html``
+    makes (its own slider and keyboard arrows), which Jupyter displays too.
+    """
+    frames = list(frames)
+    if not frames:
+        raise ValueError("show_steps() got no frames; pass step_backward(root) or "
+                         "step_forward(root)")
+    try:
+        import ipywidgets as widgets
+    except ImportError:
+        return _Page(page_html(_page_from(frames, None, None, None, {})))
+    svgs = [_inline(frame.svg(), i) for i, frame in enumerate(frames)]
+    slider = widgets.IntSlider(value=0, min=0, max=len(frames) - 1, description="step",
+                               continuous_update=True)
+    back = widgets.Button(description="◀", tooltip="previous step",
+                          layout=widgets.Layout(width="3em"))
+    ahead = widgets.Button(description="▶", tooltip="next step",
+                           layout=widgets.Layout(width="3em"))
+    caption = widgets.HTML()
+    picture = widgets.HTML()
+
+    def show(change: Any = None) -> None:
+        import html
+        i = slider.value
+        caption.value = f"<b>{html.escape(frames[i].caption)}</b>"
+        picture.value = svgs[i]
+
+    slider.observe(show, names="value")
+    back.on_click(lambda _: setattr(slider, "value", max(0, slider.value - 1)))
+    ahead.on_click(lambda _: setattr(slider, "value", min(slider.max, slider.value + 1)))
+    show()
+    return widgets.VBox([widgets.HBox([back, slider, ahead]), caption, picture])

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 
 import graphviz
 
-from viz.ops.scene import TooLargeError
+from viz.errors import TooLargeError
 
 __all__ = ["LAYOUT_BUDGET", "BOUNDED_FROM", "NSLIMIT", "ADVICE", "Estimate", "estimate", "check",
            "layout_args"]

@@ -32,7 +32,7 @@ from typing import Any
 
 import graphviz
 
-from viz.ops.scene import TooLargeError
+from viz.errors import GraphvizNotFoundError, RenderTimeout
 from viz.render import budget as layout_budget
 
 __all__ = ["Diagram", "GraphvizNotFoundError", "RenderTimeout", "FORMATS", "RENDER_TIMEOUT",
@@ -45,29 +45,6 @@ PNG_DPI = 144
 # within viz.budget.LAYOUT_BUDGET lays out in a few seconds; this is the backstop
 # for a slow machine or a layout the estimate misjudged, not the budget itself.
 RENDER_TIMEOUT = 60.0
-
-INSTALL_HELP = (
-    "Graphviz's `dot` program is needed to render a diagram, and it is not on PATH. "
-    "Install Graphviz: `sudo apt-get install graphviz` (Debian/Ubuntu), "
-    "`brew install graphviz` (macOS), `conda install -c conda-forge graphviz`, "
-    "or the installer from https://graphviz.org/download/ (on Windows, add its bin folder "
-    "to PATH). Without it the DOT text is still available: viz.draw(root).source")
-
-
-class GraphvizNotFoundError(graphviz.ExecutableNotFound):
-    """Graphviz's ``dot`` program is not installed; the message says how to install it.
-
-    A subclass of ``graphviz.ExecutableNotFound`` (a RuntimeError), so code that
-    already catches that keeps working.
-    """
-
-    def __init__(self, message: str = INSTALL_HELP) -> None:
-        RuntimeError.__init__(self, message)
-
-
-class RenderTimeout(TooLargeError):
-    """``dot`` ran past the time budget (:data:`RENDER_TIMEOUT`) and was stopped."""
-
 
 # -- the runner --------------------------------------------------------------------
 
