@@ -138,7 +138,7 @@ def test_dot_is_identical_across_processes_and_hash_seeds():
 
 def drawn_names(root: Value) -> dict[Value, str]:
     """Every non-constant node -> the name the diagram gives it."""
-    from viz.ops.scene import display_names
+    from viz.common.names import display_names
     order = topological_order(root)
     names, _ = display_names(order, ".4g")
     return {n: names[n] for n in order if not isinstance(n, Constant)}
@@ -238,7 +238,8 @@ def top_to_bottom(root: Value, **options) -> dict[str, list[str]]:
     """Lay the diagram out with dot; each layer ("L1") and the inputs ("x"): the names of
     its neurons (or inputs) from the top of the picture down."""
     from viz.ops.dot import to_digraph
-    from viz.ops.scene import Options, build_scene
+    from viz.ops.builder import build_scene
+    from viz.ops.scene import Options
     scene = build_scene(root, Options(edge_labels=False, **options))
     title = {b.name: b.title for b in scene.boxes}
     title.update({g.name: g.outputs[0][0] for g in scene.groups if g.outputs})

@@ -37,8 +37,9 @@ import numpy as np
 
 from autograd.engine import Constant, Value, topological_order
 from viz.network.steps import NETWORK_OPTIONS, pass_frames
+from viz.ops.builder import build_scene
 from viz.ops.dot import to_digraph
-from viz.ops.scene import Options, Progress, build_scene
+from viz.ops.scene import OpsProgress, Options
 from viz.ops.steps import op_steps
 from viz.render.diagram import render
 
@@ -136,10 +137,10 @@ def _frames(root: Value, direction: str, view: str, options: dict[str, Any]) -> 
         """Step k's diagram: its node current, what steps 0 to k made known filled in."""
         step, done = steps[k], steps[:k + 1]
         if step.direction == "backward":
-            progress = Progress(grads={s.node: s.known for s in done}, current=step.node,
+            progress = OpsProgress(grads={s.node: s.known for s in done}, current=step.node,
                                 caption=step.caption)
         else:
-            progress = Progress(data=constants | {s.node for s in done}, current=step.node,
+            progress = OpsProgress(data=constants | {s.node for s in done}, current=step.node,
                                 forward=True, caption=step.caption)
         return Frame(to_digraph(build_scene(root, opts, progress)), k, len(steps),
                      step.direction, step.node, step.caption, root, "ops", options)

@@ -47,6 +47,8 @@ from collections.abc import Sequence
 import numpy as np
 
 from autograd.engine import Constant, Parameter, Value
+from autograd.nn import ACTIVATIONS
+from autograd.ops import RULES
 from viz.common.scope import levels, users
 from viz.common.text import format_number
 
@@ -59,9 +61,10 @@ _STEP = re.compile(r"^t(\d+)$")
 _PARAMETER_LABEL = re.compile(r"^(.+)\.(?:w\d+|b)$")
 _LOSS_WORD = re.compile(r"(?i)\s*\b(?:loss|penalty)$")  # "mse loss" -> "mse"
 
-# What a block of a single activation is called (``L2.ReLU0``); the op's own symbol.
-ACTIVATION_SYMBOLS = {"relu": "ReLU", "tanh": "tanh", "sigmoid": "σ", "leaky_relu": "LReLU",
-                      "exp": "exp", "sin": "sin"}
+# What a block of a single activation is called (``L2.ReLU0``): the rule's own symbol,
+# for the activations of autograd.nn and the functions a hand-built neuron may use.
+ACTIVATION_SYMBOLS = {name: RULES[name].symbol for name in (*ACTIVATIONS, "exp", "sin")
+                      if name in RULES}
 # A value's role, by the rule that made it, where its scope gives it no name of its own.
 _ROLES = {"sub": "diff", "add": "sum", "add_n": "sum", "mul": "prod", "div": "quot",
           "neg": "neg", "pow": "pow", "powv": "pow", "sum": "Σ", "sum_squares": "Σa²",

@@ -24,6 +24,7 @@ import numpy as np
 from autograd.engine import Constant, Parameter, Value
 from autograd.ops import RULES
 from viz.common.chain import MAX_TERMS, local_derivatives, substitute, unwrapped
+from viz.common.style import FONT
 from viz.common.text import (
     LABEL_LIMIT,
     LINE_LIMIT,
@@ -34,7 +35,7 @@ from viz.common.text import (
     pad,
     shorten,
 )
-from viz.network.draw import FONT, OPENED, stored_grad
+from viz.network.draw import OPENED, stored_grad
 from viz.network.rules import Numbers, weight_name
 from viz.network.units import Network, Unit, ancestors, batch_size, weight_of
 from viz.render.diagram import Diagram

@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 
 from autograd.engine import Value
+from viz.common.style import FONT, HIGHLIGHT
 from viz.common.text import (
     CAPTION_LIMIT,
     LABEL_LIMIT,
@@ -50,18 +51,14 @@ from viz.network.units import (
 from viz.render.diagram import Diagram
 
 __all__ = ["render", "unit_names", "unit_rows", "cell_texts",
-           "Progress", "Row", "WEIGHT_COLORS", "HIGHLIGHT", "FONT", "OPENED", "stored_grad"]
+           "NetworkProgress", "Row", "WEIGHT_COLORS", "OPENED", "stored_grad"]
 
-FONT = "Helvetica,Arial,sans-serif"
 # Blue for positive and orange for negative weights: the two hues stay apart for
 # the common forms of colour blindness (unlike red and green).
 WEIGHT_COLORS = {"positive": "#2166ac", "negative": "#e66101"}
 INK = {"data": "#15803d", "grad": "#b91c1c", "muted": "#4b5563", "line": "#6b7280",
        "neuron": "#f3f4f6", "input": "#dbeafe", "block": "#fef3c7", "loss": "#bbf7d0",
        "penalty": "#ede9fe"}
-# The stepper's current unit: near black, thick. Neither weight colour, and read by
-# its weight, not its hue, whatever colours a reader tells apart.
-HIGHLIGHT = "#111827"
 OPENED = "#0f766e"  # the border of a neuron opened with focus=, and of its card
 MIN_WIDTH, MAX_WIDTH = 0.6, 4.0  # an edge's pen width for the smallest and largest |w|
 
@@ -80,7 +77,7 @@ def _magnitude(x: Any, numbers: Summary) -> float:
 
 
 @dataclass
-class Progress:
+class NetworkProgress:
     """One moment of a pass, for the stepper: the unit being computed, whose values
     are known (None: all), and the gradients known so far (None: every unit's
     ``grad``). An unknown number shows as "?" in a row kept in place, so the
@@ -108,7 +105,7 @@ class Row:
     color: str
 
 
-def unit_rows(unit: Unit, numbers: Summary, grads: bool, progress: Progress | None = None,
+def unit_rows(unit: Unit, numbers: Summary, grads: bool, progress: NetworkProgress | None = None,
               grad_of: Callable[[Value], Any] = stored_grad, values: bool = True) -> list[Row]:
     """What ``unit``'s box says below its name, row by row (an input's rows go side by
     side): its value, its δ = ∂loss/∂value, and a neuron's bias, batch norm's γ, β and
@@ -273,7 +270,7 @@ def unit_names(net: Network) -> dict[int, str]:
 
 def render(net: Network, numbers: Summary, *, grads: bool, color_by: str = "data",
            legend: bool = True, title: str | None = None, opened: Unit | None = None,
-           progress: Progress | None = None, marks: bool = False,
+           progress: NetworkProgress | None = None, marks: bool = False,
            grad_of: Callable[[Value], Any] = stored_grad,
            widths: Mapping[str, int] | None = None, values: bool = True) -> Diagram:
     """The network view of ``net`` as a Diagram (``draw_network`` reads the graph and

@@ -22,7 +22,7 @@ from typing import Any
 from autograd.engine import Value
 from viz.common.chain import DIRECTIONS, fresh_gradients
 from viz.common.text import Summary
-from viz.network.draw import Progress, render
+from viz.network.draw import NetworkProgress, render
 from viz.network.rules import Numbers, UnitRules
 from viz.network.units import Network, Unit, batch_size, read_neurons
 from viz.render.diagram import Diagram
@@ -91,9 +91,9 @@ def pass_frames(root: Value, direction: str, *, fmt: str = ".3g", sample: int | 
         """Step k: its unit current, what steps 0 to k made known filled in."""
         step, done = steps[k], steps[:k + 1]
         if direction == "backward":
-            progress = Progress(step.unit, None, {id(s.unit): s.known for s in done})
+            progress = NetworkProgress(step.unit, None, {id(s.unit): s.known for s in done})
         else:
-            progress = Progress(step.unit, {id(s.unit) for s in done}, None)
+            progress = NetworkProgress(step.unit, {id(s.unit) for s in done}, None)
         graph = render(net, numbers, grads=direction == "backward", color_by=color_by,
                        legend=legend, title=step.caption if title is None else title,
                        progress=progress, grad_of=fresh.__getitem__)

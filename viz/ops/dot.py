@@ -21,6 +21,7 @@ from typing import Any
 import graphviz
 
 from autograd.engine import Value
+from viz.common.style import FONT, HIGHLIGHT
 from viz.common.text import (
     CAPTION_LIMIT,
     LABEL_LIMIT,
@@ -32,12 +33,11 @@ from viz.common.text import (
     shorten,
     tooltip,
 )
-from viz.ops.scene import Box, Edge, GroupBox, OpNode, Options, Progress, Scene, build_scene
+from viz.ops.builder import build_scene
+from viz.ops.scene import Box, Edge, GroupBox, OpNode, Options, Scene
 from viz.render.diagram import Diagram
 
 __all__ = ["draw_ops", "to_digraph", "cell_texts", "pad_cells", "PALETTE"]
-
-FONT = "Helvetica,Arial,sans-serif"
 
 PALETTE = {
     "data": "#15803d",        # forward values: green, as on the course's slides
@@ -55,7 +55,6 @@ PALETTE = {
     "cluster": "#f9fafb",
     "cluster line": "#d1d5db",
     "bad": "#dc2626",         # NaN and inf
-    "highlight": "#111827",   # the stepper's current node: near black, thick (no hue to confuse)
     "negative": "#2563eb",    # the colour scale's ends
     "positive": "#dc2626",
 }
@@ -82,11 +81,6 @@ def draw_ops(root: Value, *, fmt: str = ".4g", rankdir: str = "LR", grads: bool 
                       collapse=collapse, max_nodes=max_nodes, sample=sample, summary=summary,
                       legend=legend, title=title)
     return to_digraph(build_scene(root, options))
-
-
-def draw_progress(root: Value, options: Options, progress: Progress) -> graphviz.Digraph:
-    """A diagram that knows only part of the graph (one frame of the stepper)."""
-    return to_digraph(build_scene(root, options, progress))
 
 
 # -- Scene -> Digraph ------------------------------------------------------------------
@@ -271,7 +265,7 @@ def _box_node(box: Box, scene: Scene, marks: bool = False) -> tuple[str, dict[st
     if box.kind == "output":
         width = 2
     if box.highlight:
-        border, width = PALETTE["highlight"], 3
+        border, width = HIGHLIGHT, 3
     fill = _shade(box.shade, scene.shade_max)
     body_bg = PALETTE["penalty"] if box.penalty else "white"
     rows = []
@@ -345,7 +339,7 @@ def _add_op(graph: graphviz.Digraph, op: OpNode, marks: bool = False) -> None:
         "shape": "circle", "style": "filled", "margin": "0.02", "width": "0.36",
         "fontsize": "14" if len(symbol) <= 2 else "10",
         "fillcolor": PALETTE["penalty"] if op.penalty else "white",
-        "color": PALETTE["highlight"] if op.highlight else PALETTE["line"],
+        "color": HIGHLIGHT if op.highlight else PALETTE["line"],
         "penwidth": "3" if op.highlight else "1",
         "tooltip": tooltip(op.tooltip),
     }
@@ -377,7 +371,7 @@ def _edge_attrs(edge: Edge, mark: str | None = None) -> dict[str, str]:
     if edge.bad:
         attrs["color"] = PALETTE["bad"]
     if edge.highlight:
-        attrs["color"] = PALETTE["highlight"]
+        attrs["color"] = HIGHLIGHT
         attrs["penwidth"] = "2.5"
     return attrs
 

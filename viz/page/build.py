@@ -47,8 +47,9 @@ from viz.network.draw import unit_names
 from viz.network.rules import UnitRules
 from viz.network.steps import NETWORK_OPTIONS, UnitStep, unit_steps
 from viz.network.units import Network, Unit, read_neurons
+from viz.ops.builder import build_scene
 from viz.ops.dot import cell_texts, pad_cells, to_digraph
-from viz.ops.scene import Options, Progress, build_scene, check_size
+from viz.ops.scene import OpsProgress, Options, check_size
 from viz.ops.steps import op_steps
 from viz.render.diagram import render
 
@@ -235,8 +236,8 @@ def _op_view(root: Value, passes: tuple[str, ...], exact: dict[Value, Any] | Non
              options: dict[str, Any], choices: list[int | None],
              start: int) -> tuple[View, list[tuple[str, Value]]]:
     """The op view, and each step's (direction, node)."""
-    progress = Progress(grads=exact, page=True) if exact is not None else \
-        Progress(forward=True, page=True)
+    progress = OpsProgress(grads=exact, page=True) if exact is not None else \
+        OpsProgress(forward=True, page=True)
     passes_of, scenes = [], []
     for choice in choices:
         opts = Options(**{**options, "sample": choice})
