@@ -29,7 +29,8 @@ from viz.common.names import (
 from viz.common.scope import levels, users
 
 __all__ = ["Unit", "Weight", "Network", "read_network", "read_neurons", "find_unit",
-           "block_statistics", "weight_of", "ancestors", "gather", "batch_size"]
+           "block_statistics", "weight_of", "ancestors", "gather", "batch_size", "bias_of",
+           "count_of", "norm_parts"]
 
 
 @dataclass(eq=False)
@@ -365,6 +366,38 @@ def block_statistics(unit: Unit) -> dict[str, Any]:
             if param is not None:
                 stats["γ" if node.op == "mul" else "β"] = param.data
     return stats
+
+
+def bias_of(z: Value) -> Value | None:
+    """The bias of a weighted sum: the Parameter among its terms."""
+    return next((i for i in z.inputs if i.__class__ is Parameter), None)
+
+
+def count_of(mu: Value) -> int:
+    """How many values a mean μ averages: a batch's samples, or the terms of Σ / m."""
+    if mu.op == "mean":
+        return int(np.size(mu.inputs[0].data))
+    return len(mu.inputs[0].inputs)
+
+
+def norm_parts(value: Value, unit: Unit) -> tuple[Any, ...] | None:
+    """A normalization's y = x̂ · γ + β, x̂ = (x - μ) / σ, σ = sqrt(σ² + ε), read back from
+    y: (x, μ, σ², σ, γ, β); σ² is None with running statistics, γ and β without affine."""
+    node, gamma, beta = value, None, None
+    if node.op == "add" and node.inputs[1].__class__ is Parameter:
+        node, beta = node.inputs[0], node.inputs[1]
+    if node.op == "mul" and node.inputs[1].__class__ is Parameter:
+        node, gamma = node.inputs[0], node.inputs[1]
+    if node.op != "div" or node.inputs[0].op != "sub":
+        return None
+    diff, sigma = node.inputs
+    x, mu = diff.inputs
+    var = None
+    if sigma.op == "sqrt" and sigma.inputs[0].op == "add":
+        var = sigma.inputs[0].inputs[0]
+    elif sigma.__class__ is not Constant:
+        return None
+    return x, mu, var, sigma, gamma, beta
 
 
 def batch_size(net: Network) -> int:

@@ -1,0 +1,302 @@
+"""How each unit's δ comes from what reads its value, with one sample's numbers.
+
+δ is ∂loss/∂(the unit's value), the number in its box: the sum of what each reader of
+the value sends back, by the reader's own rule (see ``viz.network.rules``). A part of
+``viz.network.rules.UnitRules``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from autograd.engine import Constant, Parameter, Value
+from autograd.ops import RULES
+from viz.common.chain import factor, local_derivatives, substitute
+from viz.common.names import ACTIVATION_SYMBOLS
+from viz.common.text import format_number
+from viz.network.numbers import Numbers, weight_name
+from viz.network.units import Network, Unit, count_of, norm_parts, weight_of
+
+__all__ = ["BackwardRules", "MAX_PATHS"]
+
+MAX_PATHS = 6   # paths through a loss's ops written out; more are summed in one line
+
+
+@dataclass(frozen=True)
+class _Term:
+    """What one reader sends back: its lines (the last one ends in its number) and value."""
+
+    lines: tuple[str, ...]
+    value: float
+
+
+class BackwardRules:
+    """The backward rule of each unit (a part of ``UnitRules``, whose graph it reads)."""
+
+    net: Network
+    root: Value
+    grads: Mapping[Value, Any]
+    users: dict[Value, list[Value]]
+    home: dict[Value, Unit]    # the unit an op belongs to (the first, if shared)
+    owner: dict[Value, Unit]   # the unit a value is the value of
+
+    def net_name(self, node: Value) -> str:
+        raise NotImplementedError  # UnitRules names a node as the view does
+
+    def delta(self, unit: Unit, n: Numbers) -> Any:
+        """The unit's δ = ∂loss/∂(its value), for every sample (gathered for a graph built
+        sample by sample)."""
+        values = [self.grads[v] for v in unit.outputs]
+        if len(values) == 1:
+            return values[0]
+        return np.array([float(np.sum(v)) for v in values])
+
+    def backward(self, unit: Unit, n: Numbers) -> tuple[str, ...]:
+        """How ``unit``'s δ comes from what reads its value, with the sample's numbers."""
+        out = n.pick(unit.outputs)
+        if out is self.root:
+            return ("δ = ∂loss/∂loss = 1", "the seed: backward starts from the loss")
+        terms = self.terms(out, n)
+        delta = self.grads[out]
+        if not terms:
+            return (f"δ {unit.name} = 0: nothing reads it",)
+        many = len(terms) > 1
+        head = f"δ {unit.name} = ∂loss/∂{unit.name}" + (", the sum of what each reader sends "
+                                                          "back:" if many else ":")
+        if not n.exact:
+            kinds = [t.lines[0] for t in terms]
+            return (head, *dict.fromkeys(kinds), f"= {n.text(delta)}") + n.note(delta)
+        lines = [head]
+        for term in terms:
+            lines += term.lines if many else [term.lines[0].removeprefix("+ "), *term.lines[1:]]
+        result = format_number(n.of(delta), n.fmt)
+        if many:
+            lines.append(f"= {result}  (the sum)")
+        elif not lines[-1].endswith(f"= {result}"):
+            lines.append(f"= {result}")
+        if unit.kind == "penalty":
+            lines += self._penalty_sends(unit, out, n)
+        return tuple(lines) + n.note(delta)
+
+    def _penalty_sends(self, unit: Unit, out: Value, n: Numbers) -> list[str]:
+        """What a penalty adds to each weight's gradient, δ times its ops' derivatives
+        (λ·w for L2, λ·sign(w) for L1): written out for its first weights."""
+        weights = [w for node in unit.nodes for w in node.inputs
+                   if w.__class__ is Parameter and w not in unit.nodes]
+        weights = list(dict.fromkeys(weights))
+        lines = [f"it adds to each of its {len(weights)} weights' gradients, along its ops:"]
+        d_text, d = self._delta_factor(unit, out, n)
+        for w in weights[:3]:
+            reader = next(r for r in self.users[w] if r in set(unit.nodes))
+            paths = [path for q, i in enumerate(reader.inputs) if i is w
+                     for path in self._paths(reader, out, unit, position=q)]
+            factors = [[factor(format_number(n.of(x), n.fmt)) for x in locals_]
+                       for locals_, _ in paths]
+            part = d * sum(float(np.prod([n.of(x) for x in locals_])) for locals_, _ in paths)
+            text = " + ".join(" × ".join(f + ([d_text] if d_text != "1" else []))
+                              for f in factors)
+            lines.append(f"{weight_name(w)}: {text} = {format_number(part, n.fmt)}")
+        if len(weights) > 3:
+            lines.append(f"… and so for the other {len(weights) - 3}")
+        return lines
+
+    def terms(self, out: Value, n: Numbers) -> list[_Term]:
+        """What each reader of ``out`` sends back to it (one term per weight; one per
+        reader for any other unit)."""
+        edges = [(c, p) for c in dict.fromkeys(self.users.get(out, ()))
+                 for p, i in enumerate(c.inputs) if i is out]
+        terms: list[_Term] = []
+        # A normalization reads x twice, in x - μ and in μ itself: one term for both
+        # (its layer's ops are shared by all its features, so found by their shape).
+        for c, p in list(edges):
+            xhat = next((u for u in self.users.get(c, ()) if u.op == "div" and u.inputs[0] is c),
+                        None) if c.op == "sub" and p == 0 else None
+            value = self._value_above(xhat) if xhat is not None else None
+            if value is None or norm_parts(value, self.owner[value]) is None:
+                continue
+            mu = c.inputs[1]
+            edges = [(r, q) for r, q in edges if r is not c and r is not mu
+                     and not (mu.inputs and r is mu.inputs[0])]
+            terms.append(self._norm_term(c, value, self.owner[value], n))
+        by_reader: dict[int, tuple[Unit, list[tuple[Value, int]]]] = {}
+        for c, p in edges:
+            unit = self.home.get(c)
+            if unit is not None:
+                by_reader.setdefault(id(unit), (unit, []))[1].append((c, p))
+        for unit, unit_edges in by_reader.values():
+            if unit.kind == "neuron" and all(weight_of(c) is not None for c, _ in unit_edges):
+                terms += [self._weight_term(c, unit, n) for c, _ in unit_edges]
+            elif unit.activation == "drop" and len(unit_edges) == 1:
+                terms.append(self._drop_term(unit_edges[0][0], unit, n))
+            elif unit.activation in ACTIVATION_SYMBOLS.values() and len(unit_edges) == 1:
+                terms.append(self._activation_term(unit_edges[0], unit, n))
+            else:
+                terms.append(self._path_term(unit_edges, unit, n))
+        return terms
+
+    def _value_above(self, node: Value) -> Value | None:
+        """The unit value ``node`` leads to through ops of one reader each (x̂ · γ + β)."""
+        while node not in self.owner:
+            readers = list(dict.fromkeys(self.users.get(node, ())))
+            if len(readers) != 1:
+                return None
+            node = readers[0]
+        return node
+
+    def _reached(self, start: Value, unit: Unit) -> Value:
+        """The value of ``unit`` that ``start`` (one of its ops) leads to."""
+        outputs, inside = set(unit.outputs), set(unit.nodes)
+        stack, seen = [start], set()
+        while stack:
+            node = stack.pop()
+            if node in outputs:
+                return node
+            if node in seen:
+                continue
+            seen.add(node)
+            stack.extend(u for u in self.users.get(node, ()) if u in inside)
+        return unit.outputs[0]
+
+    def _delta_factor(self, unit: Unit, value: Value, n: Numbers) -> tuple[str, float]:
+        """A reader's δ as a factor (its text and number); the loss's is 1."""
+        if value is self.root:
+            return "1", 1.0
+        d = n.of(self.grads[value])
+        return factor(format_number(d, n.fmt)), d
+
+    def _weight_term(self, product: Value, unit: Unit, n: Numbers) -> _Term:
+        """Neuron k reads the value through weight w: w · f'(z_k) · δ_k, f' the product of
+        the local derivatives from the weighted sum to k's value (its activation's)."""
+        w = weight_of(product)
+        value = self._reached(product, unit)
+        paths = self._paths(product, value, unit, skip_first=True)
+        slope = sum(float(np.prod([n.of(local) for local in locals_])) for locals_, _ in paths)
+        d_text, d = self._delta_factor(unit, value, n)
+        term = n.of(w.data) * slope * d
+        if not n.exact:
+            return _Term(("through each weight into a neuron k: w · f'(z_k) · δ_k",), term)
+        f = self._slope_text(value, unit)
+        line = (f"+ {n.factor(w.data)} × {factor(format_number(slope, n.fmt))} × {d_text} = "
+                f"{format_number(term, n.fmt)}   ({weight_name(w)} into {unit.name}, f' {f})")
+        return _Term((line,), term)
+
+    def _slope_text(self, value: Value, unit: Unit) -> str:
+        """f'(z) of a neuron, as its activation's rule writes it (``= 1`` if linear)."""
+        node = value
+        if node.op in ("add", "add_n") or not node.inputs:
+            return "= 1, linear"
+        names = {node: unit.name, **{i: "z" for i in node.inputs}}
+        return "= " + substitute(RULES[node.op].derivative(0), node, names)
+
+    def _activation_term(self, edge: tuple[Value, int], unit: Unit, n: Numbers) -> _Term:
+        node, p = edge
+        slope = local_derivatives(node)[p]
+        d_text, d = self._delta_factor(unit, node, n)
+        term = n.of(slope) * d
+        names = {node: unit.name, **{i: "x" for i in node.inputs}}
+        formula = substitute(RULES[node.op].derivative(p), node, names)
+        if not n.exact:
+            return _Term((f"through {unit.name}: f'(x) · δ, f'(x) = {formula}",), term)
+        x = n.of(node.inputs[0].data)
+        return _Term((f"through {unit.name}: f'(x) · δ {unit.name},  f'(x) = {formula}"
+                      f" = {format_number(n.of(slope), n.fmt)} at x = {format_number(x, n.fmt)}",
+                      f"= {factor(format_number(n.of(slope), n.fmt))} × {d_text} = "
+                      f"{format_number(term, n.fmt)}"), term)
+
+    def _drop_term(self, node: Value, unit: Unit, n: Numbers) -> _Term:
+        m = next(i for i in node.inputs if i.__class__ is Constant)
+        d_text, d = self._delta_factor(unit, node, n)
+        mask = n.of(m.data)
+        term = mask * d
+        if not n.exact:
+            return _Term((f"through {unit.name}: m · δ (m = 1/(1 - p) where kept, else 0)",),
+                         term)
+        why = (f"kept: m = 1/(1 - p), p = {format_number(1 - 1 / mask, n.fmt)}" if mask
+               else "dropped in this sample: m = 0")
+        return _Term((f"through {unit.name}: m · δ {unit.name}  ({why})",
+                      f"= {format_number(mask, n.fmt)} × {d_text} = "
+                      f"{format_number(term, n.fmt)}"), term)
+
+    def _norm_term(self, sub: Value, value: Value, unit: Unit, n: Numbers) -> _Term:
+        """Batch or layer norm: x reaches y = ``value`` through x̂ = (x - μ) / σ (``sub`` is
+        x - μ), and through μ and σ², which every value of the batch (or of the sample's
+        features) shares."""
+        x, mu, var, sigma, gamma, _ = norm_parts(value, unit)  # type: ignore[misc]
+        xhat = next(u for u in self.users[sub] if u.op == "div")
+        g_xhat, g_mu = self.grads[xhat], self.grads[mu]
+        d_text, _ = self._delta_factor(unit, value, n)
+        gamma_text = n.factor(gamma.data) if gamma is not None else "1"
+        if var is None:  # eval: running statistics, constants
+            term = n.of(g_xhat) / n.of(sigma.data)
+            return _Term((f"through {unit.name} (running statistics): ∂loss/∂x = γ · δ / σ",
+                          f"= {gamma_text} × {d_text} / {n.factor(sigma.data)} = "
+                          f"{format_number(term, n.fmt)}"), term)
+        m = count_of(mu)
+        g_var = self.grads[var]
+        d = n.of(sub.data)
+        term = n.of(g_xhat) / n.of(sigma.data) + n.of(g_var) * 2 * d / m + n.of(g_mu) / m
+        over = "batch" if unit.activation == "BN" else "sample's features"
+        head = (f"through {unit.name}: ∂loss/∂x = ∂loss/∂x̂ / σ + ∂loss/∂σ² · 2(x - μ)/m "
+                f"+ ∂loss/∂μ / m  (μ, σ² over the {over}, m = {m})")
+        if not n.exact:
+            return _Term((head,), term)
+        return _Term((
+            head,
+            f"∂loss/∂x̂ = γ · δ {unit.name} = {gamma_text} × {d_text} = {n.text(g_xhat)}",
+            f"∂loss/∂σ² = Σ ∂loss/∂x̂ · (x - μ) · (-½)(σ² + ε)^(-3/2) = {n.text(g_var)}; "
+            f"∂loss/∂μ = -Σ ∂loss/∂x̂ / σ = {n.text(g_mu)}  (sums over the {over})",
+            f"= {n.factor(g_xhat)} / {n.factor(sigma.data)} + {n.factor(g_var)} × 2 × "
+            f"{factor(format_number(d, n.fmt))} / {m} + {n.factor(g_mu)} / {m}",
+            f"= {format_number(term, n.fmt)}"), term)
+
+    def _path_term(self, edges: list[tuple[Value, int]], unit: Unit, n: Numbers) -> _Term:
+        """Any other reader (a loss, a penalty): the product of the local derivatives
+        along each path through its ops, times its δ; summed over the paths."""
+        value = self._reached(edges[0][0], unit)
+        paths = [path for c, p in edges for path in self._paths(c, value, unit, position=p)]
+        d_text, d = self._delta_factor(unit, value, n)
+        total = d * sum(float(np.prod([n.of(x) for x in locals_])) for locals_, _ in paths)
+        head = f"through {unit.name}'s ops: the product of the local derivatives on each path"
+        if not n.exact:
+            return _Term((head,), total)
+        lines = [head]
+        if len(paths) > MAX_PATHS:
+            lines.append(f"= {format_number(total, n.fmt)}  (the sum over {len(paths)} paths; "
+                         f"the op view shows each)")
+            return _Term(tuple(lines), total)
+        products = []
+        for locals_, ops in paths:
+            factors = [factor(format_number(n.of(x), n.fmt)) for x in locals_]
+            if d_text != "1":
+                factors.append(d_text)
+            products.append(" × ".join(factors))
+            lines.append(f"{' → '.join(ops)}: {products[-1]}")
+        lines.append(f"= {' + '.join(products)} = {format_number(total, n.fmt)}"
+                     if len(paths) > 1 else f"= {format_number(total, n.fmt)}")
+        return _Term(tuple(lines), total)
+
+    def _paths(self, start: Value, end: Value, unit: Unit, position: int = 0,
+               skip_first: bool = False) -> list[tuple[list[Any], list[str]]]:
+        """Every path from op ``start`` (entered at input ``position``) up to ``end`` inside
+        ``unit``: the local derivative of each op on it (``start``'s left out with
+        ``skip_first``), and the ops' names. Iterative: no recursion over the graph."""
+        inside = set(unit.nodes) | set(unit.outputs)
+        found: list[tuple[list[Any], list[str]]] = []
+        stack = [(start, position, [], [])]
+        while stack:
+            node, p, locals_, ops = stack.pop()
+            skip = skip_first and node is start
+            locals_ = locals_ if skip else [*locals_, local_derivatives(node)[p]]
+            ops = [*ops, self.net_name(node)]
+            if node is end:
+                found.append((locals_, ops))
+                continue
+            for reader in dict.fromkeys(self.users.get(node, ())):
+                if reader in inside:
+                    stack += [(reader, q, locals_, ops) for q, i in enumerate(reader.inputs)
+                              if i is node]
+        return found[::-1]
