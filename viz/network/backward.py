@@ -8,33 +8,23 @@ the value sends back, by the reader's own rule (see ``viz.network.rules``). A pa
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from autograd.engine import Constant, Parameter, Value
+from autograd.engine import Constant, Value
 from autograd.ops import RULES
 from viz.common.chain import factor, local_derivatives, substitute
 from viz.common.names import ACTIVATION_SYMBOLS
 from viz.common.text import format_number
 from viz.network.numbers import Numbers, weight_name
+from viz.network.paths import PathRules, Term
 from viz.network.units import Network, Unit, count_of, norm_parts, weight_of
 
-__all__ = ["BackwardRules", "MAX_PATHS"]
-
-MAX_PATHS = 6   # paths through a loss's ops written out; more are summed in one line
+__all__ = ["BackwardRules"]
 
 
-@dataclass(frozen=True)
-class _Term:
-    """What one reader sends back: its lines (the last one ends in its number) and value."""
-
-    lines: tuple[str, ...]
-    value: float
-
-
-class BackwardRules:
+class BackwardRules(PathRules):
     """The backward rule of each unit (a part of ``UnitRules``, whose graph it reads)."""
 
     net: Network
@@ -82,34 +72,12 @@ class BackwardRules:
             lines += self._penalty_sends(unit, out, n)
         return tuple(lines) + n.note(delta)
 
-    def _penalty_sends(self, unit: Unit, out: Value, n: Numbers) -> list[str]:
-        """What a penalty adds to each weight's gradient, δ times its ops' derivatives
-        (λ·w for L2, λ·sign(w) for L1): written out for its first weights."""
-        weights = [w for node in unit.nodes for w in node.inputs
-                   if w.__class__ is Parameter and w not in unit.nodes]
-        weights = list(dict.fromkeys(weights))
-        lines = [f"it adds to each of its {len(weights)} weights' gradients, along its ops:"]
-        d_text, d = self._delta_factor(unit, out, n)
-        for w in weights[:3]:
-            reader = next(r for r in self.users[w] if r in set(unit.nodes))
-            paths = [path for q, i in enumerate(reader.inputs) if i is w
-                     for path in self._paths(reader, out, unit, position=q)]
-            factors = [[factor(format_number(n.of(x), n.fmt)) for x in locals_]
-                       for locals_, _ in paths]
-            part = d * sum(float(np.prod([n.of(x) for x in locals_])) for locals_, _ in paths)
-            text = " + ".join(" × ".join(f + ([d_text] if d_text != "1" else []))
-                              for f in factors)
-            lines.append(f"{weight_name(w)}: {text} = {format_number(part, n.fmt)}")
-        if len(weights) > 3:
-            lines.append(f"… and so for the other {len(weights) - 3}")
-        return lines
-
-    def terms(self, out: Value, n: Numbers) -> list[_Term]:
+    def terms(self, out: Value, n: Numbers) -> list[Term]:
         """What each reader of ``out`` sends back to it (one term per weight; one per
         reader for any other unit)."""
         edges = [(c, p) for c in dict.fromkeys(self.users.get(out, ()))
                  for p, i in enumerate(c.inputs) if i is out]
-        terms: list[_Term] = []
+        terms: list[Term] = []
         # A normalization reads x twice, in x - μ and in μ itself: one term for both
         # (its layer's ops are shared by all its features, so found by their shape).
         for c, p in list(edges):
@@ -168,7 +136,7 @@ class BackwardRules:
         d = n.of(self.grads[value])
         return factor(format_number(d, n.fmt)), d
 
-    def _weight_term(self, product: Value, unit: Unit, n: Numbers) -> _Term:
+    def _weight_term(self, product: Value, unit: Unit, n: Numbers) -> Term:
         """Neuron k reads the value through weight w: w · f'(z_k) · δ_k, f' the product of
         the local derivatives from the weighted sum to k's value (its activation's)."""
         w = weight_of(product)
@@ -178,11 +146,11 @@ class BackwardRules:
         d_text, d = self._delta_factor(unit, value, n)
         term = n.of(w.data) * slope * d
         if not n.exact:
-            return _Term(("through each weight into a neuron k: w · f'(z_k) · δ_k",), term)
+            return Term(("through each weight into a neuron k: w · f'(z_k) · δ_k",), term)
         f = self._slope_text(value, unit)
         line = (f"+ {n.factor(w.data)} × {factor(format_number(slope, n.fmt))} × {d_text} = "
                 f"{format_number(term, n.fmt)}   ({weight_name(w)} into {unit.name}, f' {f})")
-        return _Term((line,), term)
+        return Term((line,), term)
 
     def _slope_text(self, value: Value, unit: Unit) -> str:
         """f'(z) of a neuron, as its activation's rule writes it (``= 1`` if linear)."""
@@ -192,7 +160,7 @@ class BackwardRules:
         names = {node: unit.name, **{i: "z" for i in node.inputs}}
         return "= " + substitute(RULES[node.op].derivative(0), node, names)
 
-    def _activation_term(self, edge: tuple[Value, int], unit: Unit, n: Numbers) -> _Term:
+    def _activation_term(self, edge: tuple[Value, int], unit: Unit, n: Numbers) -> Term:
         node, p = edge
         slope = local_derivatives(node)[p]
         d_text, d = self._delta_factor(unit, node, n)
@@ -200,28 +168,28 @@ class BackwardRules:
         names = {node: unit.name, **{i: "x" for i in node.inputs}}
         formula = substitute(RULES[node.op].derivative(p), node, names)
         if not n.exact:
-            return _Term((f"through {unit.name}: f'(x) · δ, f'(x) = {formula}",), term)
+            return Term((f"through {unit.name}: f'(x) · δ, f'(x) = {formula}",), term)
         x = n.of(node.inputs[0].data)
-        return _Term((f"through {unit.name}: f'(x) · δ {unit.name},  f'(x) = {formula}"
+        return Term((f"through {unit.name}: f'(x) · δ {unit.name},  f'(x) = {formula}"
                       f" = {format_number(n.of(slope), n.fmt)} at x = {format_number(x, n.fmt)}",
                       f"= {factor(format_number(n.of(slope), n.fmt))} × {d_text} = "
                       f"{format_number(term, n.fmt)}"), term)
 
-    def _drop_term(self, node: Value, unit: Unit, n: Numbers) -> _Term:
+    def _drop_term(self, node: Value, unit: Unit, n: Numbers) -> Term:
         m = next(i for i in node.inputs if i.__class__ is Constant)
         d_text, d = self._delta_factor(unit, node, n)
         mask = n.of(m.data)
         term = mask * d
         if not n.exact:
-            return _Term((f"through {unit.name}: m · δ (m = 1/(1 - p) where kept, else 0)",),
+            return Term((f"through {unit.name}: m · δ (m = 1/(1 - p) where kept, else 0)",),
                          term)
         why = (f"kept: m = 1/(1 - p), p = {format_number(1 - 1 / mask, n.fmt)}" if mask
                else "dropped in this sample: m = 0")
-        return _Term((f"through {unit.name}: m · δ {unit.name}  ({why})",
+        return Term((f"through {unit.name}: m · δ {unit.name}  ({why})",
                       f"= {format_number(mask, n.fmt)} × {d_text} = "
                       f"{format_number(term, n.fmt)}"), term)
 
-    def _norm_term(self, sub: Value, value: Value, unit: Unit, n: Numbers) -> _Term:
+    def _norm_term(self, sub: Value, value: Value, unit: Unit, n: Numbers) -> Term:
         """Batch or layer norm: x reaches y = ``value`` through x̂ = (x - μ) / σ (``sub`` is
         x - μ), and through μ and σ², which every value of the batch (or of the sample's
         features) shares."""
@@ -232,7 +200,7 @@ class BackwardRules:
         gamma_text = n.factor(gamma.data) if gamma is not None else "1"
         if var is None:  # eval: running statistics, constants
             term = n.of(g_xhat) / n.of(sigma.data)
-            return _Term((f"through {unit.name} (running statistics): ∂loss/∂x = γ · δ / σ",
+            return Term((f"through {unit.name} (running statistics): ∂loss/∂x = γ · δ / σ",
                           f"= {gamma_text} × {d_text} / {n.factor(sigma.data)} = "
                           f"{format_number(term, n.fmt)}"), term)
         m = count_of(mu)
@@ -243,8 +211,8 @@ class BackwardRules:
         head = (f"through {unit.name}: ∂loss/∂x = ∂loss/∂x̂ / σ + ∂loss/∂σ² · 2(x - μ)/m "
                 f"+ ∂loss/∂μ / m  (μ, σ² over the {over}, m = {m})")
         if not n.exact:
-            return _Term((head,), term)
-        return _Term((
+            return Term((head,), term)
+        return Term((
             head,
             f"∂loss/∂x̂ = γ · δ {unit.name} = {gamma_text} × {d_text} = {n.text(g_xhat)}",
             f"∂loss/∂σ² = Σ ∂loss/∂x̂ · (x - μ) · (-½)(σ² + ε)^(-3/2) = {n.text(g_var)}; "
@@ -252,51 +220,3 @@ class BackwardRules:
             f"= {n.factor(g_xhat)} / {n.factor(sigma.data)} + {n.factor(g_var)} × 2 × "
             f"{factor(format_number(d, n.fmt))} / {m} + {n.factor(g_mu)} / {m}",
             f"= {format_number(term, n.fmt)}"), term)
-
-    def _path_term(self, edges: list[tuple[Value, int]], unit: Unit, n: Numbers) -> _Term:
-        """Any other reader (a loss, a penalty): the product of the local derivatives
-        along each path through its ops, times its δ; summed over the paths."""
-        value = self._reached(edges[0][0], unit)
-        paths = [path for c, p in edges for path in self._paths(c, value, unit, position=p)]
-        d_text, d = self._delta_factor(unit, value, n)
-        total = d * sum(float(np.prod([n.of(x) for x in locals_])) for locals_, _ in paths)
-        head = f"through {unit.name}'s ops: the product of the local derivatives on each path"
-        if not n.exact:
-            return _Term((head,), total)
-        lines = [head]
-        if len(paths) > MAX_PATHS:
-            lines.append(f"= {format_number(total, n.fmt)}  (the sum over {len(paths)} paths; "
-                         f"the op view shows each)")
-            return _Term(tuple(lines), total)
-        products = []
-        for locals_, ops in paths:
-            factors = [factor(format_number(n.of(x), n.fmt)) for x in locals_]
-            if d_text != "1":
-                factors.append(d_text)
-            products.append(" × ".join(factors))
-            lines.append(f"{' → '.join(ops)}: {products[-1]}")
-        lines.append(f"= {' + '.join(products)} = {format_number(total, n.fmt)}"
-                     if len(paths) > 1 else f"= {format_number(total, n.fmt)}")
-        return _Term(tuple(lines), total)
-
-    def _paths(self, start: Value, end: Value, unit: Unit, position: int = 0,
-               skip_first: bool = False) -> list[tuple[list[Any], list[str]]]:
-        """Every path from op ``start`` (entered at input ``position``) up to ``end`` inside
-        ``unit``: the local derivative of each op on it (``start``'s left out with
-        ``skip_first``), and the ops' names. Iterative: no recursion over the graph."""
-        inside = set(unit.nodes) | set(unit.outputs)
-        found: list[tuple[list[Any], list[str]]] = []
-        stack = [(start, position, [], [])]
-        while stack:
-            node, p, locals_, ops = stack.pop()
-            skip = skip_first and node is start
-            locals_ = locals_ if skip else [*locals_, local_derivatives(node)[p]]
-            ops = [*ops, self.net_name(node)]
-            if node is end:
-                found.append((locals_, ops))
-                continue
-            for reader in dict.fromkeys(self.users.get(node, ())):
-                if reader in inside:
-                    stack += [(reader, q, locals_, ops) for q, i in enumerate(reader.inputs)
-                              if i is node]
-        return found[::-1]
