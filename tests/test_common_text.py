@@ -8,7 +8,15 @@ import xml.etree.ElementTree as ET
 import graphviz
 import pytest
 
-from viz.common.text import ELLIPSIS, LABEL_LIMIT, TOOLTIP_BYTES, escape, shorten, tooltip
+from viz.common.text import (
+    ELLIPSIS,
+    LABEL_LIMIT,
+    TOOLTIP_BYTES,
+    escape,
+    format_number,
+    shorten,
+    tooltip,
+)
 
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz dot not installed")
 
@@ -83,3 +91,20 @@ def test_a_tooltip_too_long_for_graphviz_is_cut_to_its_budget_and_still_renders(
     (shown,) = tooltips(rendered("x", tip))
     assert shown == tip and len(shown) == (TOOLTIP_BYTES - 3) // 3 + 1
     assert tooltip("a" * 100) == "a" * 100  # a short one is whole
+
+
+def test_escape_neutralises_markup_and_keeps_the_rest():
+    assert escape('<b>"x"</b> & y') == "&lt;b&gt;&quot;x&quot;&lt;/b&gt; &amp; y"
+    assert escape("a\nb") == "a<br/>b"
+    assert escape("{|}\\") == "{|}\\\\"  # Graphviz draws a doubled backslash as one
+    assert escape("∂ é") == "∂ é"
+    assert escape("bell\x07") == "bell\\\\x07"
+    assert escape("\ud800") == "\\\\ud800"  # an unpaired surrogate cannot be UTF-8
+    with pytest.raises(TypeError):
+        escape(3)
+
+
+def test_format_number_spells_out_special_values():
+    assert [format_number(v) for v in (-4.0, 1 / 3, 1e-9, -0.0)] == ["-4", "0.3333", "1e-09", "0"]
+    assert [format_number(v) for v in (float("nan"), float("inf"), -float("inf"))] == \
+        ["NaN", "inf", "-inf"]
