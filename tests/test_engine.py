@@ -776,3 +776,48 @@ def test_powers_that_overflow_give_inf_as_multiplication_does():
 def test_sin_and_cos_of_infinity_are_nan_as_in_numpy():
     for op in ("sin", "cos"):
         assert math.isnan(getattr(Value(math.inf), op)().data)
+
+
+def test_copies_and_pickles_of_a_value_made_under_no_grad_keep_its_mark():
+    import copy
+    import pickle
+
+    x = Value(2.0)
+    with no_grad():
+        y = x * 3
+    for twin in (copy.copy(y), copy.deepcopy(y), pickle.loads(pickle.dumps(y))):
+        assert twin.data == 6.0 and twin.inputs == ()
+        with pytest.raises(RuntimeError, match="computed under no_grad"):
+            twin.backward()
+        with pytest.raises(RuntimeError, match="no_grad"):
+            grad(twin, [x])
+
+
+# -- labels and data: what a Value holds ------------------------------------------------
+
+@pytest.mark.parametrize("bad", [3, None, b"x", ["x"]])
+def test_a_label_that_is_not_a_str_is_a_type_error_naming_it(bad):
+    with pytest.raises(TypeError, match=rf"label is a str, got {type(bad).__name__}: "
+                                        + re.escape(repr(bad))):
+        Value(1.0, label=bad)
+    v = Value(1.0, label="v")
+    with pytest.raises(TypeError, match=f"got {type(bad).__name__}"):
+        v.label = bad
+    assert v.label == "v"
+
+
+@pytest.mark.parametrize("text", ["", "x", "nul\0inside", "lone \ud800 surrogate", "y" * 100_000])
+def test_any_str_is_a_label(text):
+    with scope("s"):
+        v = Value(1.0, label=text)
+        w = v * 2.0
+    w.label = text
+    assert (v.label, w.label, v.scope, w.scope) == (text, text, "s", "s")
+
+
+def test_an_array_of_text_is_not_a_number():
+    with pytest.raises(TypeError, match="0-d array of dtype <U3"):
+        Value(np.array("1.5"))
+    with pytest.raises(ValueError, match="dtype <U3"):
+        Value(np.array(["1.5", "2"]))
+    assert Value(np.array(1.5)).data == 1.5 and Value(np.float32(0.5)).data == 0.5
