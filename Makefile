@@ -53,7 +53,7 @@ test: $(STAMP) graphviz chromium lint
 	@if ls notebooks/*.ipynb >/dev/null 2>&1; then $(PY) -m pytest --nbmake notebooks; fi
 
 demo: $(DEMO_STAMP) graphviz
-	$(PY) -m autograd.demo
+	$(PY) -m viz.demo
 
 bench: $(STAMP)
 	$(PY) bench/engine.py
