@@ -109,22 +109,23 @@ def _chain_rule(order: list[Any], inner: list[Any], leaves: list[Any], on_graph:
             a, b = node._a, node._b
             if generic or node.data.__class__ is not float or a.__class__ is tuple:
                 edges = _edges(node, g, on_graph)  # batches, Values, checks, many inputs
-            elif b is None:
-                edges = ((a, rule.vjp(g, node.data, a.data)[0]),)
             else:
-                # Two inputs, numbers: the usual node, written out (a loop would cost
-                # more than its arithmetic).
-                ga, gb = rule.vjp(g, node.data, a.data, b.data)
+                # One or two inputs, numbers: the usual node, written out (a loop would
+                # cost more than its arithmetic).
+                if b is None:
+                    (ga,) = rule.vjp(g, node.data, a.data)
+                else:
+                    ga, gb = rule.vjp(g, node.data, a.data, b.data)
+                    if b._g is None:
+                        b._g = gb
+                        (leaves if b._rule is None else inner).append(b)
+                    else:
+                        b._g = b._g + gb
                 if a._g is None:
                     a._g = ga
                     (leaves if a._rule is None else inner).append(a)
                 else:
                     a._g = a._g + ga
-                if b._g is None:
-                    b._g = gb
-                    (leaves if b._rule is None else inner).append(b)
-                else:
-                    b._g = b._g + gb
                 continue
             for i, gi in edges:
                 if i._g is None:
