@@ -58,6 +58,7 @@ demo: $(DEMO_STAMP) graphviz
 bench: $(STAMP)
 	$(PY) bench/engine.py
 	$(PY) bench/train.py
+	$(PY) bench/memory.py
 
 # Re-run every notebook in place on a fresh kernel, so the committed outputs are a clean run's;
 # without timing metadata, so a re-run diffs cleanly.
