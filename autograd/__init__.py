@@ -14,13 +14,13 @@ from autograd import (
     callbacks,
     data,
     losses,
-    metrics,
     nn,
     optim,
     preprocess,
     regularizers,
     rnn,
     schedules,
+    scores,
     training,
 )
 from autograd.engine import (
@@ -47,6 +47,6 @@ __version__ = "0.1.0"
 __all__ = [
     "Value", "Constant", "Parameter", "RULES", "Rule", "grad", "no_grad", "is_grad_enabled",
     "detect_anomaly", "scope", "current_scope", "topological_order", "add_n", "sum_squares",
-    "sum_abs", "batch", "gradcheck", "GradcheckError", "callbacks", "data", "losses", "metrics",
-    "nn", "optim", "preprocess", "regularizers", "rnn", "schedules", "training",
+    "sum_abs", "batch", "gradcheck", "GradcheckError", "callbacks", "data", "losses", "nn",
+    "optim", "preprocess", "regularizers", "rnn", "schedules", "scores", "training",
 ]

@@ -24,11 +24,11 @@ import numpy as np
 
 from autograd.callbacks import EarlyStopping, History
 from autograd.engine import Value, batch, no_grad
-from autograd.metrics import SCORES
 from autograd.nn import BatchNorm1d
+from autograd.scores import SCORES
 
 __all__ = ["History", "EarlyStopping", "fit", "predict", "predict_proba", "outputs_of"]
-# (History and EarlyStopping live in autograd.callbacks, the scores in autograd.metrics)
+# (History and EarlyStopping live in autograd.callbacks, the scores in autograd.scores)
 
 LossFn = Callable[[Any, Any], Value]
 

@@ -168,7 +168,7 @@ def test_an_interrupt_at_any_line_of_an_epoch_leaves_the_history_consistent(moon
     import sys
 
     import autograd.callbacks as callbacks
-    import autograd.metrics as metrics
+    import autograd.scores as scores
     import autograd.training as training
 
     Xtr, Xva, _, ytr, yva, _ = moons
@@ -194,7 +194,7 @@ def test_an_interrupt_at_any_line_of_an_epoch_leaves_the_history_consistent(moon
         def tracer(frame, event, arg):  # fit's lines, and those of what it records to
             return local if frame.f_code.co_filename in files else None
 
-        files = {training.__file__, callbacks.__file__, metrics.__file__}
+        files = {training.__file__, callbacks.__file__, scores.__file__}
 
         model = nn.MLP(2, [3, 1], seed=0)
         previous = sys.gettrace()

@@ -1,4 +1,4 @@
-"""The scores ``fit`` records each epoch, by name: scikit-learn's formulas, written out.
+"""The scores ``fit`` records each epoch (its ``metrics``), by name: scikit-learn's formulas.
 
 A minimal copy of the formulas, so the core package needs no scikit-learn; to
 evaluate a trained model, use ``sklearn.metrics`` (``accuracy_score``,

@@ -1,4 +1,4 @@
-"""The scores fit records (autograd.metrics): scikit-learn's, without scikit-learn."""
+"""The scores fit records (autograd.scores): scikit-learn's, without scikit-learn."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import doctest
 import numpy as np
 import pytest
 
-import autograd.metrics
-from autograd.metrics import SCORES
+import autograd.scores
+from autograd.scores import SCORES
 
 
 @pytest.mark.parametrize("task, classes", [("binary", 2), ("multiclass", 3)])
@@ -38,4 +38,4 @@ def test_a_constant_target_scores_r2_of_1_only_when_predicted_exactly():
 
 
 def test_docstring_examples_run():
-    assert doctest.testmod(autograd.metrics).failed == 0
+    assert doctest.testmod(autograd.scores).failed == 0
