@@ -33,6 +33,7 @@ from autograd.tape import by_stamp
 __all__ = ["backward", "gradients", "topological_order"]
 
 ndarray = np.ndarray
+_add_up = np.add.reduce
 _one_walk = threading.Lock()
 
 
@@ -106,16 +107,26 @@ def _chain_rule(order: list[Any], inner: list[Any], leaves: list[Any], on_graph:
             if g is None or rule is None:
                 continue  # not reached from the root, or a leaf
             walked += 1
-            a, b = node._a, node._b
-            if generic or node.data.__class__ is not float or a.__class__ is tuple:
-                edges = _edges(node, g, on_graph)  # batches, Values, checks, many inputs
+            a, b, data = node._a, node._b, node.data
+            if generic:
+                edges = _edges(node, g, on_graph)  # on Values, or checked for NaN and inf
+            elif a.__class__ is tuple:  # many inputs: add_n, sum_squares, sum_abs
+                edges = zip(a, rule.vjp(g, data, *[i.data for i in a]))
+                if data.__class__ is ndarray:
+                    edges = [(i, _batch_total(gi) if i.data.__class__ is float else gi)
+                             for i, gi in edges]
             else:
-                # One or two inputs, numbers: the usual node, written out (a loop would
-                # cost more than its arithmetic).
+                # One or two inputs: the usual node, written out (a loop would cost
+                # more than its arithmetic).
                 if b is None:
-                    (ga,) = rule.vjp(g, node.data, a.data)
+                    (ga,) = rule.vjp(g, data, a.data)
                 else:
-                    ga, gb = rule.vjp(g, node.data, a.data, b.data)
+                    ga, gb = rule.vjp(g, data, a.data, b.data)
+                    if data.__class__ is ndarray:  # a scalar input gets the batch's sum
+                        if a.data.__class__ is float:
+                            ga = _batch_total(ga)
+                        if b.data.__class__ is float:
+                            gb = _batch_total(gb)
                     if b._g is None:
                         b._g = gb
                         (leaves if b._rule is None else inner).append(b)
@@ -139,7 +150,8 @@ def _chain_rule(order: list[Any], inner: list[Any], leaves: list[Any], on_graph:
 
 
 def _edges(node: Any, g: Any, on_graph: bool) -> Iterator[tuple[Any, Any]]:
-    """(input, what it receives) for each input of ``node``, for the general case."""
+    """(input, what it receives) for each input of ``node``: on Values under
+    ``create_graph``, and checked for NaN and inf under ``detect_anomaly``."""
     rule, inputs = node._rule, node.inputs
     if on_graph:  # on Values, so the gradient is a graph; constants stay numbers
         received = rule.vjp(g, node, *[i.data if i._constant else i for i in inputs])
@@ -159,7 +171,9 @@ def _is_batch(x: Any) -> bool:
 
 
 def _batch_total(x: Any) -> Any:
-    return float(x.sum()) if x.__class__ is ndarray else x.sum()  # a Value: on the graph
+    """The sum over the batch: a float for an array (``np.add.reduce``, without the
+    method's wrapper), a Value on the graph for a batch Value."""
+    return float(_add_up(x)) if x.__class__ is ndarray else x.sum()
 
 
 def _clear(reached: list[Any]) -> None:

@@ -709,6 +709,25 @@ def test_docstring_examples_run():
         assert doctest.testmod(module).failed == 0, module.__name__
 
 
+def test_the_engines_modules_import_each_other_in_one_direction():
+    """No import cycle: each of the engine's modules imports only those before it."""
+    import ast
+    from pathlib import Path
+
+    import autograd
+
+    order = ["ops", "modes", "errors", "tape", "backward", "engine"]
+    folder = Path(autograd.__file__).parent
+    for rank, name in enumerate(order):
+        tree = ast.parse((folder / f"{name}.py").read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("autograd"):
+                used = [node.module.split(".")[1]] if "." in node.module else \
+                    [alias.name for alias in node.names]
+                for module in used:
+                    assert module in order[:rank], f"{name} imports {module}"
+
+
 # -- seeds, graphs made under no_grad, powers at the edges -----------------------------
 
 def test_a_seed_that_does_not_fit_the_output_is_refused_before_any_grad_changes():
