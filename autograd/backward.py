@@ -42,20 +42,18 @@ def backward(root: Any, seed: Any) -> None:
     is d root / d root, checked by the caller)."""
     with _one_walk:
         reached = _walk(root, seed, on_graph=False)
-        node = None
+        olds: list[Any] = []  # each .grad as it was, until every sum has worked
         try:
             for node in reached:
                 old = node.grad
+                olds.append(old)
                 node.grad = old + node._g
-                node._g = old  # kept until every sum has worked
+                node._g = None
         except BaseException:  # a .grad set by hand to something that cannot add up
-            for done in reached:
-                if done is node:
-                    break
-                done.grad = done._g
-            raise
-        finally:
+            for node, old in zip(reached, olds):
+                node.grad = old
             _clear(reached)
+            raise
 
 
 def gradients(root: Any, seed: Any, inputs: Iterable[Any], create_graph: bool) -> list[Any]:

@@ -13,7 +13,7 @@ recorded ``SWEEP_BYTES`` of nodes, its tape lets go of every node nobody else
 holds. It looks newest first: a node whose only reference is the tape's is
 dropped, which drops its references to its inputs, older nodes the sweep has yet
 to look at, so a whole dropped graph goes in one pass. What the engine keeps for
-nobody is never more than ``SWEEP_BYTES``, with the garbage collector on or off.
+nobody is never much more than ``SWEEP_BYTES``, with the garbage collector on or off.
 """
 
 from __future__ import annotations
@@ -40,12 +40,11 @@ SWEEP_BYTES = 16 << 20
 nobody (16 MB, some 110,000 scalar nodes)."""
 
 
-def _references(items: list[Any], i: int) -> int:
-    return sys.getrefcount(items[i])
-
-
-# sys.getrefcount of a node only the tape holds, counted as the sweep counts
-_ALONE = _references([object()], 0) if hasattr(sys, "getrefcount") else None
+# What sys.getrefcount says of an item only its list holds (the list's reference and the
+# call's own), asked as the sweep asks; None where there are no reference counts.
+_probe = [object()]
+_ALONE = sys.getrefcount(_probe[0]) if hasattr(sys, "getrefcount") else None
+del _probe
 
 
 def sweep(state: State) -> None:
