@@ -58,14 +58,20 @@ def state() -> State:
 
 
 @contextmanager
-def grad_mode(enabled: bool) -> Iterator[None]:
-    """Record the graph (``enabled``) or not within this block, in this thread."""
+def _switched(mode: str, on: bool) -> Iterator[None]:
+    """Within this block, the calling thread's ``mode`` (a State field) is ``on``."""
     current = _thread.state
-    previous, current.grad_enabled = current.grad_enabled, enabled
+    previous = getattr(current, mode)
+    setattr(current, mode, on)
     try:
         yield
     finally:
-        current.grad_enabled = previous
+        setattr(current, mode, previous)
+
+
+def grad_mode(enabled: bool) -> Any:
+    """Record the graph (``enabled``) or not within this block, in this thread."""
+    return _switched("grad_enabled", enabled)
 
 
 def no_grad() -> Any:
@@ -82,16 +88,10 @@ def is_grad_enabled() -> bool:
     return _thread.state.grad_enabled
 
 
-@contextmanager
-def detect_anomaly() -> Iterator[None]:
+def detect_anomaly() -> Any:
     """Within this block, the first op whose value or gradient is NaN or inf raises
     ``FloatingPointError`` naming that op and its inputs (in the calling thread)."""
-    current = _thread.state
-    previous, current.anomaly = current.anomaly, True
-    try:
-        yield
-    finally:
-        current.anomaly = previous
+    return _switched("anomaly", True)
 
 
 class scope:

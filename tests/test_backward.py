@@ -8,15 +8,26 @@ import math
 import pickle
 import sys
 import threading
+from collections.abc import Callable, Iterator
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_engine_threads import run_threads
 from test_properties import BINARY, MIXED_UNARY
 
 import autograd.backward as walk
 from autograd import Value, add_n, detect_anomaly, grad, modes, no_grad, tape
+
+
+@pytest.fixture
+def switch_often() -> Iterator[None]:
+    """Threads switch every few bytecodes, so a race shows in a few hundred steps."""
+    previous = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    yield
+    sys.setswitchinterval(previous)
 
 
 @pytest.fixture
@@ -186,76 +197,44 @@ def test_a_grad_that_cannot_be_added_to_changes_no_other_grad():
     assert (x.grad, y.grad, f.grad, q.grad) == (4.0, 2.0, 1.0, 1.0)
 
 
-def test_threads_whose_walks_raise_leave_only_the_others_contributions():
-    previous = sys.getswitchinterval()
-    sys.setswitchinterval(1e-6)
+def test_threads_whose_walks_raise_leave_only_the_others_contributions(switch_often):
     w = Value(0.5, "w")
-    errors: list[BaseException] = []
 
     def failing() -> None:
         for _ in range(200):
-            z = Value(0.0)
-            try:
-                (z.sqrt() + w * 3.0).backward()
-            except ZeroDivisionError:
-                continue
-            errors.append(AssertionError("the walk did not raise"))
+            with pytest.raises(ZeroDivisionError):
+                (Value(0.0).sqrt() + w * 3.0).backward()
 
     def working() -> None:
-        try:
-            for _ in range(200):
-                (w * w + w).backward()  # d/dw = 2w + 1 = 2
-        except BaseException as error:  # noqa: BLE001 - re-raised below
-            errors.append(error)
+        for _ in range(200):
+            (w * w + w).backward()  # d/dw = 2w + 1 = 2
 
-    try:
-        threads = [threading.Thread(target=t) for t in (failing, working, failing)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(60)
-    finally:
-        sys.setswitchinterval(previous)
-    assert not errors
+    run_threads(failing, working, failing)
     assert w.grad == 200 * 2.0
 
 
 # -- threads ---------------------------------------------------------------------------
 
-def test_threads_using_one_intermediate_made_elsewhere_add_every_contribution():
-    previous = sys.getswitchinterval()
-    sys.setswitchinterval(1e-6)
-    try:
-        w = Value(0.7)
-        h = (w * w).tanh()  # made here, then used by both threads' graphs
-        errors: list[BaseException] = []
+def test_threads_using_one_intermediate_made_elsewhere_add_every_contribution(switch_often):
+    w = Value(0.7)
+    h = (w * w).tanh()  # made here, then used by both threads' graphs
 
-        def body(k: float) -> None:
-            try:
-                for _ in range(200):
-                    (h * k + w).backward()
-            except BaseException as error:  # noqa: BLE001 - re-raised below
-                errors.append(error)
+    def body(k: float) -> Callable[[], None]:
+        def run() -> None:
+            for _ in range(200):
+                (h * k + w).backward()
+        return run
 
-        threads = [threading.Thread(target=body, args=(k,)) for k in (1.0, 2.0)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(60)
-        assert not errors
-    finally:
-        sys.setswitchinterval(previous)
+    run_threads(body(1.0), body(2.0))
     t = math.tanh(0.49)
     assert h.grad == pytest.approx(200 * 3.0, rel=1e-13)
     assert w.grad == pytest.approx(200 * (3.0 * (1 - t * t) * 1.4 + 2.0), rel=1e-12)
 
 
-def test_threads_building_and_walking_while_their_tapes_are_swept(monkeypatch):
+def test_threads_building_and_walking_while_their_tapes_are_swept(monkeypatch, switch_often):
     """Two threads build and backward graphs over shared weights while a tiny sweep
     limit has each thread sweep its tape every few nodes."""
     monkeypatch.setattr("autograd.engine.SWEEP_BYTES", 2000)
-    previous = sys.getswitchinterval()
-    sys.setswitchinterval(1e-6)
     w, v = Value(0.3), Value(-0.7)
 
     def graph(k: float) -> Value:
@@ -265,24 +244,14 @@ def test_threads_building_and_walking_while_their_tapes_are_swept(monkeypatch):
         return h
 
     alone = {k: [g.data for g in grad(graph(k), [w, v])] for k in (0.5, 1.5)}
-    errors: list[BaseException] = []
 
-    def body(k: float) -> None:
-        try:
+    def body(k: float) -> Callable[[], None]:
+        def run() -> None:
             for _ in range(60):
                 graph(k).backward()
-        except BaseException as error:  # noqa: BLE001 - re-raised below
-            errors.append(error)
+        return run
 
-    try:
-        threads = [threading.Thread(target=body, args=(k,)) for k in alone]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(60)
-    finally:
-        sys.setswitchinterval(previous)
-    assert not errors
+    run_threads(*[body(k) for k in alone])
     for i, leaf in enumerate((w, v)):
         assert leaf.grad == pytest.approx(60 * sum(g[i] for g in alone.values()), rel=1e-12)
 

@@ -7,18 +7,12 @@ import math
 
 import numpy as np
 import pytest
+from test_optim import with_grads
 
 import autograd.schedules
 from autograd.engine import Parameter
 from autograd.optim import SGD
 from autograd.schedules import CosineDecay, ExponentialDecay, LinearDecay, StepDecay, Warmup
-
-
-def with_grads(values, grads):
-    ps = [Parameter(v) for v in values]
-    for p, g in zip(ps, grads):
-        p.grad = g
-    return ps
 
 
 def test_step_decay_multiplies_by_gamma_every_step_size():

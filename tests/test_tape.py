@@ -19,14 +19,19 @@ from autograd import Value, batch, modes, nn, tape
 LIMIT = 32 << 20
 
 
-def peak_bytes(run: Callable[[], None]) -> int:
+def peak_bytes(run: Callable[[], None], collector: bool = True) -> int:
+    """The most memory ``run()`` had allocated at once, with the garbage collector on or
+    off (as it was, after)."""
     gc.collect()
+    was = gc.isenabled()
+    (gc.enable if collector else gc.disable)()
     tracemalloc.start()
     try:
         run()
         return tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
+        (gc.enable if was else gc.disable)()
 
 
 def test_take_gives_the_root_and_what_was_made_before_it_newest_first():
@@ -65,13 +70,7 @@ def test_predicting_on_batches_without_no_grad_keeps_memory_bounded(collector):
         for _ in range(150):
             model(X)
 
-    was = gc.isenabled()
-    if collector == "off":
-        gc.disable()
-    try:
-        peak = peak_bytes(predict)
-    finally:
-        (gc.enable if was else gc.disable)()
+    peak = peak_bytes(predict, collector=collector == "on")
     assert peak < LIMIT, f"{peak / 2**20:.0f} MB"
 
 
@@ -92,12 +91,7 @@ def test_graphs_dropped_with_the_collector_off_are_freed_at_the_next_sweep():
         for _ in range(700):
             model(x)
 
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        peak = peak_bytes(predict)
-    finally:
-        (gc.enable if was else gc.disable)()
+    peak = peak_bytes(predict, collector=False)
     assert peak < LIMIT, f"{peak / 2**20:.0f} MB"
     assert state.unswept <= tape.SWEEP_BYTES
     assert len(state.tape) * tape.NODE_BYTES <= tape.SWEEP_BYTES + tape.NODE_BYTES
