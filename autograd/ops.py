@@ -122,18 +122,20 @@ def number(x: Any) -> Any:
 
 def step(x: Any) -> Any:
     """1 where x > 0, else 0 (so relu'(0) = 0)."""
-    if x.__class__ is float:
-        return 1.0 if x > 0 else 0.0
-    x = number(x)
-    return (x > 0).astype(float) if x.__class__ is ndarray else step(x)
+    if x.__class__ is not float:
+        x = number(x)
+        if x.__class__ is ndarray:
+            return (x > 0).astype(float)
+    return 1.0 if x > 0 else 0.0
 
 
 def sign(x: Any) -> Any:
     """+1, -1 or 0 (so |x|'(0) = 0)."""
-    if x.__class__ is float:
-        return 1.0 if x > 0 else (-1.0 if x < 0 else 0.0)
-    x = number(x)
-    return np.sign(x) if x.__class__ is ndarray else sign(x)
+    if x.__class__ is not float:
+        x = number(x)
+        if x.__class__ is ndarray:
+            return np.sign(x)
+    return 1.0 if x > 0 else (-1.0 if x < 0 else 0.0)
 
 
 def ones_like(x: Any) -> Any:
