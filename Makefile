@@ -53,11 +53,12 @@ test: $(STAMP) graphviz chromium lint
 	@if ls notebooks/*.ipynb >/dev/null 2>&1; then $(PY) -m pytest --nbmake notebooks; fi
 
 demo: $(DEMO_STAMP) graphviz
-	$(PY) -m autograd.demo
+	$(PY) -m viz.demo
 
 bench: $(STAMP)
 	$(PY) bench/engine.py
 	$(PY) bench/train.py
+	$(PY) bench/memory.py
 
 # Re-run every notebook in place on a fresh kernel, so the committed outputs are a clean run's;
 # without timing metadata, so a re-run diffs cleanly.

@@ -11,6 +11,7 @@
 # The library's modules, so `import autograd` then `autograd.nn.MLP(...)` works.
 # (`autograd.plots` needs matplotlib and stays an explicit import.)
 from autograd import (
+    callbacks,
     data,
     losses,
     nn,
@@ -18,6 +19,8 @@ from autograd import (
     preprocess,
     regularizers,
     rnn,
+    schedules,
+    scores,
     training,
 )
 from autograd.engine import (
@@ -44,6 +47,6 @@ __version__ = "0.1.0"
 __all__ = [
     "Value", "Constant", "Parameter", "RULES", "Rule", "grad", "no_grad", "is_grad_enabled",
     "detect_anomaly", "scope", "current_scope", "topological_order", "add_n", "sum_squares",
-    "sum_abs", "batch", "gradcheck", "GradcheckError", "data", "losses", "nn", "optim",
-    "preprocess", "regularizers", "rnn", "training",
+    "sum_abs", "batch", "gradcheck", "GradcheckError", "callbacks", "data", "losses", "nn",
+    "optim", "preprocess", "regularizers", "rnn", "schedules", "scores", "training",
 ]

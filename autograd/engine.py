@@ -1,53 +1,53 @@
-"""`Value`, the node of a computational graph, and ``grad()``, the chain rule on demand.
+"""`Value`, the node of a computational graph, and the ops that make it.
 
-Each op makes a new Value that remembers its rule (from ``autograd.ops.RULES``),
-its inputs and a creation stamp, and records it on the tape. ``backward()``
-visits the nodes the output depends on once each, newest first, and at each node
-applies the rule's local derivatives and passes on
+Each op (``x * y``, ``x.tanh()``, ``add_n([...])``) runs its rule's forward from
+``autograd.ops.RULES`` and makes a new Value that remembers the rule, its inputs
+and a creation stamp, and goes on its thread's tape (``autograd.tape``).
+``backward()`` then walks the graph back from the output, newest node first,
+passing on at each node
 
     input.grad += node.grad * d node / d input        (the chain rule)
 
-``autograd.backward`` is that walk (its order comes from the tape, or from a
-search sorted by stamp). ``grad()``, ``create_graph`` and ``detect_anomaly`` walk
-here instead, keeping the gradients in the walk's own dict and calling each
-rule's ``local``, the only place a derivative is written.
+(``autograd.backward``). ``grad()`` walks the same way without touching ``.grad``.
 
-Nodes hold no closures, so a graph has no reference cycles: once dropped, it is
-freed as soon as the tape lets go of it (at the next ``backward()``), and the
+Nodes hold no closures, so a graph has no reference cycles: it is freed as soon
+as nobody holds it (the tape lets go of it at its next sweep or walk), and the
 cyclic garbage collector has nothing to chase.
 
-Threads: grad mode, anomaly mode and the current scope are per thread (as
-PyTorch's grad mode is); ``grad()`` keeps its bookkeeping in its own dicts, and
-``backward()`` walks one at a time, so threads can build, differentiate and train
-at once.
+Threads: grad mode, anomaly mode, the scope and the tape are per thread
+(``autograd.modes``), and one walk runs at a time, so threads can build,
+differentiate and train at once.
 """
 
 from __future__ import annotations
 
-import gc
 import itertools
 import numbers
-import threading
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
 
-from autograd.backward import (
-    ZERO,
-    InfiniteDerivative,
-    by_stamp,
-    edge_gradient,
-    reachable,
-    restart_tape,
-    stamps,
-    tape,
-    walk_lock,
+from autograd import backward as walk
+from autograd.backward import topological_order
+from autograd.errors import (
+    check_domain,
+    check_finite,
+    check_lengths,
+    describe,
+    name_of,
+    no_graph,
 )
-from autograd.backward import backward as _backward
-from autograd.backward import batch_total as _plain_batch_total
+from autograd.modes import (
+    _thread,
+    current_scope,
+    detect_anomaly,
+    is_grad_enabled,
+    no_grad,
+    scope,
+)
 from autograd.ops import RULES, Rule
+from autograd.tape import NODE_BYTES, SWEEP_BYTES, stamps, sweep
 
 __all__ = [
     "Value", "Constant", "Parameter", "add_n", "sum_squares", "sum_abs", "batch", "grad",
@@ -58,26 +58,16 @@ __all__ = [
 ndarray = np.ndarray
 
 
-class _State:
-    """The switches every op reads: whether it records the graph, whether it checks
-    for NaN and inf, and the scope its Value is recorded in. One per thread."""
+class _NoGraph:
+    """The mark of a Value computed under ``no_grad()``: its ``_b``, so that
+    ``backward()`` on it can say why no gradient will flow instead of doing nothing.
+    Copies and pickles keep it (it is pickled by name)."""
 
-    __slots__ = ("grad_enabled", "anomaly", "scope")
-
-    def __init__(self) -> None:
-        self.grad_enabled, self.anomaly, self.scope = True, False, ""
-
-
-class _PerThread(threading.local):
-    """``_thread.state`` is the calling thread's own _State, made on its first use.
-    (A plain object inside: each attribute of a threading.local costs a lookup of
-    the thread's dict, and an op reads three.)"""
-
-    def __init__(self) -> None:
-        self.state = _State()
+    def __reduce__(self) -> str:
+        return "NO_GRAPH"
 
 
-_thread = _PerThread()
+NO_GRAPH = _NoGraph()
 
 
 class Value:
@@ -90,30 +80,47 @@ class Value:
     (-12.0, -4.0, -4.0, 3.0)
 
     Attributes: ``data`` (the forward value), ``grad`` (d root / d self, 0.0
-    until ``backward()``), ``label`` (a name for diagrams), ``op`` (the name of
-    the rule that made it, "" for a leaf), ``inputs`` (in argument order, so
-    ``x * x`` has inputs ``(x, x)``) and ``scope`` (the named scope it was made in).
+    until ``backward()``), ``label`` (a name for diagrams, a str), ``op`` (the
+    name of the rule that made it, "" for a leaf), ``inputs`` (in argument order,
+    so ``x * x`` has inputs ``(x, x)``) and ``scope`` (the named scope it was made in).
     """
 
     # Almost every rule takes one or two inputs, so a node keeps them in two fields,
     # _a and _b, rather than a tuple: one object fewer per node for the cyclic garbage
     # collector to walk, which otherwise takes most of the time of building a graph.
     # A variadic node (add_n, sum_squares, sum_abs) keeps the tuple of its inputs in _a.
-    # A Value computed under no_grad() is a leaf whose _b is _NO_GRAPH, so that
-    # backward() on it can say why no gradient will flow instead of doing nothing.
-    # _stamp orders nodes by creation (autograd.backward).
-    __slots__ = ("data", "grad", "label", "scope", "_rule", "_a", "_b", "_stamp")
+    # _names is (label, scope), one tuple shared by every unlabelled node of a scope.
+    # _stamp orders nodes by creation (autograd.tape); _g holds the gradient a walk is
+    # gathering (autograd.backward), None otherwise.
+    __slots__ = ("data", "grad", "_names", "_rule", "_a", "_b", "_stamp", "_g")
     __array_ufunc__ = None  # `ndarray * Value` defers to Value instead of making an object array
+    _constant = False  # a number lifted into an expression (Constant)
 
     def __init__(self, data: Any, label: str = "") -> None:
         self.data = _as_data(data)
-        self.grad: Any = ZERO
-        self.label = label
-        self.scope = _thread.state.scope
+        self.grad: Any = 0.0
+        names = _thread.state.names
+        self._names = names if label.__class__ is str and not label \
+            else (_checked_label(label), names[1])
         self._rule: Rule | None = None
-        self._a: Value | None = None
-        self._b: Value | None = None
+        self._a: Any = None
+        self._b: Any = None
         self._stamp = next(stamps)
+        self._g: Any = None
+
+    @property
+    def label(self) -> str:
+        """A name for diagrams and error messages ("" for none)."""
+        return self._names[0]
+
+    @label.setter
+    def label(self, label: str) -> None:
+        self._names = (_checked_label(label), self._names[1])
+
+    @property
+    def scope(self) -> str:
+        """The named scope this Value was made in ("" outside any; see ``scope``)."""
+        return self._names[1]
 
     @property
     def inputs(self) -> tuple[Value, ...]:
@@ -182,41 +189,33 @@ class Value:
         ``loss.backward()`` on per-sample losses means. Gradients accumulate, as in
         PyTorch: call ``zero_grad()`` between steps.
 
-        Raises ``ValueError`` (naming both shapes) for a seed of the wrong shape and
-        ``RuntimeError`` for a Value computed under ``no_grad()``, before any
-        ``.grad`` changes.
+        Raises ``ValueError`` (naming both shapes) for a seed of the wrong shape,
+        ``RuntimeError`` for a Value computed under ``no_grad()`` and
+        ``ZeroDivisionError`` where a derivative is infinite (sqrt at 0). Whatever
+        it raises, every ``.grad`` is left as it was.
         """
         seed = _seed(self, gradient)
-        _check_has_graph(self)
-        with walk_lock:  # threads may share weights: one walk adds to .grad at a time
-            if isinstance(seed, Value) or _thread.state.anomaly:
-                restart_tape()  # this walk adds to .grad too (see autograd.backward)
-                _propagate(self, seed, accumulate=True)
-                return
-            try:
-                _backward(self, seed)
-            except InfiniteDerivative as error:
-                raise ZeroDivisionError(_infinite(error.node)) from None
+        if self._b is NO_GRAPH:
+            raise RuntimeError(no_graph(self))
+        walk.backward(self, seed)
 
     def zero_grad(self) -> None:
         """Reset ``grad`` to 0.0 on this Value and everything it depends on."""
         for node in topological_order(self):
-            node.grad = ZERO
+            node.grad = 0.0
 
     # -- conveniences ---------------------------------------------------------------
     def __setstate__(self, state: tuple[None, dict[str, Any]]) -> None:
-        """A copy (``copy.copy``, ``copy.deepcopy``) is a node made now: it gets its
-        own stamp and, made by an op, goes on the tape, as ``backward()`` expects of
-        every node made since the tape began (see autograd.backward)."""
+        """A copy (``copy.copy``, ``copy.deepcopy``, pickle) is a node made now: it gets
+        its own stamp, and no walk's gradient."""
         for name, value in state[1].items():
             setattr(self, name, value)
         self._stamp = next(stamps)
-        if self._rule is not None:
-            tape.append(self)
+        self._g = None
 
     def __float__(self) -> float:
         if self.data.__class__ is ndarray:
-            raise TypeError(f"float() needs a scalar Value, but {_name(self)} holds a batch "
+            raise TypeError(f"float() needs a scalar Value, but {name_of(self)} holds a batch "
                             f"of {self.data.size} samples; use .sum() or .mean() first")
         return float(self.data)
 
@@ -239,6 +238,7 @@ class Constant(Value):
     """A leaf made from a plain number in an expression, such as the 2 in ``x * 2``."""
 
     __slots__ = ()
+    _constant = True
 
 
 class Parameter(Value):
@@ -256,16 +256,20 @@ EXP, LOG, SQRT, TANH, SIGMOID, RELU, LEAKY_RELU, ABS, SIN, COS, SUM, MEAN = (
 
 
 def _as_data(x: Any) -> Any:
-    """A float, or a 1-D float array for a batch; anything else is a TypeError."""
+    """A float, or a 1-D float array for a batch; anything else is a TypeError (an
+    array of another shape or of anything but real numbers, a ValueError)."""
     if x.__class__ is float:
         return x
     if isinstance(x, numbers.Real):  # int, bool, numpy scalars
         return float(x)
     if isinstance(x, np.ndarray):
+        real = np.issubdtype(x.dtype, np.number) and not np.iscomplexobj(x)
         if x.ndim == 0:
+            if not real:  # float() would read np.array("1.5") as 1.5
+                raise TypeError(f"Value holds a real number, got a 0-d array of dtype "
+                                f"{x.dtype}: {x!r:.60}")
             return float(x)
-        if x.ndim != 1 or x.size == 0 or not np.issubdtype(x.dtype, np.number) \
-                or np.iscomplexobj(x):
+        if x.ndim != 1 or x.size == 0 or not real:
             raise ValueError(f"a batch Value holds a non-empty 1-D array of real numbers, got an "
                              f"array of shape {x.shape} and dtype {x.dtype}; for a 2-D data set "
                              f"use autograd.batch(X), which gives one Value per column")
@@ -344,7 +348,7 @@ def _terms(name: str, values: Iterable[Any]) -> tuple[Value, ...]:
 
 def _apply(rule: Rule, a: Any, b: Any = None) -> Value:
     """Run ``rule`` forward on ``a`` (and ``b`` for a binary rule; ``a`` is the tuple
-    of inputs for a variadic rule); record the new node."""
+    of inputs for a variadic rule); record the new node on the thread's tape."""
     if rule.arity == 2:
         if not isinstance(b, Value) or not isinstance(a, Value):
             a, b = _lift(a), _lift(b)
@@ -353,171 +357,56 @@ def _apply(rule: Rule, a: Any, b: Any = None) -> Value:
         # numpy would broadcast a batch of 1 against a batch of n: refuse it here
         if a.data.__class__ is ndarray and b.data.__class__ is ndarray \
                 and a.data.size != b.data.size:
-            _check_lengths(rule, (a, b))
+            check_lengths(rule, (a, b))
         if rule.guards:
-            _check_domain(rule, (a, b))
+            check_domain(rule, (a, b))
         data = rule.forward(a.data, b.data)
     elif a.__class__ is tuple:
         if rule.guards:
-            _check_lengths(rule, a)
-            _check_domain(rule, a)
+            check_lengths(rule, a)
+            check_domain(rule, a)
         try:
             data = rule.forward(*[i.data for i in a])
         except ValueError:  # batches numpy cannot broadcast: say which
-            _check_lengths(rule, a)
+            check_lengths(rule, a)
             raise
         if data.__class__ is ndarray:  # a batch of 1 would broadcast silently
-            _check_lengths(rule, a)
+            check_lengths(rule, a)
     else:
         if rule.guards:
-            _check_domain(rule, (a,))
+            check_domain(rule, (a,))
         data = rule.forward(a.data)
     state = _thread.state
     out = _new(Value)
     out.data = data
-    out.grad = ZERO
-    out.label = ""
-    out.scope = state.scope
-    out._stamp = next(stamps)  # before the tape is read: see autograd.backward, "Threads"
+    out.grad = 0.0
+    out._names = state.names
+    out._stamp = next(stamps)
+    out._g = None
     if state.grad_enabled:
         out._rule = rule
         out._a = a
         out._b = b
-        tape.append(out)
+        state.tape.append(out)
+        state.unswept += NODE_BYTES if data.__class__ is float else NODE_BYTES + data.nbytes
+        if state.unswept > SWEEP_BYTES:
+            sweep(state)
     else:
         out._rule = out._a = None
-        out._b = _NO_GRAPH
+        out._b = NO_GRAPH
     if state.anomaly:
-        _check_finite(rule, a if a.__class__ is tuple else (a, b)[:rule.arity], data, "value")
+        check_finite(rule, a if a.__class__ is tuple else (a, b)[:rule.arity], data, "value")
     return out
 
 
 _new = object.__new__
 _VALUE = itertools.repeat(Value)  # isinstance's second argument, as often as needed
-_NO_GRAPH: Any = object()  # the _b of a Value computed under no_grad()
 
 
-def topological_order(root: Value) -> list[Value]:
-    """Every node ``root`` depends on, in the order they were made: inputs before
-    the nodes made from them, and the same program always gives the same order.
-    (No recursion: a million-node chain is fine.)
-    """
-    return sorted(reachable((root,)), key=by_stamp)
-
-
-def _check_has_graph(root: Value) -> None:
-    if root._b is _NO_GRAPH:
-        raise RuntimeError(f"{_name(root)} was computed under no_grad(), so it has no graph "
-                           f"to differentiate; compute it outside no_grad()")
-
-
-def _infinite(node: Value) -> str:
-    rule = node._rule
-    return (f"the derivative of {rule.name}: {rule.formula} is infinite at "
-            + _show_inputs(rule, node.inputs))
-
-
-def _propagate(root: Value, seed: Any, create_graph: bool = False,
-               accumulate: bool = False) -> dict[Value, Any]:
-    """The chain rule of ``grad()``, ``create_graph`` and ``detect_anomaly``: visit
-    nodes from ``root`` back to the leaves, each once, calling each rule's ``local``.
-
-    ``grads`` holds every node this walk reaches; sorted by creation stamp,
-    newest first, each node comes after every node made from it, so its
-    gradient is complete when its turn comes. With ``accumulate`` it is then
-    added to ``.grad`` (so a second backward adds once more, never doubles).
-    Under ``create_graph`` the local derivatives are computed on Values, so the
-    gradients are Values on a new graph. ``seed`` is d root / d root, already
-    checked by ``_seed``. Returns ``grads``.
-    """
-    grads = reachable((root,))  # None: nothing added yet
-    grads[root] = seed
-    with _grad_mode(create_graph), _collector_paused(create_graph):
-        for node in sorted(grads, key=by_stamp, reverse=True):
-            g = grads[node]
-            if accumulate:
-                if g.__class__ is ndarray and node.grad.__class__ is float and node.grad == 0.0:
-                    node.grad = g.copy()
-                else:
-                    node.grad = node.grad + g
-            rule = node._rule
-            if rule is None:
-                continue
-            try:
-                _chain_rule(node, rule, g, grads, create_graph)
-            except ZeroDivisionError:
-                raise ZeroDivisionError(_infinite(node)) from None
-    return grads
-
-
-def _chain_rule(node: Value, rule: Rule, g: Any, grads: dict[Value, Any],
-                create_graph: bool) -> None:
-    """Add g * d node / d input to each input's gradient, calling ``rule.local`` on
-    the inputs' data (batches) or on the Values themselves (``create_graph``)."""
-    inputs = node.inputs
-    if create_graph:  # constants stay numbers: they need no graph
-        local = rule.local(node, *[i.data if i.__class__ is Constant else i for i in inputs])
-    else:
-        local = rule.local(node.data, *[i.data for i in inputs])
-    batched, anomaly = g.__class__ is ndarray, _thread.state.anomaly
-    for i, c in zip(inputs, local):
-        c = _edge_gradient(g, c, i, batched, create_graph)
-        if anomaly:
-            _check_finite(rule, inputs, c, f"gradient for {_name(i)}")
-        old = grads[i]
-        grads[i] = c if old is None else old + c
-
-
-def _edge_gradient(g: Any, local: Any, inp: Value, batched: bool, create_graph: bool) -> Any:
-    """What one edge sends back to ``inp``: backward()'s ``edge_gradient``, g * local;
-    under ``create_graph`` a scalar input's sum over the batch stays on the graph."""
-    if create_graph and batched and inp.data.__class__ is float:
-        return _batch_total(g, local)
-    c = edge_gradient(g, local, inp, batched)
-    return _to_scalar_grad(c) if create_graph and inp.data.__class__ is float else c
-
-
-def _batch_total(g: ndarray, local: Any) -> Any:
-    """Under ``create_graph``, a scalar input of a batched op gets the sum of its
-    per-sample gradients, sum_i g_i * local_i: on the graph if ``local`` is a Value
-    (a constant's local derivative stays a number)."""
-    if isinstance(local, Value):  # the same sum, kept on the graph
-        return (local * g).sum() if local.data.__class__ is ndarray else local * float(g.sum())
-    return _plain_batch_total(g, local)
-
-
-def _to_scalar_grad(c: Any) -> Any:
-    """Under ``create_graph``, a scalar input of a batched op gets the sum of its
-    per-sample gradients as a Value (plain arrays go through ``_batch_total``)."""
-    if isinstance(c, Value) and c.data.__class__ is ndarray:
-        return c.sum()
-    return c
-
-
-def _seed(root: Value, seed: Any) -> Any:
-    """d root / d root for a walk: ``seed`` checked against root's shape (a number
-    seeds every sample of a batch)."""
-    data = seed.data if isinstance(seed, Value) else seed
-    try:
-        data = _as_data(data)
-    except (TypeError, ValueError):
-        raise ValueError(f"backward(): the gradient seed is a number or a 1-D array, got "
-                         f"{_describe(data)}") from None
-    shape = root.data.shape if root.data.__class__ is ndarray else ()
-    if data.__class__ is ndarray and data.shape != shape:
-        raise ValueError(f"backward(): the gradient seed has shape {data.shape} but "
-                         f"{_name(root)} has shape {shape}"
-                         + (" (a scalar)" if not shape else f" (a batch of {shape[0]})"))
-    if isinstance(seed, Value):
-        return seed
-    return np.full_like(root.data, data) if shape and data.__class__ is float else data
-
-
-def _describe(x: Any) -> str:
-    """A short description of what a user passed, for error messages."""
-    if isinstance(x, np.ndarray):
-        return f"an array of shape {x.shape} and dtype {x.dtype}"
-    return f"{type(x).__name__} {x!r:.40}"
+def _checked_label(label: Any) -> str:
+    if not isinstance(label, str):
+        raise TypeError(f"a Value's label is a str, got {type(label).__name__}: {label!r:.60}")
+    return label
 
 
 def grad(output: Value, inputs: Value | Sequence[Value], create_graph: bool = False
@@ -544,98 +433,32 @@ def grad(output: Value, inputs: Value | Sequence[Value], create_graph: bool = Fa
     for i, inp in enumerate(inputs):
         if not isinstance(inp, Value):
             raise TypeError(f"grad() inputs must be Values; input {i} is {type(inp).__name__}")
-    _check_has_graph(output)
-    grads = _propagate(output, _seed(output, 1.0), create_graph=create_graph)
+    if output._b is NO_GRAPH:
+        raise RuntimeError(no_graph(output))
+    found = walk.gradients(output, _seed(output, 1.0), inputs, create_graph)
     results = []
-    for inp in inputs:
-        g = grads.get(inp, 0.0)
-        if g.__class__ is float and inp.data.__class__ is ndarray:
-            g = np.zeros_like(inp.data)
+    for inp, g in zip(inputs, found):
+        if g is None:  # output does not depend on inp
+            g = np.zeros_like(inp.data) if inp.data.__class__ is ndarray else 0.0
         results.append(g if isinstance(g, Value) else Value(g))
     return results
 
 
-@contextmanager
-def _grad_mode(enabled: bool) -> Iterator[None]:
-    state = _thread.state
-    previous, state.grad_enabled = state.grad_enabled, enabled
+def _seed(root: Value, seed: Any) -> Any:
+    """d root / d root for a walk: ``seed`` (a number, an array or a Value's number)
+    checked against root's shape; a number seeds every sample of a batch."""
+    data = seed.data if isinstance(seed, Value) else seed
     try:
-        yield
-    finally:
-        state.grad_enabled = previous
-
-
-@contextmanager
-def _collector_paused(pause: bool) -> Iterator[None]:
-    """Pause the cyclic garbage collector, if it is on, while a ``create_graph`` walk
-    makes its Values, and turn it back on after (as ``timeit`` does; a collector the
-    user turned off stays off; like ``gc`` itself, the switch is process-wide). The
-    new graph has no cycles to find, but the collector would walk its nodes every
-    few hundred made: 20-30% of such a walk."""
-    paused = pause and gc.isenabled()
-    if paused:
-        gc.disable()
-    try:
-        yield
-    finally:
-        if paused:
-            gc.enable()
-
-
-def no_grad() -> Any:
-    """Within ``with no_grad():`` ops record no graph: for inference and weight updates.
-
-    Works as a decorator too. It applies to the calling thread only, as in
-    PyTorch: other threads go on recording.
-    """
-    return _grad_mode(False)
-
-
-def is_grad_enabled() -> bool:
-    """Whether ops record the graph now in this thread (False inside ``no_grad()``)."""
-    return _thread.state.grad_enabled
-
-
-@contextmanager
-def detect_anomaly() -> Iterator[None]:
-    """Within this block, the first op whose value or gradient is NaN or inf raises
-    ``FloatingPointError`` naming that op and its inputs (in the calling thread)."""
-    state = _thread.state
-    previous, state.anomaly = state.anomaly, True
-    try:
-        yield
-    finally:
-        state.anomaly = previous
-
-
-class scope:
-    """Record ``name`` on every Value made inside ``with scope(name):``; nested scopes
-    join with ".", so modules give paths like ``layers.0.neurons.3``.
-
-    Diagrams group nodes by scope: ``with scope("l2 penalty"): ...``. (A class
-    rather than a generator: modules open one per neuron per call, so it is hot.)
-    """
-
-    __slots__ = ("name", "_previous")
-
-    def __init__(self, name: str) -> None:
-        if not isinstance(name, str) or not name:
-            raise ValueError(f"a scope name is a non-empty string, got {name!r}")
-        self.name = name
-
-    def __enter__(self) -> str:
-        state = _thread.state
-        self._previous = previous = state.scope
-        state.scope = name = f"{previous}.{self.name}" if previous else self.name
-        return name
-
-    def __exit__(self, *exc: object) -> None:
-        _thread.state.scope = self._previous
-
-
-def current_scope() -> str:
-    """The scope new Values are recorded in, in this thread ("" outside any scope)."""
-    return _thread.state.scope
+        data = _as_data(data)
+    except (TypeError, ValueError):
+        raise ValueError(f"backward(): the gradient seed is a number or a 1-D array, got "
+                         f"{describe(data)}") from None
+    shape = root.data.shape if root.data.__class__ is ndarray else ()
+    if data.__class__ is ndarray and data.shape != shape:
+        raise ValueError(f"backward(): the gradient seed has shape {data.shape} but "
+                         f"{name_of(root)} has shape {shape}"
+                         + (" (a scalar)" if not shape else f" (a batch of {shape[0]})"))
+    return np.full_like(root.data, data) if shape and data.__class__ is float else data
 
 
 def batch(X: Any) -> list[Value]:
@@ -649,57 +472,3 @@ def batch(X: Any) -> list[Value]:
     if X.ndim != 2 or X.shape[0] == 0:
         raise ValueError(f"batch() needs an (n_samples, n_features) array, got shape {X.shape}")
     return [Value(column) for column in X.T]
-
-
-# -- clear errors -------------------------------------------------------------------
-
-def _name(v: Value) -> str:
-    """How an error message names a Value: its label, or how it was made."""
-    if v.label:
-        return f"the Value {v.label!r}"
-    if v.__class__ is Constant:
-        return "a constant"
-    return f"the output of {v.op}" if v._rule is not None else "an unlabelled Value"
-
-
-def _show(x: Any) -> str:
-    if x.__class__ is ndarray:
-        return f"a batch of {x.size} (first values {np.array2string(x[:3], precision=4)})"
-    return repr(x)
-
-
-def _show_inputs(rule: Rule, inputs: Sequence[Value]) -> str:
-    return ", ".join(f"{letter} = {_show(i.data)} ({_name(i)})"
-                     for letter, i in zip(rule.arg_names(len(inputs)), inputs))
-
-
-def _check_domain(rule: Rule, inputs: tuple[Value, ...]) -> None:
-    datas = [i.data for i in inputs]
-    for guard in rule.guards:
-        bad = guard.bad(*datas)
-        if np.any(bad):
-            culprit = inputs[guard.arg]
-            value, where = culprit.data, ""
-            if value.__class__ is ndarray:
-                k = int(np.flatnonzero(np.broadcast_to(bad, value.shape))[0])
-                value, where = value[k], f" at sample {k}"
-            raise guard.error(f"{rule.name}: {rule.formula} needs {guard.needs}, got "
-                              f"{rule.args[guard.arg]} = {value!r}{where} ({_name(culprit)})")
-
-
-def _check_lengths(rule: Rule, inputs: tuple[Value, ...]) -> None:
-    batches = [i for i in inputs if i.data.__class__ is ndarray]
-    for other in batches[1:]:
-        if other.data.size != batches[0].data.size:
-            raise ValueError(f"{rule.name}: batches of different lengths, shape "
-                             f"{batches[0].data.shape} ({_name(batches[0])}) and shape "
-                             f"{other.data.shape} ({_name(other)}); a batch of 1 is not "
-                             f"broadcast (use a scalar Value for one number shared by "
-                             f"every sample)")
-
-
-def _check_finite(rule: Rule, inputs: Sequence[Value], x: Any, what: str) -> None:
-    x = x.data if isinstance(x, Value) else x
-    if not np.all(np.isfinite(x)):
-        raise FloatingPointError(f"detect_anomaly: {rule.name}: {rule.formula} gave a non-finite "
-                                 f"{what}, {_show(x)}, at {_show_inputs(rule, inputs)}")

@@ -1,22 +1,28 @@
-"""The op rule table: every op's forward and local derivatives, written once.
+"""The op rule table: every op's forward and backward, written once.
 
 A rule is the math of one slide::
 
     mul:  out = a * b         d out/da = b,  d out/db = a
     tanh: out = tanh(a)       d out/da = 1 - out**2
 
-``forward`` computes ``out`` from the inputs' data. ``local`` returns one local
-derivative per input, given ``out`` and the inputs. Both are written with the
-generic functions below (``exp``, ``log``, ``step``, ...), so one rule serves
-three kinds of number:
+``forward`` computes ``out`` from the inputs' data. ``vjp`` is the backward, in
+vector-Jacobian form (as JAX's ``defvjp`` and tinygrad write it): given ``g``, the
+gradient of the output, it returns what each input receives, ``g`` times that
+input's local derivative. For ``mul``::
+
+    vjp = lambda g, out, a, b: (g * b, g * a)
+
+Both are written with the generic functions below (``exp``, ``log``, ``step``,
+...), so one rule serves three kinds of number:
 
 - plain floats (the scalar engine),
 - 1-D numpy arrays (a whole batch of samples in one node),
-- ``Value`` objects (``autograd.grad(..., create_graph=True)`` evaluates the
-  local derivatives on the graph itself, which gives second derivatives).
+- ``Value`` objects (``autograd.grad(..., create_graph=True)`` runs the backward
+  on the graph itself, which gives second derivatives).
 
-``derivatives`` holds the same local derivatives as text, for diagrams: a test
-evaluates every text against its code, so the two cannot drift apart.
+``local(out, *inputs)`` is ``vjp`` read at g = 1: the local derivatives a diagram
+shows. ``derivatives`` holds them as text; a test evaluates every text against
+``local``, so the two cannot drift apart.
 """
 
 from __future__ import annotations
@@ -25,7 +31,7 @@ import functools
 import math
 import operator
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 import numpy as np
@@ -116,18 +122,20 @@ def number(x: Any) -> Any:
 
 def step(x: Any) -> Any:
     """1 where x > 0, else 0 (so relu'(0) = 0)."""
-    x = number(x)
-    if x.__class__ is float:
-        return 1.0 if x > 0 else 0.0
-    return (x > 0).astype(float)
+    if x.__class__ is not float:
+        x = number(x)
+        if x.__class__ is ndarray:
+            return (x > 0).astype(float)
+    return 1.0 if x > 0 else 0.0
 
 
 def sign(x: Any) -> Any:
     """+1, -1 or 0 (so |x|'(0) = 0)."""
-    x = number(x)
-    if x.__class__ is float:
-        return 1.0 if x > 0 else (-1.0 if x < 0 else 0.0)
-    return np.sign(x)
+    if x.__class__ is not float:
+        x = number(x)
+        if x.__class__ is ndarray:
+            return np.sign(x)
+    return 1.0 if x > 0 else (-1.0 if x < 0 else 0.0)
 
 
 def ones_like(x: Any) -> Any:
@@ -205,8 +213,8 @@ class Guard:
 
 @dataclass(frozen=True)
 class Rule:
-    """One op: ``out = forward(*inputs)`` and ``local(out, *inputs)``, the local
-    derivatives d out / d input, one per input.
+    """One op: ``out = forward(*inputs)``, and ``vjp(g, out, *inputs)``, what each input
+    receives from an output whose gradient is ``g``: g * d out / d input, one per input.
 
     ``symbol`` is what a diagram writes in the op node, ``formula`` the forward
     as text (inputs named a, b) and ``derivatives`` the local derivatives as text.
@@ -219,7 +227,7 @@ class Rule:
     symbol: str
     formula: str
     forward: Callable[..., Any]
-    local: Callable[..., tuple[Any, ...]]
+    vjp: Callable[..., tuple[Any, ...]]
     derivatives: tuple[str, ...]
     guards: tuple[Guard, ...] = ()
     args: str = "ab"  # the inputs' names in formula and derivatives
@@ -228,6 +236,10 @@ class Rule:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "arity", 0 if self.term else len(self.derivatives))
+
+    def local(self, out: Any, *inputs: Any) -> tuple[Any, ...]:
+        """The local derivatives d out / d input, one per input: ``vjp`` at g = 1."""
+        return self.vjp(1.0, out, *inputs)
 
     @property
     def variadic(self) -> bool:
@@ -250,73 +262,84 @@ class Rule:
             return self.derivatives[position]
         return self.derivatives[0].replace("a_i", f"a_{position + 1}")
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # A rule of the table is pickled (and copied) by name: its functions are lambdas.
+        if RULES.get(self.name) is self:
+            return rule_named, (self.name,)
+        return Rule, tuple(getattr(self, f.name) for f in fields(self) if f.init)
+
+
+def rule_named(name: str) -> Rule:
+    """``RULES[name]``: how a pickled graph finds its rules again."""
+    return RULES[name]
+
 
 def _nonpositive(a: Any, *_: Any) -> Any:
     return a <= 0  # written this way round so an explicit NaN passes through
 
 
-# A local derivative that is exactly 1: the engine passes the incoming gradient on
-# as it is instead of multiplying by 1.0 (for a batch, a copy saved per input).
-ONE = 1.0
-
+# Each vjp is g times the local derivative in ``derivatives``; a derivative of 1 passes g
+# on as it is (for a batch, the very array: the engine never changes one in place).
 RULES: dict[str, Rule] = {rule.name: rule for rule in (
     Rule("add", "+", "a + b", operator.add,
-         lambda out, a, b: (ONE, ONE), ("1", "1")),
+         lambda g, out, a, b: (g, g), ("1", "1")),
     # Sums of any number of terms, each one node: a neuron's b + w_1 x_1 + ... + w_n x_n
     # is drawn as one "+" rather than a chain of n additions; the L2 and L1 penalties'
     # sums over all weights are one node each.
     Rule("add_n", "+", "a_1 + a_2 + ... + a_n", add_all,
-         lambda out, *a: tuple([ONE for a_i in a]), ("1",), term="a_i"),
+         lambda g, out, *a: (g,) * len(a), ("1",), term="a_i"),
     Rule("sum_squares", "Σa²", "a_1**2 + a_2**2 + ... + a_n**2", add_squares,
-         lambda out, *a: tuple([2.0 * a_i for a_i in a]), ("2 * a_i",), term="a_i**2"),
+         lambda g, out, *a: tuple([g * (2.0 * a_i) for a_i in a]), ("2 * a_i",),
+         term="a_i**2"),
     Rule("sum_abs", "Σ|a|", "|a_1| + |a_2| + ... + |a_n|", add_absolutes,
-         lambda out, *a: tuple([sign(a_i) for a_i in a]), ("sign(a_i)",), term="|a_i|"),
+         lambda g, out, *a: tuple([g * sign(a_i) for a_i in a]), ("sign(a_i)",), term="|a_i|"),
     Rule("sub", "-", "a - b", operator.sub,
-         lambda out, a, b: (ONE, -1.0), ("1", "-1")),
+         lambda g, out, a, b: (g, -g), ("1", "-1")),
     Rule("mul", "*", "a * b", operator.mul,
-         lambda out, a, b: (b, a), ("b", "a")),
+         lambda g, out, a, b: (g * b, g * a), ("b", "a")),
     Rule("div", "/", "a / b", operator.truediv,
-         lambda out, a, b: (1.0 / b, -out / b), ("1/b", "-out/b"),
+         lambda g, out, a, b: (g * (1.0 / b), g * (-out / b)), ("1/b", "-out/b"),
          (Guard(1, lambda a, b: b == 0, "b != 0 (division by zero)", ZeroDivisionError),)),
     Rule("neg", "-", "-a", operator.neg,
-         lambda out, a: (-1.0,), ("-1",)),
+         lambda g, out, a: (-g,), ("-1",)),
     # a ** n with a constant exponent n: the exponent gets no gradient.
     Rule("pow", "**", "a ** n", power,
-         lambda out, a, n: (power_slope(a, n), 0.0), ("n * a**(n - 1)", "0"),
+         lambda g, out, a, n: (g * power_slope(a, n), g * 0.0), ("n * a**(n - 1)", "0"),
          (Guard(0, lambda a, n: (a == 0) & (n < 0), "a != 0 for a negative exponent",
                 ZeroDivisionError),
           Guard(0, lambda a, n: (a < 0) & (n != np.round(n)),
                 "a >= 0 for a fractional exponent (no real result)")), args="an"),
     # a ** b with a Value exponent: d/db = a**b * log(a) needs a > 0.
     Rule("powv", "**", "a ** b", power,
-         lambda out, a, b: (power_slope(a, b), out * log(a)), ("b * a**(b - 1)", "out * log(a)"),
+         lambda g, out, a, b: (g * power_slope(a, b), g * (out * log(a))),
+         ("b * a**(b - 1)", "out * log(a)"),
          (Guard(0, _nonpositive, "a > 0 when the exponent is a Value"),)),
     Rule("exp", "exp", "exp(a)", exp,
-         lambda out, a: (out,), ("out",)),
+         lambda g, out, a: (g * out,), ("out",)),
     Rule("log", "log", "log(a)", log,
-         lambda out, a: (1.0 / a,), ("1/a",),
+         lambda g, out, a: (g * (1.0 / a),), ("1/a",),
          (Guard(0, _nonpositive, "a > 0"),)),
     Rule("sqrt", "sqrt", "sqrt(a)", sqrt,
-         lambda out, a: (0.5 / out,), ("0.5/out",),
+         lambda g, out, a: (g * (0.5 / out),), ("0.5/out",),
          (Guard(0, lambda a: a < 0, "a >= 0"),)),
     Rule("tanh", "tanh", "tanh(a)", tanh,
-         lambda out, a: (1.0 - out * out,), ("1 - out**2",)),
+         lambda g, out, a: (g * (1.0 - out * out),), ("1 - out**2",)),
     Rule("sigmoid", "σ", "1 / (1 + exp(-a))", sigmoid,
-         lambda out, a: (out * (1.0 - out),), ("out * (1 - out)",)),
+         lambda g, out, a: (g * (out * (1.0 - out)),), ("out * (1 - out)",)),
     Rule("relu", "ReLU", "max(0, a)", relu,
-         lambda out, a: (step(a),), ("1 if a > 0 else 0",)),
+         lambda g, out, a: (g * step(a),), ("1 if a > 0 else 0",)),
     Rule("leaky_relu", "LReLU", "a if a > 0 else s * a", leaky_relu,
-         lambda out, a, s: (s + (1.0 - s) * step(a), 0.0), ("1 if a > 0 else s", "0"),
-         args="as"),
+         lambda g, out, a, s: (g * (s + (1.0 - s) * step(a)), g * 0.0),
+         ("1 if a > 0 else s", "0"), args="as"),
     Rule("abs", "abs", "|a|", absolute,
-         lambda out, a: (sign(a),), ("sign(a)",)),
+         lambda g, out, a: (g * sign(a),), ("sign(a)",)),
     Rule("sin", "sin", "sin(a)", sin,
-         lambda out, a: (cos(a),), ("cos(a)",)),
+         lambda g, out, a: (g * cos(a),), ("cos(a)",)),
     Rule("cos", "cos", "cos(a)", cos,
-         lambda out, a: (-sin(a),), ("-sin(a)",)),
+         lambda g, out, a: (g * -sin(a),), ("-sin(a)",)),
     # Reductions over a batch: a scalar from one value per sample.
     Rule("sum", "Σ", "a_1 + ... + a_n", total,
-         lambda out, a: (ones_like(a),), ("1",)),
+         lambda g, out, a: (g * ones_like(a),), ("1",)),
     Rule("mean", "mean", "(a_1 + ... + a_n) / n", average,
-         lambda out, a: (ones_like(a) / size(a),), ("1/n",)),
+         lambda g, out, a: (g * (ones_like(a) / size(a)),), ("1/n",)),
 )}

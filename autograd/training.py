@@ -15,169 +15,22 @@ so an epoch builds one small graph per batch instead of one per sample.
 
 from __future__ import annotations
 
-import copy
 import math
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
+from autograd.callbacks import EarlyStopping, History
 from autograd.engine import Value, batch, no_grad
 from autograd.nn import BatchNorm1d
+from autograd.scores import SCORES
 
 __all__ = ["History", "EarlyStopping", "fit", "predict", "predict_proba", "outputs_of"]
+# (History and EarlyStopping live in autograd.callbacks, the scores in autograd.scores)
 
 LossFn = Callable[[Any, Any], Value]
-
-
-# -- the scores History records ----------------------------------------------------------
-# A minimal copy of the formulas, so the core package needs no scikit-learn. For evaluating a
-# model, use sklearn.metrics (accuracy_score, precision_score, ..., confusion_matrix).
-# Binary labels are 0/1 with 1 the positive class; with more classes precision, recall and F1
-# are the mean over the classes (sklearn's average="macro").
-
-def _per_class(t: np.ndarray, p: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """True positives, false positives and false negatives of each class (class 1 alone
-    for binary labels)."""
-    classes = np.unique(np.concatenate([t, p]))
-    if len(classes) <= 2:
-        classes = np.array([1])
-    tp = np.array([np.sum((t == c) & (p == c)) for c in classes], dtype=float)
-    fp = np.array([np.sum((t != c) & (p == c)) for c in classes], dtype=float)
-    fn = np.array([np.sum((t == c) & (p != c)) for c in classes], dtype=float)
-    return tp, fp, fn
-
-
-def _ratio(num: np.ndarray, den: np.ndarray) -> float:
-    """The mean of num / den over the classes, 0 where den is 0 (as sklearn's zero_division)."""
-    return float(np.mean(np.divide(num, den, out=np.zeros_like(num), where=den > 0)))
-
-
-def _precision(t: np.ndarray, p: np.ndarray) -> float:
-    """TP / (TP + FP)."""
-    tp, fp, _ = _per_class(t, p)
-    return _ratio(tp, tp + fp)
-
-
-def _recall(t: np.ndarray, p: np.ndarray) -> float:
-    """TP / (TP + FN)."""
-    tp, _, fn = _per_class(t, p)
-    return _ratio(tp, tp + fn)
-
-
-def _f1(t: np.ndarray, p: np.ndarray) -> float:
-    """2 TP / (2 TP + FP + FN)."""
-    tp, fp, fn = _per_class(t, p)
-    return _ratio(2 * tp, 2 * tp + fp + fn)
-
-
-def _r2(t: np.ndarray, p: np.ndarray) -> float:
-    """1 - SS_res / SS_tot (1 for a perfect fit of a constant target, else 0 there)."""
-    ss_res, ss_tot = float(np.sum((t - p) ** 2)), float(np.sum((t - t.mean()) ** 2))
-    if ss_tot == 0.0:
-        return 1.0 if ss_res == 0.0 else 0.0
-    return 1.0 - ss_res / ss_tot
-
-
-_SCORES: dict[str, Callable[[np.ndarray, np.ndarray], float]] = {
-    "accuracy": lambda t, p: float(np.mean(t == p)),
-    "precision": _precision,
-    "recall": _recall,
-    "f1": _f1,
-    "mse": lambda t, p: float(np.mean((t - p) ** 2)),
-    "mae": lambda t, p: float(np.mean(np.abs(t - p))),
-    "r2": _r2,
-}
-
-
-@dataclass
-class History:
-    """What happened in ``fit``, epoch by epoch.
-
-    ``train_loss`` and ``val_loss`` are the data losses (without the
-    regularizer's penalty, so the two compare); ``metrics`` maps names such as
-    ``"train_accuracy"`` and ``"val_accuracy"`` to per-epoch lists.
-    ``best_epoch`` is the epoch (0-based) whose weights the model holds at the
-    end when early stopping restored them; ``stop_reason`` says why training ended.
-    Every series holds one entry per completed epoch (``epochs``), also after
-    an interrupt.
-    """
-
-    train_loss: list[float] = field(default_factory=list)
-    val_loss: list[float] = field(default_factory=list)
-    metrics: dict[str, list[float]] = field(default_factory=dict)
-    best_epoch: int | None = None
-    stop_reason: str = "finished all epochs"
-
-    @property
-    def epochs(self) -> int:
-        return len(self.train_loss)
-
-    def as_dict(self) -> dict[str, list[float]]:
-        """Every per-epoch series by name: train_loss, val_loss and each metric."""
-        series = {"train_loss": self.train_loss, "val_loss": self.val_loss, **self.metrics}
-        return {name: values for name, values in series.items() if values}
-
-    def _record(self, train_loss: float, train_scores: dict[str, float],
-                val_loss: float | None, val_scores: dict[str, float]) -> None:
-        """Append one epoch to every series, after all of its numbers are known."""
-        self.train_loss.append(train_loss)
-        for name, score in train_scores.items():
-            self.metrics.setdefault(f"train_{name}", []).append(score)
-        if val_loss is not None:
-            self.val_loss.append(val_loss)
-            for name, score in val_scores.items():
-                self.metrics.setdefault(f"val_{name}", []).append(score)
-
-    def _even_up(self, with_val: bool) -> None:
-        """Cut every series to the shortest, so each holds the same complete epochs.
-
-        An interrupt can land between two appends of ``_record``; cutting keeps
-        the invariant ``len(series) == epochs`` for every series.
-        """
-        series = [self.train_loss, *self.metrics.values()]
-        if with_val:
-            series.append(self.val_loss)
-        complete = min(len(s) for s in series)
-        for s in series:
-            del s[complete:]
-
-
-class EarlyStopping:
-    """Stop when the validation loss has not improved by ``min_delta`` for
-    ``patience`` epochs; with ``restore_best`` the model gets back the weights of
-    its best epoch (the course's remedy for training too long)."""
-
-    def __init__(self, patience: int = 10, min_delta: float = 0.0,
-                 restore_best: bool = True) -> None:
-        if not isinstance(patience, int) or patience < 1:
-            raise ValueError(f"patience must be a whole number >= 1, got {patience!r}")
-        if not min_delta >= 0:
-            raise ValueError(f"min_delta must be >= 0, got {min_delta!r}")
-        self.patience = patience
-        self.min_delta = float(min_delta)
-        self.restore_best = restore_best
-        self.best_loss = math.inf
-        self.best_epoch: int | None = None
-        self.best_state: dict[str, Any] | None = None
-        self.waited = 0
-
-    def update(self, epoch: int, loss: float, model: Any) -> bool:
-        """Record this epoch's loss; True when training should stop."""
-        if loss < self.best_loss - self.min_delta:
-            # The copy first: an interrupt during it must not leave best_epoch
-            # pointing at weights that were never saved.
-            state = copy.deepcopy(model.state_dict())
-            self.best_state, self.best_loss, self.best_epoch, self.waited = state, loss, epoch, 0
-            return False
-        self.waited += 1
-        return self.waited >= self.patience
-
-    def __repr__(self) -> str:
-        return (f"EarlyStopping(patience={self.patience}, min_delta={self.min_delta}, "
-                f"restore_best={self.restore_best})")
 
 
 def _check_data(X: Any, y: Any, name: str) -> tuple[np.ndarray, np.ndarray]:
@@ -290,7 +143,7 @@ def _evaluate(model: Any, loss_fn: LossFn, X: np.ndarray, y: np.ndarray, task: s
             truth, predicted = y, outputs
         t, p = np.ravel(truth).astype(float), np.ravel(predicted).astype(float)
         for name in metric_names:
-            scores[name] = _SCORES[name](t, p)
+            scores[name] = SCORES[name](t, p)
     return loss, scores
 
 
@@ -335,30 +188,9 @@ def fit(model: Any, loss_fn: LossFn, optimizer: Any, X: Any, y: Any, *,
     history so far attached as its ``history`` attribute.
     """
     X, y = _check_data(X, y, "fit")
-    if val is not None:
-        Xv, yv = _check_data(*val, "fit(val=...)")
-        if Xv.shape[1] != X.shape[1]:
-            raise ValueError(f"fit: validation data has {Xv.shape[1]} features, training "
-                             f"data {X.shape[1]}")
-    if task not in ("classification", "regression"):
-        raise ValueError(f"task must be 'classification' or 'regression', got {task!r}")
-    if not isinstance(epochs, int) or epochs < 1:
-        raise ValueError(f"epochs must be a whole number >= 1, got {epochs!r}")
-    n = len(X)
-    size = n if batch_size is None else batch_size
-    if not isinstance(size, int) or size < 1:
-        raise ValueError(f"batch_size must be a whole number >= 1 or None, got {batch_size!r}")
-    stop = n - n % size if drop_last else n  # the end of the last batch trained on
-    if stop == 0:
-        raise ValueError(f"fit: drop_last=True with batch_size={size} and {n} samples leaves "
-                         f"no full batch to train on")
-    _check_batchnorm_batches(model, n, size, stop)
-    metric_names = list(metrics) if metrics is not None else (
-        ["accuracy"] if task == "classification" else ["mse"])
-    for name in metric_names:
-        if name not in _SCORES:
-            raise ValueError(f"unknown metric {name!r}; choose from accuracy, precision, "
-                             "recall, f1, mse, mae, r2")
+    val = _check_settings(X, val, task, epochs)
+    batches = _batches(model, len(X), batch_size, drop_last)
+    metric_names = _metric_names(metrics, task)
 
     rng = np.random.default_rng(seed)
     # Every series exists from the start, so cutting them to the shortest
@@ -371,9 +203,8 @@ def fit(model: Any, loss_fn: LossFn, optimizer: Any, X: Any, y: Any, *,
         for epoch in range(epochs):
             if hasattr(model, "train"):
                 model.train()
-            order = rng.permutation(n) if shuffle else np.arange(n)
-            for start in range(0, stop, size):
-                rows = order[start:start + size]
+            order = rng.permutation(len(X)) if shuffle else np.arange(len(X))
+            for rows in batches(order):
                 loss = loss_fn(model(batch(X[rows])), y[rows])
                 if regularizer is not None:
                     loss = loss + regularizer(params)
@@ -382,23 +213,10 @@ def fit(model: Any, loss_fn: LossFn, optimizer: Any, X: Any, y: Any, *,
                 optimizer.step()
             if scheduler is not None:
                 scheduler.step()
-            _eval_mode(model)
-            train_loss, train_scores = _evaluate(model, loss_fn, X, y, task, metric_names)
-            val_loss, val_scores = (None, {}) if val is None else _evaluate(
-                model, loss_fn, Xv, yv, task, metric_names)
-            history._record(train_loss, train_scores, val_loss, val_scores)
-            watched = train_loss if val_loss is None else val_loss
-            if bar is not None:
-                bar.update(1)
-                bar.set_postfix(loss=f"{train_loss:.4f}", **(
-                    {"val_loss": f"{val_loss:.4f}"} if val_loss is not None else {}))
-            if not math.isfinite(train_loss):
-                history.stop_reason = (f"the training loss became {train_loss} at epoch "
-                                       f"{epoch}: lower the learning rate")
-                break
-            if early_stopping is not None and early_stopping.update(epoch, watched, model):
-                history.stop_reason = (f"early stopping: no improvement for "
-                                       f"{early_stopping.patience} epochs")
+            reason = _end_of_epoch(epoch, model, loss_fn, (X, y), val, task, metric_names,
+                                   history, early_stopping, bar)
+            if reason:
+                history.stop_reason = reason
                 break
     except KeyboardInterrupt:
         history.stop_reason = "interrupted (Ctrl-C)"
@@ -420,6 +238,70 @@ def fit(model: Any, loss_fn: LossFn, optimizer: Any, X: Any, y: Any, *,
         history.best_epoch = early_stopping.best_epoch
     _eval_mode(model)
     return history
+
+
+def _check_settings(X: np.ndarray, val: tuple[Any, Any] | None, task: str, epochs: int
+                    ) -> tuple[np.ndarray, np.ndarray] | None:
+    """The validation data, checked, and the task and number of epochs checked."""
+    if task not in ("classification", "regression"):
+        raise ValueError(f"task must be 'classification' or 'regression', got {task!r}")
+    if not isinstance(epochs, int) or epochs < 1:
+        raise ValueError(f"epochs must be a whole number >= 1, got {epochs!r}")
+    if val is None:
+        return None
+    Xv, yv = _check_data(*val, "fit(val=...)")
+    if Xv.shape[1] != X.shape[1]:
+        raise ValueError(f"fit: validation data has {Xv.shape[1]} features, training "
+                         f"data {X.shape[1]}")
+    return Xv, yv
+
+
+def _batches(model: Any, n: int, batch_size: int | None, drop_last: bool
+             ) -> Callable[[np.ndarray], list[np.ndarray]]:
+    """The rows of each batch of an epoch, from the epoch's order of the n samples;
+    checked before any weight changes."""
+    size = n if batch_size is None else batch_size
+    if not isinstance(size, int) or size < 1:
+        raise ValueError(f"batch_size must be a whole number >= 1 or None, got {batch_size!r}")
+    stop = n - n % size if drop_last else n  # the end of the last batch trained on
+    if stop == 0:
+        raise ValueError(f"fit: drop_last=True with batch_size={size} and {n} samples leaves "
+                         f"no full batch to train on")
+    _check_batchnorm_batches(model, n, size, stop)
+    return lambda order: [order[start:start + size] for start in range(0, stop, size)]
+
+
+def _metric_names(metrics: Sequence[str] | None, task: str) -> list[str]:
+    names = list(metrics) if metrics is not None else (
+        ["accuracy"] if task == "classification" else ["mse"])
+    for name in names:
+        if name not in SCORES:
+            raise ValueError(f"unknown metric {name!r}; choose from accuracy, precision, "
+                             "recall, f1, mse, mae, r2")
+    return names
+
+
+def _end_of_epoch(epoch: int, model: Any, loss_fn: LossFn, train: tuple[np.ndarray, np.ndarray],
+                  val: tuple[np.ndarray, np.ndarray] | None, task: str,
+                  metric_names: Sequence[str], history: History,
+                  early_stopping: EarlyStopping | None, bar: Any) -> str:
+    """Evaluate the model on both sets, record the epoch and show it; why training must
+    stop now, or ""."""
+    _eval_mode(model)
+    train_loss, train_scores = _evaluate(model, loss_fn, *train, task, metric_names)
+    val_loss, val_scores = (None, {}) if val is None else _evaluate(
+        model, loss_fn, *val, task, metric_names)
+    history._record(train_loss, train_scores, val_loss, val_scores)
+    if bar is not None:
+        bar.update(1)
+        bar.set_postfix(loss=f"{train_loss:.4f}", **(
+            {"val_loss": f"{val_loss:.4f}"} if val_loss is not None else {}))
+    if not math.isfinite(train_loss):
+        return f"the training loss became {train_loss} at epoch {epoch}: lower the learning rate"
+    watched = train_loss if val_loss is None else val_loss
+    if early_stopping is not None and early_stopping.update(epoch, watched, model):
+        return f"early stopping: no improvement for {early_stopping.patience} epochs"
+    return ""
 
 
 def _check_batchnorm_batches(model: Any, n: int, size: int, stop: int) -> None:

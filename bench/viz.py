@@ -31,8 +31,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import viz  # noqa: E402
 from autograd import Value, batch, losses, nn, regularizers, topological_order  # noqa: E402
-from autograd.demo import seed_example as seed  # noqa: E402
 from autograd.rnn import RNN  # noqa: E402
+from viz.demo import seed_example as seed  # noqa: E402
 
 
 def one_neuron() -> Value:

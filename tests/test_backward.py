@@ -1,51 +1,70 @@
-"""backward()'s walk (autograd.backward): the tape gives the order when it covers the
-graph and a search does otherwise. Whatever the tape holds, the numbers are grad()'s."""
+"""The walk (autograd.backward): one chain rule for backward() and grad(), an order from the
+tape or from a search with the same numbers, and no trace left by a walk that raises."""
 
 from __future__ import annotations
 
 import copy
-import gc
 import math
+import pickle
 import sys
 import threading
+from collections.abc import Callable, Iterator
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_engine_threads import run_threads
 from test_properties import BINARY, MIXED_UNARY
 
 import autograd.backward as walk
-from autograd import Value, add_n, grad, no_grad
+from autograd import Value, add_n, detect_anomaly, grad, modes, no_grad, tape
 
 
-def no_search(*_: object) -> None:
-    raise AssertionError("the walk searched the graph instead of reading the tape")
+@pytest.fixture
+def switch_often() -> Iterator[None]:
+    """Threads switch every few bytecodes, so a race shows in a few hundred steps."""
+    previous = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    yield
+    sys.setswitchinterval(previous)
 
 
-def test_the_loss_just_made_is_walked_from_the_tape_without_a_search(monkeypatch):
+@pytest.fixture
+def searches(monkeypatch) -> list[Value]:
+    """The roots the walk searches from (instead of reading the tape), as they happen."""
+    searched: list[Value] = []
+    search = walk.reachable
+
+    def counted(root: Value) -> dict[Value, None]:
+        searched.append(root)
+        return search(root)
+
+    monkeypatch.setattr(walk, "reachable", counted)
+    return searched
+
+
+def test_the_loss_just_made_is_walked_from_the_tape_without_a_search(searches):
     x, y = Value(1.5, "x"), Value(-0.5, "y")
     f = (x * y + x.tanh()) * y
-    assert walk.tape[-1] is f
-    monkeypatch.setattr(walk, "reachable", no_search)
+    assert modes.state().tape[-1] is f
     f.backward()
     t = math.tanh(1.5)
     assert x.grad == pytest.approx((-0.5 + (1 - t * t)) * -0.5, rel=1e-15)  # (y + tanh') y
     assert y.grad == pytest.approx(2 * 1.5 * -0.5 + t, rel=1e-15)  # x y + tanh x + x y
-    assert f.grad == 1.0 and not walk.tape  # the tape starts again after a backward
+    assert f.grad == 1.0 and not searches
+    assert not modes.state().tape  # the tape starts again after a walk
 
 
-def test_the_seed_example_through_the_tape_and_again_through_a_search(monkeypatch):
+def test_the_seed_example_through_the_tape_and_again_through_a_search(searches):
     x, y, z = Value(-2.0), Value(5.0), Value(-4.0)
     q = x + y
     f = q * z
     f.backward()
     assert (f.data, x.grad, y.grad, z.grad, q.grad) == (-12.0, -4.0, -4.0, 3.0, -4.0)
-    searched = []
-    monkeypatch.setattr(walk, "reachable", lambda roots: searched.append(1) or
-                        dict.fromkeys([f, q, x, y, z]))
+    assert not searches
     f.backward()  # off the tape now: found by a search, added once more
-    assert searched and (x.grad, y.grad, z.grad, q.grad, f.grad) == (-8.0, -8.0, 6.0, -8.0, 2.0)
+    assert searches == [f] and (x.grad, y.grad, z.grad, q.grad, f.grad) == (-8, -8, 6, -8, 2)
 
 
 def test_a_node_made_after_the_loss_does_not_take_part():
@@ -54,18 +73,20 @@ def test_a_node_made_after_the_loss_does_not_take_part():
     g = f * 10.0  # made after f, so on the tape after it
     f.backward()
     assert (x.grad, y.grad, g.grad) == (-2.0, 3.0, 0.0)
-    g.backward()  # g is now older than the tape: a search, the same numbers
+    g.backward()  # off the tape now: a search, the same numbers
     assert (x.grad, y.grad, f.grad) == (-2.0 + 10 * -2.0, 3.0 + 10 * 3.0, 11.0)
 
 
-def test_a_graph_that_straddles_a_backward_gets_both_contributions():
-    """h is made, then reached by one backward; a second loss made from h afterwards
-    finds h below its tape: h is set aside, and the walk carries on from it."""
+def test_a_graph_that_straddles_a_backward_is_searched_with_every_contribution(searches):
+    """h is made, then reached by one backward; a second loss made from h afterwards is
+    on the tape, h is not: the walk sees a node it was given a gradient for but did not
+    walk, and starts again from a search."""
     x, y = Value(0.4), Value(-1.3)
     h = (x * y).tanh()
     (h * 2.0).backward()
-    second = h * h + x  # on the tape, h is not
+    second = h * h + x
     second.backward()
+    assert searches == [second]
     hv = math.tanh(0.4 * -1.3)
     dh = 2.0 + 2 * hv  # d/dh of 2h, then of h^2
     assert h.grad == pytest.approx(dh, rel=1e-15)
@@ -73,7 +94,21 @@ def test_a_graph_that_straddles_a_backward_gets_both_contributions():
     assert y.grad == pytest.approx(dh * (1 - hv * hv) * 0.4, rel=1e-14)
 
 
-def test_a_grad_set_by_hand_on_the_tape_counts_once_and_flows_nowhere():
+def test_a_node_made_in_another_thread_while_this_one_records_is_found_by_a_search(searches):
+    w = Value(0.5, "w")
+    first = w * w  # on this thread's tape
+    made: list[Value] = []
+    thread = threading.Thread(target=lambda: made.append((first * 3.0).tanh()))
+    thread.start()
+    thread.join()
+    f = made[0] * w + first  # made[0] is on the other thread's tape, between first and f
+    f.backward()
+    assert searches == [f]
+    t = math.tanh(0.75)
+    assert w.grad == pytest.approx((1 - t * t) * 3.0 * 2 * 0.5 * 0.5 + t + 2 * 0.5, rel=1e-14)
+
+
+def test_a_grad_set_by_hand_counts_once_and_flows_nowhere():
     x, y, z = Value(-2.0), Value(5.0), Value(-4.0)
     q = x + y
     f = q * z
@@ -104,84 +139,102 @@ def test_an_old_grad_array_is_never_changed_in_place():
     np.testing.assert_array_equal(c.grad, [6.0, 6.0])
 
 
-def test_a_full_tape_is_emptied_at_the_next_collection_and_its_graphs_still_work(monkeypatch):
-    monkeypatch.setattr(walk, "TAPE_LIMIT", 10)
-    x = Value(0.5)
-    y = x
-    for _ in range(40):
-        y = y * 1.01 + x
-    gc.collect()
-    assert not walk.tape  # the graph is no longer held by the tape
-    z = y * y  # on the new tape, over a graph below it
-    assert walk.tape == [z]
-    expected = grad(z, [x])[0].data
-    z.backward()
-    assert x.grad == pytest.approx(expected, rel=1e-13)
-
-
-def test_a_long_chain_never_holds_much_more_than_the_tape_limit(monkeypatch):
-    monkeypatch.setattr(walk, "TAPE_LIMIT", 1000)
-    x = Value(0.5)
-    y, longest = x, 0
-    for _ in range(20_000):
-        y = y + 1.0
-        longest = max(longest, len(walk.tape))
-    assert longest <= 1000 + 2000  # emptied at a collection, every few hundred nodes
-    y.backward()
-    assert x.grad == 1.0 and y.data == 20_000.5
-
-
-def test_an_error_in_a_searched_walk_leaves_every_grad_as_it_was():
-    x = Value(0.0, "x")
-    f = x.sqrt() * 3.0
-    walk.restart_tape()  # f is below the tape now: the walk searches
-    f.grad = 7.0
-    with pytest.raises(ZeroDivisionError, match="derivative of sqrt.*'x'"):
-        f.backward()
-    assert (f.grad, x.grad) == (7.0, 0.0)
-
-
 def test_no_grad_makes_nothing_for_the_tape():
-    walk.restart_tape()
+    del modes.state().tape[:]
     with no_grad():
         Value(1.0) * 2.0
-    assert not walk.tape
+    assert not modes.state().tape
 
 
-def test_threads_using_one_intermediate_made_elsewhere_add_every_contribution():
-    previous = sys.getswitchinterval()
-    sys.setswitchinterval(1e-6)
-    try:
-        w = Value(0.7)
-        h = (w * w).tanh()  # made here, then used by both threads' graphs
-        errors: list[BaseException] = []
+# -- a walk that raises leaves no trace ------------------------------------------------
 
-        def body(k: float) -> None:
-            try:
-                for _ in range(200):
-                    (h * k + w).backward()
-            except BaseException as error:  # noqa: BLE001 - re-raised below
-                errors.append(error)
+def sqrt_at_zero() -> tuple[Value, Value, Value]:
+    """The issue's example: loss = sqrt(z) + w * 3 with z = 0, whose backward divides by 0
+    at sqrt after w's share is known."""
+    z, w = Value(0.0, "z"), Value(2.0, "w")
+    return z.sqrt() + w * 3.0, z, w
 
-        threads = [threading.Thread(target=body, args=(k,)) for k in (1.0, 2.0)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(60)
-        assert not errors
-    finally:
-        sys.setswitchinterval(previous)
+
+@pytest.mark.parametrize("hand_set", [0.0, 5.0])
+def test_a_backward_that_raises_leaves_every_grad_as_it_was_on_both_paths(hand_set, searches):
+    loss, z, w = sqrt_at_zero()
+    w.grad = z.grad = loss.grad = hand_set
+    for path in ("tape", "search"):
+        with pytest.raises(ZeroDivisionError, match=r"derivative of sqrt.*'z'"):
+            loss.backward()
+        assert (w.grad, z.grad, loss.grad) == (hand_set, hand_set, hand_set), path
+    assert searches == [loss]  # the second time, off the tape
+
+
+def test_grad_that_raises_leaves_no_trace_for_the_next_walk():
+    loss, z, w = sqrt_at_zero()
+    with pytest.raises(ZeroDivisionError):
+        grad(loss, [w])
+    f = w * w
+    f.backward()
+    assert w.grad == 4.0 and z.grad == 0.0
+
+
+def test_a_backward_stopped_by_detect_anomaly_changes_no_grad():
+    x = Value(1e-300, "x")
+    with detect_anomaly():
+        f = (x * 1e300) * 1e300 + x  # d f / d x overflows on the first path only
+        with pytest.raises(FloatingPointError, match="gradient"):
+            f.backward()
+    assert x.grad == 0.0 and f.grad == 0.0
+
+
+def test_a_grad_that_cannot_be_added_to_changes_no_other_grad():
+    x, y = Value(2.0), Value(3.0)
+    q = x * y
+    f = q + x
+    q.grad = "by hand"
+    with pytest.raises(TypeError):
+        f.backward()
+    assert (x.grad, y.grad, f.grad, q.grad) == (0.0, 0.0, 0.0, "by hand")
+    q.grad = 0.0
+    f.backward()
+    assert (x.grad, y.grad, f.grad, q.grad) == (4.0, 2.0, 1.0, 1.0)
+
+
+def test_threads_whose_walks_raise_leave_only_the_others_contributions(switch_often):
+    w = Value(0.5, "w")
+
+    def failing() -> None:
+        for _ in range(200):
+            with pytest.raises(ZeroDivisionError):
+                (Value(0.0).sqrt() + w * 3.0).backward()
+
+    def working() -> None:
+        for _ in range(200):
+            (w * w + w).backward()  # d/dw = 2w + 1 = 2
+
+    run_threads(failing, working, failing)
+    assert w.grad == 200 * 2.0
+
+
+# -- threads ---------------------------------------------------------------------------
+
+def test_threads_using_one_intermediate_made_elsewhere_add_every_contribution(switch_often):
+    w = Value(0.7)
+    h = (w * w).tanh()  # made here, then used by both threads' graphs
+
+    def body(k: float) -> Callable[[], None]:
+        def run() -> None:
+            for _ in range(200):
+                (h * k + w).backward()
+        return run
+
+    run_threads(body(1.0), body(2.0))
     t = math.tanh(0.49)
     assert h.grad == pytest.approx(200 * 3.0, rel=1e-13)
     assert w.grad == pytest.approx(200 * (3.0 * (1 - t * t) * 1.4 + 2.0), rel=1e-12)
 
 
-def test_threads_building_and_walking_while_the_tape_is_emptied_under_them(monkeypatch):
-    """Two threads build and backward graphs over shared weights while a tiny limit has
-    the collector empty the tape every few hundred nodes, in whichever thread it runs."""
-    monkeypatch.setattr(walk, "TAPE_LIMIT", 50)
-    previous = sys.getswitchinterval()
-    sys.setswitchinterval(1e-6)
+def test_threads_building_and_walking_while_their_tapes_are_swept(monkeypatch, switch_often):
+    """Two threads build and backward graphs over shared weights while a tiny sweep
+    limit has each thread sweep its tape every few nodes."""
+    monkeypatch.setattr("autograd.engine.SWEEP_BYTES", 2000)
     w, v = Value(0.3), Value(-0.7)
 
     def graph(k: float) -> Value:
@@ -191,31 +244,21 @@ def test_threads_building_and_walking_while_the_tape_is_emptied_under_them(monke
         return h
 
     alone = {k: [g.data for g in grad(graph(k), [w, v])] for k in (0.5, 1.5)}
-    errors: list[BaseException] = []
 
-    def body(k: float) -> None:
-        try:
+    def body(k: float) -> Callable[[], None]:
+        def run() -> None:
             for _ in range(60):
                 graph(k).backward()
-        except BaseException as error:  # noqa: BLE001 - re-raised below
-            errors.append(error)
+        return run
 
-    try:
-        threads = [threading.Thread(target=body, args=(k,)) for k in alone]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(60)
-    finally:
-        sys.setswitchinterval(previous)
-    assert not errors
+    run_threads(*[body(k) for k in alone])
     for i, leaf in enumerate((w, v)):
         assert leaf.grad == pytest.approx(60 * sum(g[i] for g in alone.values()), rel=1e-12)
 
 
 # -- the tape is only ever a shortcut ------------------------------------------------
 
-events = st.lists(st.tuples(st.sampled_from(["op", "op", "op", "backward", "hand", "restart"]),
+events = st.lists(st.tuples(st.sampled_from(["op", "op", "op", "backward", "hand", "sweep"]),
                             st.integers(0, 100), st.integers(0, 100), st.integers(0, 100)),
                   min_size=1, max_size=40)
 
@@ -226,8 +269,8 @@ events = st.lists(st.tuples(st.sampled_from(["op", "op", "op", "backward", "hand
 def test_any_mix_of_graphs_backwards_and_hand_set_grads_gives_grads_numbers(
         steps, scalars, column):
     """Random graphs over scalar and batch leaves; now and then a backward() from some
-    node, a .grad set by hand on some node, or the tape restarted. Each leaf ends with
-    the sum of grad()'s numbers over the backwards, whatever the tape held."""
+    node, a .grad set by hand on some node, or the tape swept. Each leaf ends with the
+    sum of grad()'s numbers over the backwards, whatever the tape held."""
     leaves = [Value(v) for v in scalars] + [Value(np.array(column))]
     nodes: list[Value] = list(leaves)
     expected = [np.zeros_like(np.asarray(v.data)) for v in leaves]
@@ -242,8 +285,8 @@ def test_any_mix_of_graphs_backwards_and_hand_set_grads_gives_grads_numbers(
             a.backward()
         elif kind == "hand" and a.op:
             a.grad = 0.25
-        elif kind == "restart":
-            walk.restart_tape()
+        elif kind == "sweep":
+            tape.sweep(modes.state())
     last = add_n([nodes[-1], nodes[len(nodes) // 2]]).sum()
     for k, g in enumerate(grad(last, leaves)):
         expected[k] = expected[k] + g.data
@@ -252,12 +295,13 @@ def test_any_mix_of_graphs_backwards_and_hand_set_grads_gives_grads_numbers(
         np.testing.assert_allclose(leaf.grad, e, rtol=1e-11, atol=1e-12)
 
 
-@pytest.mark.parametrize("duplicate", [copy.copy, copy.deepcopy])
-def test_a_copied_node_is_a_new_node_on_the_tape(duplicate):
+@pytest.mark.parametrize("duplicate", [copy.copy, copy.deepcopy,
+                                       lambda v: pickle.loads(pickle.dumps(v))])
+def test_a_copied_node_is_a_new_node_whose_backward_reaches_its_inputs(duplicate):
     x, y = Value(2.0), Value(3.0)
     q = x * y
     twin = duplicate(q)
-    assert twin._stamp > q._stamp and walk.tape[-1] is twin
+    assert twin._stamp > q._stamp and twin.op == "mul"
     (twin * 3.0).backward()
     inputs = twin.inputs  # a deep copy has inputs of its own
     assert [i.grad for i in inputs] == [9.0, 6.0] and twin.grad == 3.0

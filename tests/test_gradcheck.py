@@ -16,7 +16,7 @@ def test_gradcheck_passes_a_correct_graph():
 
 def test_gradcheck_catches_a_wrong_rule_and_names_the_input(monkeypatch):
     broken = Rule("mul", "*", "a * b", lambda a, b: a * b,
-                  lambda out, a, b: (b, 2 * a), ("b", "2a"))  # wrong d/db
+                  lambda g, out, a, b: (g * b, g * 2 * a), ("b", "2a"))  # wrong d/db
     monkeypatch.setattr("autograd.engine.MUL", broken)
     x, y = Value(1.5, "x"), Value(2.0, "y")
     with pytest.raises(GradcheckError) as info:
@@ -31,7 +31,7 @@ def test_gradcheck_on_batched_inputs_names_the_sample(monkeypatch):
     w = Value(0.7, "w")
     assert gradcheck(lambda a, b: (a * b).tanh(), [X, w])
     broken = Rule("tanh", "tanh", "tanh(a)", RULES["tanh"].forward,
-                  lambda out, a: (1.0 - out,), ("1 - out",))
+                  lambda g, out, a: (g * (1.0 - out),), ("1 - out",))
     monkeypatch.setattr("autograd.engine.TANH", broken)
     with pytest.raises(GradcheckError, match="sample"):
         gradcheck(lambda a: a.tanh(), [X])

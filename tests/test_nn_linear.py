@@ -9,7 +9,7 @@ import pytest
 from nn_helpers import X4, grads, per_sample, total
 from sklearn.datasets import make_moons
 
-from autograd import losses, optim, regularizers
+from autograd import losses, optim, regularizers, schedules
 from autograd.engine import Parameter, Value, batch
 from autograd.gradcheck import gradcheck
 from autograd.nn import MLP, Layer, Neuron
@@ -184,7 +184,7 @@ def test_mlp_gradients_pass_gradcheck_on_a_batch():
 
 def moons_batched_training(model, X, y, steps, lr, momentum):
     opt = optim.SGD(model.parameters(), lr=lr, momentum=momentum)
-    schedule = optim.LinearDecay(opt, end_lr=lr / 10, total_steps=steps)
+    schedule = schedules.LinearDecay(opt, end_lr=lr / 10, total_steps=steps)
     xb = batch(X)
     for _ in range(steps):
         loss = losses.hinge(model(xb), y) + regularizers.l2(model.parameters(), 1e-4)
@@ -211,7 +211,7 @@ def test_per_sample_and_batched_training_reach_the_same_weights_and_accuracy():
 
     model = MLP(2, [16, 16, 1], seed=4)
     opt = optim.SGD(model.parameters(), lr=lr, momentum=momentum)
-    schedule = optim.LinearDecay(opt, end_lr=lr / 10, total_steps=steps)
+    schedule = schedules.LinearDecay(opt, end_lr=lr / 10, total_steps=steps)
     for _ in range(steps):
         scores = per_sample(model, X)
         loss = losses.hinge(scores, y) + regularizers.l2(model.parameters(), 1e-4)

@@ -8,6 +8,7 @@ import importlib
 import pytest
 
 NN_MODULES = ["autograd.nn", "autograd.nn.module", "autograd.nn.serialization",
+              "autograd.nn.torch_format",
               "autograd.nn.linear", "autograd.nn.sequential", "autograd.nn.perceptron",
               "autograd.nn.activation", "autograd.nn.dropout", "autograd.nn.normalization",
               "autograd.nn.rnn"]
@@ -19,8 +20,8 @@ def test_docstring_examples_run(name):
 
     result = doctest.testmod(module)
     assert result.failed == 0
-    if name.rsplit(".", 1)[-1] in ("nn", "module", "linear", "perceptron", "activation",
-                                   "normalization", "rnn"):
+    if name.rsplit(".", 1)[-1] in ("nn", "module", "torch_format", "linear", "perceptron",
+                                   "activation", "normalization", "rnn"):
         assert result.attempted > 0  # the examples moved here with the code
 
 
@@ -57,8 +58,8 @@ def test_the_package_modules_import_each_other_in_one_direction():
 
     import autograd.nn
 
-    order = ["_checks", "serialization", "module", "linear", "sequential", "perceptron",
-             "activation", "dropout", "normalization", "rnn"]
+    order = ["_checks", "serialization", "torch_format", "module", "linear", "sequential",
+             "perceptron", "activation", "dropout", "normalization", "rnn"]
     folder = Path(autograd.nn.__file__).parent
     assert sorted(p.stem for p in folder.glob("*.py") if p.stem != "__init__") == sorted(order)
     for rank, name in enumerate(order):

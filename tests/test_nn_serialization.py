@@ -210,3 +210,30 @@ def test_load_reads_at_most_one_byte_past_the_limit_and_save_keeps_within_it(tmp
     with pytest.raises(ValueError, match=r"its file would be 663 bytes, above the 500"):
         model.save(tmp_path / "model.json")
     assert os.listdir(tmp_path) == []
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are POSIX")
+def test_loading_a_fifo_or_a_directory_is_refused_at_once(tmp_path):
+    import threading
+
+    model = MLP(2, [3, 1], seed=0)
+    before = model.state_dict()
+    fifo = tmp_path / "model.json"
+    os.mkfifo(fifo)
+    errors: list[BaseException] = []
+
+    def load() -> None:
+        try:
+            model.load(fifo)
+        except BaseException as error:  # noqa: BLE001 - checked below
+            errors.append(error)
+
+    thread = threading.Thread(target=load, daemon=True)  # a hang must not hang the tests
+    thread.start()
+    thread.join(10)
+    assert not thread.is_alive(), "load() of a FIFO blocked"
+    assert len(errors) == 1 and isinstance(errors[0], ModelFileError)
+    assert str(errors[0]) == f"{fifo} is a FIFO, not a model file"
+    with pytest.raises(ModelFileError, match="is a directory, not a model file"):
+        model.load(tmp_path)
+    assert model.state_dict() == before

@@ -113,8 +113,27 @@ def test_the_installed_wheel_runs_the_readme_example_and_the_demo(dist, tmp_path
     assert "-12.0 -4.0 -4.0 3.0" in _run([str(python), "example.py"], cwd=work)
 
     out = tmp_path / "out"
-    printed = _run([str(python), "-m", "autograd.demo", "--epochs", "4", "--out", str(out),
+    printed = _run([str(python), "-m", "viz.demo", "--epochs", "4", "--out", str(out),
                     "--quiet"], cwd=work)
     assert "done in" in printed
     assert {p.name for p in out.iterdir()} >= {"loss_curve.png", "seed_backprop.svg",
                                                "seed_steps.html"}
+
+
+def test_autograd_imports_no_viz():
+    """Every module of the autograd package, found by walking it, imported in a fresh
+    interpreter: none of them brings in viz (the demo, which uses both, is viz.demo)."""
+    import pkgutil
+
+    import autograd
+
+    modules = ["autograd"] + [m.name for m in pkgutil.walk_packages(autograd.__path__,
+                                                                     "autograd.")]
+    assert {"autograd.engine", "autograd.nn.rnn", "autograd.plots.history"} <= set(modules)
+    code = ("import importlib, sys\n"
+            f"for name in {modules!r}:\n"
+            "    importlib.import_module(name)\n"
+            "print(sorted(m for m in sys.modules if m == 'viz' or m.startswith('viz.')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.strip() == "[]"

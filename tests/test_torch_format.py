@@ -346,6 +346,22 @@ def test_a_value_that_is_not_a_finite_number_is_named_and_changes_nothing():
     rejected(model, {**good, "2.bias": np.array([True])}, TypeError, "dtype bool")
 
 
+def test_rnn_biases_whose_sum_is_not_a_finite_number_are_refused_and_change_nothing():
+    model = RNN(2, 3, 1, seed=0)
+    state = model.state_dict(format="torch")
+    state["rnn.bias_ih_l0"] = np.array([0.5, 1e308, 0.0])
+    state["rnn.bias_hh_l0"] = np.array([0.5, 1e308, 0.0])  # each finite, their sum inf
+    rejected(model, state, ValueError,
+             r"rnn\.bias_hh_l0\[1\] is added to the bias it accompanies, and the sum, inf, "
+             r"is not a finite number")
+    only_hh = {k: v for k, v in state.items() if k != "rnn.bias_ih_l0"}  # adds to our bias
+    model.xh.neurons[1].b.data = 1e308
+    before = model.state_dict()
+    with pytest.raises(ValueError, match=r"rnn\.bias_hh_l0\[1\]"):
+        model.load_state_dict(only_hh, strict=False, format="torch")
+    assert model.state_dict() == before
+
+
 def test_strict_false_loads_what_matches_and_reports_the_rest():
     model = MLP(2, [3, 1], seed=0)
     source = randomize(MLP(2, [3, 1], seed=1), seed=14)

@@ -22,12 +22,13 @@ module called as part of a bigger one opens the engine's ``scope`` named after
 its path (for example ``layers.0.neurons.3``), so every Value it makes records
 where it came from.
 
-One concept per module, each importing only those before it: ``module``
-(``Module``, the state dict and its torch form), ``serialization`` (the model
-file of ``save``/``load``), ``linear`` (``Neuron``, ``Layer``, ``MLP``, the
-activations and initialisations), ``sequential``, ``perceptron``,
-``activation``, ``dropout``, ``normalization`` (``BatchNorm1d``,
-``LayerNorm``) and ``rnn`` (``RNN``). Everything is imported from here.
+One concept per module, each importing only those before it: ``serialization``
+(the model file of ``save``/``load``), ``torch_format`` (the state dict in
+PyTorch's names and shapes), ``module`` (``Module`` and its state dict),
+``linear`` (``Neuron``, ``Layer``, ``MLP``, the activations and
+initialisations), ``sequential``, ``perceptron``, ``activation``, ``dropout``,
+``normalization`` (``BatchNorm1d``, ``LayerNorm``) and ``rnn`` (``RNN``).
+Everything is imported from here.
 """
 
 # The names in __all__, then (as X as X) what autograd.nn has always held besides: the
@@ -52,8 +53,6 @@ from autograd.nn.module import STATE_FORMATS as STATE_FORMATS
 from autograd.nn.module import IncompatibleKeys, Module, StateDictError
 from autograd.nn.module import _as_value as _as_value
 from autograd.nn.module import _features as _features
-from autograd.nn.module import _TorchKey as _TorchKey
-from autograd.nn.module import _TorchUnit as _TorchUnit
 from autograd.nn.normalization import BatchNorm1d, LayerNorm
 from autograd.nn.perceptron import Perceptron
 from autograd.nn.rnn import RNN
@@ -62,6 +61,8 @@ from autograd.nn.serialization import FILE_FORMAT as FILE_FORMAT
 from autograd.nn.serialization import FILE_VERSION as FILE_VERSION
 from autograd.nn.serialization import MAX_FILE_BYTES as MAX_FILE_BYTES
 from autograd.nn.serialization import ModelFileError
+from autograd.nn.torch_format import _TorchKey as _TorchKey
+from autograd.nn.torch_format import _TorchUnit as _TorchUnit
 
 __all__ = [
     "Module", "Neuron", "Layer", "MLP", "Perceptron", "Sequential", "Activation", "Dropout",

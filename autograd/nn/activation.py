@@ -11,7 +11,8 @@ from typing import Any
 from autograd.engine import Value
 from autograd.nn._checks import _choice
 from autograd.nn.linear import ACTIVATIONS, _activate, _activation_unit
-from autograd.nn.module import Module, _as_value, _is_samples, _TorchUnit
+from autograd.nn.module import Module, _as_value, _is_samples
+from autograd.nn.torch_format import _TorchUnit
 
 __all__ = ["Activation"]
 

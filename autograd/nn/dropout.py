@@ -12,7 +12,8 @@ import numpy as np
 
 from autograd.data import Seed, _rng
 from autograd.engine import Value
-from autograd.nn.module import Module, _batch_size, _is_samples, _TorchUnit
+from autograd.nn.module import Module, _batch_size, _is_samples
+from autograd.nn.torch_format import _TorchUnit
 
 __all__ = ["Dropout"]
 

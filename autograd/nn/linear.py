@@ -16,7 +16,8 @@ import numpy as np
 from autograd.data import Seed, _rng
 from autograd.engine import Parameter, Value, add_n, scope
 from autograd.nn._checks import _choice, _finite_number, _size
-from autograd.nn.module import Module, _features, _TorchKey, _TorchUnit
+from autograd.nn.module import Module, _features
+from autograd.nn.torch_format import _TorchKey, _TorchUnit
 
 __all__ = ["Neuron", "Layer", "MLP", "ACTIVATIONS", "INITS"]
 

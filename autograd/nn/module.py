@@ -3,10 +3,9 @@
 ``Module`` finds its parameters and sub-modules from its attributes and gives
 the PyTorch surface: ``parameters()``, ``named_parameters()``, ``zero_grad()``,
 ``train()``/``eval()``, ``state_dict()``/``load_state_dict()`` in our form
-(name -> float) and in torch's (name -> array, built from each layer's
-``_torch_units``), and ``save()``/``load()``, whose files ``serialization``
-writes and reads. Beside it are the torch form's generic machinery and
-``_features``, which turns a layer's input into its list of features.
+(name -> float) and in torch's (name -> array: ``torch_format``), and
+``save()``/``load()``, whose files ``serialization`` writes and reads. Beside it
+is ``_features``, which turns a layer's input into its list of features.
 """
 
 from __future__ import annotations
@@ -22,6 +21,8 @@ import numpy as np
 from autograd.engine import Parameter, Value, batch, scope
 from autograd.nn._checks import _choice, _describe_keys, _finite_number
 from autograd.nn.serialization import ModelFileError, read_model_file, write_model_file
+from autograd.nn.torch_format import TorchFormat
+from autograd.nn.torch_format import _TorchKey as _TorchKey  # where autograd.nn.rnn takes it
 
 __all__ = ["Module", "IncompatibleKeys", "StateDictError", "STATE_FORMATS"]
 
@@ -47,30 +48,7 @@ STATE_FORMATS = ("autograd", "torch")
 """The forms of ``state_dict``: ours (name -> float) and PyTorch's (name -> array)."""
 
 
-class _TorchKey(NamedTuple):
-    """One key of the torch form: torch's name and shape, and our value behind each element.
-
-    ``refs`` lists, in row-major order, a ``Parameter`` or a ``(buffer list, index)``
-    per element. ``role`` says how the array relates to them: "set" (it holds
-    their values), "add" (exported as zeros, added to them on load: torch's
-    second RNN bias) or "count" (no state of ours: exported as 0, checked and
-    ignored on load: BatchNorm's ``num_batches_tracked``).
-    """
-
-    name: str
-    shape: tuple[int, ...]
-    refs: list[Any]
-    role: str = "set"
-
-
-class _TorchUnit(NamedTuple):
-    """One torch module: the code that builds it, and its keys (unprefixed)."""
-
-    code: str
-    keys: list[_TorchKey]
-
-
-class Module:
+class Module(TorchFormat):
     """Base class of everything with parameters.
 
     Parameters and sub-modules are found from the attributes: a ``Parameter``
@@ -228,28 +206,8 @@ class Module:
 
         ``format="torch"``: numpy arrays named and shaped as the equivalent
         PyTorch model's ``state_dict()`` (``torch_equivalent()`` says which
-        model that is), so a model trained here continues in PyTorch. A layer
-        becomes ``nn.Linear``, whose ``weight`` is (out, in): ``W[j, i]`` is
-        neuron j's weight i. ``MLP`` and ``Sequential`` become one
-        ``nn.Sequential`` whose modules are numbered as torch numbers them: a
-        layer with a non-linear activation takes two indices (``Linear``, then
-        its ``ReLU``/``Tanh``/...), ``Activation`` and ``Dropout`` one with no
-        keys; nested ``MLP``/``Sequential`` modules are flattened into it.
-        ``BatchNorm1d`` gives ``weight`` (gamma), ``bias`` (beta),
-        ``running_mean``, ``running_var`` and ``num_batches_tracked`` (0: we do
-        not count batches; torch reads it only with ``momentum=None``).
-        ``LayerNorm`` gives ``weight``, ``bias``. ``RNN`` gives ``rnn.*`` (an
-        ``nn.RNN``) and ``head.*`` (an ``nn.Linear``); see its docstring.
-
-        The running statistics are exported as they are, so the torch model in
-        eval mode computes what this one does. To keep training BatchNorm in
-        torch, build ``nn.BatchNorm1d(n, momentum=1 - ours)`` (torch's momentum
-        weighs the new batch, ours the running value), and know that torch then
-        blends the *unbiased* batch variance (times m / (m - 1)) into
-        ``running_var``, where we blend the biased one that normalizes.
-
-        The arrays are float64 copies (``num_batches_tracked`` int64); changing
-        them changes nothing here.
+        model that is), so a model trained here continues in PyTorch; see
+        ``autograd.nn.torch_format`` for how each layer maps.
 
         >>> from autograd.nn import MLP
         >>> model = MLP(2, [16, 16, 1], seed=0)
@@ -259,23 +217,9 @@ class Module:
          '4.weight': (1, 16), '4.bias': (1,)}
         >>> model.torch_equivalent()
         'nn.Sequential(nn.Linear(2, 16), nn.ReLU(), nn.Linear(16, 16), nn.ReLU(), nn.Linear(16, 1))'
-
-        In PyTorch (not a dependency of this package):
-
-        .. code-block:: python
-
-            from torch import nn
-            import torch
-            net = nn.Sequential(nn.Linear(2, 16), nn.ReLU(), nn.Linear(16, 16), nn.ReLU(),
-                                nn.Linear(16, 1))
-            net.load_state_dict({k: torch.from_numpy(v) for k, v in state.items()})
-            # net.double() keeps float64; otherwise the values are rounded to float32
-
-        and back: ``model.load_state_dict({k: v.numpy() for k, v in
-        net.state_dict().items()}, format="torch")``.
         """
         if _choice(format, "format", STATE_FORMATS) == "torch":
-            return _torch_state(self._torch_keys())
+            return self._torch_state_dict()
         state = {}
         for name, (holder, key) in self._state_slots().items():
             state[name] = float(holder.data) if key == "data" else float(holder[key])
@@ -288,10 +232,7 @@ class Module:
         ``format`` says which form ``state`` is in, as for ``state_dict``:
         ``"autograd"`` (name -> number, the default) or ``"torch"`` (name ->
         array in torch's shape, e.g. a PyTorch model's ``state_dict()`` turned
-        into numpy arrays; CPU tensors are taken as they are). In the torch form
-        every array must have exactly the shape torch gives it (a ``ValueError``
-        names the key and both shapes), and ``rnn.bias_hh_l0`` is added to
-        ``rnn.bias_ih_l0``, since our RNN has one hidden bias.
+        into numpy arrays; see ``autograd.nn.torch_format``).
 
         With ``strict`` (the default) a missing or unexpected key is a
         ``StateDictError`` naming them, and nothing is changed. Without it the
@@ -303,19 +244,23 @@ class Module:
             raise TypeError(f"load_state_dict needs a mapping of name -> "
                             f"{'array' if format == 'torch' else 'number'}, "
                             f"got {type(state).__name__}")
-        if _choice(format, "format", STATE_FORMATS) == "torch":
-            return self._load_torch_state(state, strict)
+        torch = _choice(format, "format", STATE_FORMATS) == "torch"
         slots = self._state_slots()
-        missing = [n for n in slots if n not in state]
-        unexpected = [n for n in state if n not in slots]
+        names = self._torch_names() if torch else slots
+        missing = [n for n in names if n not in state]
+        unexpected = [n for n in state if n not in names]
         if strict and (missing or unexpected):
-            raise StateDictError(f"state dict does not match {type(self).__name__}: "
-                                 + _describe_keys(missing, unexpected)
-                                 + self._torch_form_hint(unexpected), missing, unexpected)
-        values = {}
-        for name in slots:
-            if name in state:
-                values[name] = _finite_number(state[name], name)
+            other, hint = (slots, " load them without format=\"torch\"") if torch \
+                else (self._torch_names(), " pass format=\"torch\"")
+            hint = (f" (these are names of the {'autograd' if torch else 'torch'} form:{hint})"
+                    if unexpected and all(n in other for n in unexpected) else "")
+            raise StateDictError(f"{'torch-form ' if torch else ''}state dict does not match "
+                                 f"{type(self).__name__}: " + _describe_keys(missing, unexpected)
+                                 + hint, missing, unexpected)
+        if torch:
+            self._load_torch_arrays(state)
+            return IncompatibleKeys(missing, unexpected)
+        values = {name: _finite_number(state[name], name) for name in slots if name in state}
         for name, value in values.items():  # every check passed: now change the model
             holder, key = slots[name]
             if key == "data":
@@ -323,83 +268,6 @@ class Module:
             else:
                 holder[key] = value
         return IncompatibleKeys(missing, unexpected)
-
-    # -- the torch form -------------------------------------------------------------
-    _torch_container = False  # True: its torch equivalent is an nn.Sequential, keys "k.name"
-
-    def _torch_units(self) -> list[_TorchUnit]:
-        """The torch modules this module becomes, in order (see ``state_dict``)."""
-        raise TypeError(f"{type(self).__name__} has no torch equivalent: the torch form covers "
-                        f"Neuron, Layer, MLP, Perceptron, Sequential, Activation, Dropout, "
-                        f"BatchNorm1d, LayerNorm and RNN")
-
-    def _torch_keys(self) -> list[_TorchKey]:
-        """Every key of the torch form: its name, shape and the values behind it."""
-        units = self._torch_units()
-        if self._torch_container:
-            return [key._replace(name=f"{k}.{key.name}")
-                    for k, unit in enumerate(units) for key in unit.keys]
-        # A lone layer is its torch layer, named as torch names it ("weight", not "0.weight");
-        # its activation, if any, holds no state.
-        return [key for unit in units for key in unit.keys]
-
-    def torch_equivalent(self) -> str:
-        """The PyTorch model whose ``state_dict()`` has the names and shapes of
-        ``state_dict(format="torch")``, as code (with ``from torch import nn``).
-
-        For a lone ``Neuron``, ``Layer`` or ``Perceptron`` that is its
-        ``nn.Linear``: the activation (or the perceptron's step) holds no state
-        and is applied as a function (``torch.relu(net(x))``).
-
-        >>> from autograd.nn import Activation, Layer, LayerNorm, Sequential
-        >>> Sequential(Layer(3, 4, "linear"), LayerNorm(4), Activation("tanh")).torch_equivalent()
-        'nn.Sequential(nn.Linear(3, 4), nn.LayerNorm(4, eps=1e-05), nn.Tanh())'
-        """
-        units = self._torch_units()
-        if self._torch_container:
-            return "nn.Sequential(" + ", ".join(unit.code for unit in units) + ")"
-        return units[0].code
-
-    def _load_torch_state(self, state: Mapping[str, Any], strict: bool) -> IncompatibleKeys:
-        keys = self._torch_keys()
-        by_name = {key.name: key for key in keys}
-        missing = [name for name in by_name if name not in state]
-        unexpected = [name for name in state if name not in by_name]
-        if strict and (missing or unexpected):
-            hint = ""
-            if unexpected and all(name in self._state_slots() for name in unexpected):
-                hint = ' (these are names of the autograd form: load them without format="torch")'
-            raise StateDictError(f"torch-form state dict does not match {type(self).__name__}: "
-                                 + _describe_keys(missing, unexpected) + hint,
-                                 missing, unexpected)
-        arrays = {key.name: _torch_array(state[key.name], key) for key in keys
-                  if key.name in state}
-        # Every name, shape and value is checked: now work out the new values ...
-        new: dict[Any, tuple[Any, float]] = {}
-        for role in ("set", "add"):  # "add" after "set": bias_hh_l0 adds to bias_ih_l0
-            for key in keys:
-                if key.role != role or key.name not in arrays:
-                    continue
-                for ref, value in zip(key.refs, arrays[key.name].ravel().tolist()):
-                    rid = _ref_id(ref)
-                    if role == "add":
-                        value = (new[rid][1] if rid in new else _ref_get(ref)) + value
-                    new[rid] = (ref, value)
-        for ref, value in new.values():  # ... and change the model
-            _ref_set(ref, value)
-        return IncompatibleKeys(missing, unexpected)
-
-    def _torch_form_hint(self, unexpected: Sequence[str]) -> str:
-        """A hint for a torch-form state dict loaded as the autograd form."""
-        if not unexpected:
-            return ""
-        try:
-            names = {key.name for key in self._torch_keys()}
-        except TypeError:  # no torch equivalent: cannot be the torch form
-            return ""
-        if all(name in names for name in unexpected):
-            return ' (these are names of the torch form: pass format="torch")'
-        return ""
 
     def save(self, path: str | os.PathLike[str]) -> None:
         """Write the state dict to ``path`` as JSON, atomically.
@@ -432,60 +300,6 @@ class Module:
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"
-
-
-# -- the torch form ------------------------------------------------------------------
-
-def _ref_id(ref: Any) -> Any:
-    return id(ref) if isinstance(ref, Parameter) else (id(ref[0]), ref[1])
-
-
-def _ref_get(ref: Any) -> float:
-    return float(ref.data) if isinstance(ref, Parameter) else float(ref[0][ref[1]])
-
-
-def _ref_set(ref: Any, value: float) -> None:
-    if isinstance(ref, Parameter):
-        ref.data = value
-    else:
-        ref[0][ref[1]] = value
-
-
-def _torch_state(keys: Sequence[_TorchKey]) -> dict[str, np.ndarray]:
-    """The torch form's arrays: new arrays, so a copy of the model's values."""
-    state = {}
-    for key in keys:
-        if key.role == "count":
-            state[key.name] = np.zeros(key.shape, dtype=np.int64)
-        elif key.role == "add":
-            state[key.name] = np.zeros(key.shape)
-        else:
-            state[key.name] = np.array([_ref_get(r) for r in key.refs],
-                                       dtype=np.float64).reshape(key.shape)
-    return state
-
-
-def _torch_array(value: Any, key: _TorchKey) -> np.ndarray:
-    """``value`` as a float64 array of ``key``'s shape, every element finite, or a clear error."""
-    try:
-        array = np.asarray(value)
-    except (TypeError, ValueError, RuntimeError) as e:  # e.g. a tensor that requires grad
-        raise TypeError(f"{key.name} must be an array of numbers, got "
-                        f"{type(value).__name__}: {e}") from None
-    if array.shape != key.shape:
-        hint = ""
-        if len(key.shape) == 2 and array.shape == key.shape[::-1]:
-            hint = " (transposed? torch keeps a weight as (out_features, in_features))"
-        raise ValueError(f"{key.name} has shape {array.shape}, expected {key.shape}{hint}")
-    if array.dtype.kind not in "iuf":
-        raise TypeError(f"{key.name} must hold numbers, got an array of dtype {array.dtype}")
-    array = array.astype(np.float64)
-    bad = np.argwhere(~np.isfinite(array))
-    if len(bad):
-        index = tuple(int(i) for i in bad[0])
-        raise ValueError(f"{key.name}{list(index) if index else ''} must be a finite number, "
-                         f"got {array[index]}")
-    return array
 
 
 # -- a module's input ---------------------------------------------------------------

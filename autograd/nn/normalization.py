@@ -15,15 +15,8 @@ import numpy as np
 
 from autograd.engine import Parameter, Value, add_n
 from autograd.nn._checks import _size
-from autograd.nn.module import (
-    Module,
-    _as_value,
-    _batch_size,
-    _features,
-    _is_samples,
-    _TorchKey,
-    _TorchUnit,
-)
+from autograd.nn.module import Module, _as_value, _batch_size, _features, _is_samples
+from autograd.nn.torch_format import _TorchKey, _TorchUnit
 
 __all__ = ["BatchNorm1d", "LayerNorm"]
 

@@ -14,7 +14,8 @@ from autograd.data import Seed, _rng
 from autograd.engine import Parameter, Value, add_n, no_grad
 from autograd.nn._checks import _choice, _size
 from autograd.nn.linear import INITS, _initial_weights, _linear_unit
-from autograd.nn.module import Module, _features, _TorchUnit
+from autograd.nn.module import Module, _features
+from autograd.nn.torch_format import _TorchUnit
 
 __all__ = ["Perceptron"]
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from autograd.nn.linear import Layer
-from autograd.nn.module import Module, _TorchUnit
+from autograd.nn.module import Module
+from autograd.nn.torch_format import _TorchUnit
 
 __all__ = ["Sequential"]
 

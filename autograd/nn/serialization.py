@@ -142,14 +142,29 @@ def _create_beside(path: str, mode: int) -> tuple[int, str]:
 
 
 def _read_model_text(path: str) -> str:
-    """The file's text, refused unread when larger than ``MAX_FILE_BYTES``."""
-    with open(path, "rb") as f:
-        size = os.fstat(f.fileno()).st_size
+    """The file's text, refused unread when larger than ``MAX_FILE_BYTES`` or when not a
+    regular file (a FIFO would block ``open`` until something writes to it)."""
+    # Opened without blocking, then checked: a FIFO opens at once, and is refused.
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) and not stat.S_ISCHR(info.st_mode):
+            kind = "a FIFO" if stat.S_ISFIFO(info.st_mode) else \
+                "a directory" if stat.S_ISDIR(info.st_mode) else "not a regular file"
+            raise ModelFileError(f"{path} is {kind}, not a model file")
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)  # a device (a terminal, say) may be read
+        f = os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+    with f:
+        size = info.st_size
         if size > MAX_FILE_BYTES:
             raise ModelFileError(f"{path} is {size:,} bytes, larger than a model file can be "
                                  f"({MAX_FILE_BYTES:,}, "
                                  f"autograd.nn.serialization.MAX_FILE_BYTES)")
-        # At most one byte past the limit: a pipe or device reports no size.
+        # At most one byte past the limit: a device reports no size.
         data = f.read(MAX_FILE_BYTES + 1)
     if len(data) > MAX_FILE_BYTES:
         raise ModelFileError(f"{path} holds more than {MAX_FILE_BYTES:,} bytes, more than a "

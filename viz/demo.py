@@ -1,4 +1,4 @@
-"""The whole machine-learning process, end to end: ``python -m autograd.demo`` (``make demo``).
+"""The whole machine-learning process, end to end: ``python -m viz.demo`` (``make demo``).
 
 1. The problem: tell malignant from benign tumours (Wisconsin diagnostic breast cancer data).
 2. The data: 569 samples, 30 features, from ``sklearn.datasets.load_breast_cancer``;
@@ -14,9 +14,10 @@
    decision boundary, and the course's backprop example f = (x + y) z as a
    diagram (SVG) and a step-by-step page (HTML).
 
-The demo is an application of both packages, so unlike the library it imports ``viz``.
-It needs the ``ml`` extra (scikit-learn, matplotlib): ``check_imports`` says so before
-anything runs, which is why scikit-learn is imported inside the functions that use it.
+The demo is an application of both packages: it lives in ``viz``, since ``autograd``
+never imports ``viz``. It needs the ``ml`` extra (scikit-learn, matplotlib):
+``check_imports`` says so before anything runs, which is why scikit-learn is imported
+inside the functions that use it.
 """
 
 from __future__ import annotations
@@ -111,8 +112,8 @@ def train_breast_cancer(splits: tuple[np.ndarray, ...], epochs: int = 200, seed:
 
 
 def main(argv: list[str] | None = None) -> dict[str, Path]:
-    parser = argparse.ArgumentParser(prog="python -m autograd.demo", description=__doc__.split(
-        "\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m viz.demo",
+                                     description=__doc__.split("\n")[0])
     parser.add_argument("--epochs", type=int, default=200, help="most epochs to train")
     parser.add_argument("--out", default="out", help="folder for the pictures (default out/)")
     parser.add_argument("--seed", type=int, default=0)
