@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import math
 
-from autograd.optim import Optimizer, _count, _number
+from autograd.optimizer import Optimizer, _count, _number
 
 __all__ = ["Schedule", "StepDecay", "LinearDecay", "ExponentialDecay", "CosineDecay", "Warmup"]
 

@@ -66,13 +66,23 @@ def _plain(x: Any) -> Any:
     return float(x) if x.ndim == 0 else x
 
 
-def edge_gradient(out_grad: Any, local: Any, inp: Value) -> Any:
-    """What backward adds to ``inp.grad`` along one edge (summed over a batch for a scalar)."""
+def edge_gradient(node: Value, position: int, out_grad: Any) -> Any:
+    """What backward sends along one edge, to input ``position`` of ``node`` when the
+    node's gradient is ``out_grad``: the rule's own ``vjp``, summed over the batch for a
+    scalar input of a batch node (a weight gets every sample's part, as ``backward()``
+    adds them up). Where a float derivative is infinite (sqrt at 0) it is inf or NaN, as
+    numpy gives, for the diagram to mark in red."""
+    rule, inputs = RULES[node.op], node.inputs
     with np.errstate(all="ignore"):
-        c = out_grad * local
-    if isinstance(c, np.ndarray) and not isinstance(inp.data, np.ndarray):
-        return float(c.sum())
-    return c
+        try:
+            sent = rule.vjp(out_grad, node.data, *[i.data for i in inputs])[position]
+        except ZeroDivisionError:
+            arrays = [np.asarray(x, dtype=float) for x in (out_grad, node.data,
+                                                          *[i.data for i in inputs])]
+            sent = _plain(rule.vjp(*arrays)[position])
+    if isinstance(sent, np.ndarray) and not isinstance(inputs[position].data, np.ndarray):
+        return float(sent.sum())
+    return sent
 
 
 _NUMERIC = re.compile(r"-?\d+(\.\d*)?")

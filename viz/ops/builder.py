@@ -125,7 +125,7 @@ class Builder(Grouping, EdgeLabels):
                 continue
             for position, inp in enumerate(node.inputs):
                 if not is_penalty(home[inp]):
-                    part = edge_gradient(out_grad, self.local(node)[position], inp)
+                    part = edge_gradient(node, position, out_grad)
                     self.penalty_share[inp] = self.penalty_share.get(inp, 0.0) + part
 
     def boxes(self) -> list[Box]:

@@ -103,7 +103,7 @@ class EdgeLabels:
         seed_edge = node is self.root and isinstance(out_grad, float) and out_grad == 1.0
         if out_grad is None or seed_edge:  # into the output, the product is the local itself
             return
-        contribution = edge_gradient(out_grad, local, inp)
+        contribution = edge_gradient(node, position, out_grad)
         root_name = names[self.root]
         chain = f"∂{root_name}/∂{names[node]} · {lhs}"
         per_sample = isinstance(out_grad, np.ndarray) or isinstance(local, np.ndarray)
