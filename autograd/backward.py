@@ -125,16 +125,19 @@ def _chain_rule(order: list[Any], inner: list[Any], leaves: list[Any], on_graph:
                             ga = _batch_total(ga)
                         if b.data.__class__ is float:
                             gb = _batch_total(gb)
-                    if b._g is None:
-                        b._g = gb
-                        (leaves if b._rule is None else inner).append(b)
-                    else:
-                        b._g = b._g + gb
+                # a before b, as every other path adds them: x / x adds two different
+                # terms to one node, and floats add up differently in another order
                 if a._g is None:
                     a._g = ga
                     (leaves if a._rule is None else inner).append(a)
                 else:
                     a._g = a._g + ga
+                if b is not None:
+                    if b._g is None:
+                        b._g = gb
+                        (leaves if b._rule is None else inner).append(b)
+                    else:
+                        b._g = b._g + gb
                 continue
             for i, gi in edges:
                 if i._g is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hypothesis
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -186,6 +187,10 @@ def test_backward_and_grad_give_the_same_bits_with_and_without_detect_anomaly():
     @given(program, st.lists(st.floats(-2.0, 2.0), min_size=2, max_size=2),
            st.lists(st.lists(st.floats(-2.0, 2.0), min_size=4, max_size=4), min_size=2,
                     max_size=2))
+    @hypothesis.example(  # a node read twice by one op: its two terms added a, then b
+        steps=[(False, 0, 0, 0)] * 3 + [(False, 1, 38, 0)] + [(False, 0, 0, 0)] * 3
+        + [(True, 1, 0, 0), (False, 0, 0, 0), (False, 0, 0, 0), (True, 6, 0, 67)],
+        scalars=[0.0, 0.0], columns=[[0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 1.0]])
     def example(steps, scalars, columns):
         numbers = [Value(v) for v in scalars + columns[0][:1]]
         mixed = [Value(v) for v in scalars] + [Value(np.array(c)) for c in columns]
