@@ -39,29 +39,25 @@ def shared() -> Value:
     return b
 
 
-def grad_cells(source: str) -> dict[str, str]:
-    """Box name -> the text of its grad row ("" when blank)."""
+def row_cells(source: str, row: str) -> dict[str, str]:
+    """Box name -> the text of its ``row`` ("data" or "grad"; "" when blank)."""
     cells = {}
     for line in source.splitlines():
         m = re.match(r"\s*(n\d+) \[label=<(.*)>", line)
         if m:
-            g = re.search(r">grad</font></td><td[^>]*>(.*?)</td>", m.group(2))
-            if g:
-                text = re.sub(r"<[^>]+>", "", g.group(1))
+            found = re.search(rf">{row}</font></td><td[^>]*>(.*?)</td>", m.group(2))
+            if found:
+                text = re.sub(r"<[^>]+>", "", found.group(1))
                 cells[m.group(1)] = "" if text == "&#160;" else text
     return cells
+
+
+def grad_cells(source: str) -> dict[str, str]:
+    return row_cells(source, "grad")
 
 
 def data_cells(source: str) -> dict[str, str]:
-    cells = {}
-    for line in source.splitlines():
-        m = re.match(r"\s*(n\d+) \[label=<(.*)>", line)
-        if m:
-            d = re.search(r">data</font></td><td[^>]*>(.*?)</td>", m.group(2))
-            if d:
-                text = re.sub(r"<[^>]+>", "", d.group(1))
-                cells[m.group(1)] = "" if text == "&#160;" else text
-    return cells
+    return row_cells(source, "data")
 
 
 def test_step_backward_yields_one_frame_per_node_in_backward_order():

@@ -26,7 +26,7 @@ import warnings
 from collections.abc import Mapping
 from typing import Any
 
-from autograd.engine import Constant, Value
+from autograd.engine import Constant, Value, topological_order
 
 __all__ = ["evaluate", "ExpressionError", "FUNCTIONS", "MAX_LENGTH"]
 
@@ -234,16 +234,9 @@ def evaluate(source: str, variables: Mapping[str, float], output: str | None = N
 
 
 def _uses_variable(root: Value) -> bool:
-    stack, seen = [root], set()
-    while stack:
-        node = stack.pop()
-        if not node.inputs and node.__class__ is not Constant:
-            return True
-        for inp in node.inputs:
-            if inp not in seen:
-                seen.add(inp)
-                stack.append(inp)
-    return False
+    """Whether ``root`` depends on a variable (a leaf that is not a constant)."""
+    return any(not node.inputs and node.__class__ is not Constant
+               for node in topological_order(root))
 
 
 def _value(tree: ast.expr, names: Mapping[str, Value], source: str) -> Any:

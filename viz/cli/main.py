@@ -23,7 +23,7 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
-from autograd.engine import Value
+from autograd.engine import Value, topological_order
 from viz.cli.expr import FUNCTIONS, MAX_LENGTH, ExpressionError, check_name, evaluate, one_line
 from viz.common.text import check_fmt, format_number
 from viz.errors import TooLargeError
@@ -186,13 +186,5 @@ def _report(result: Value, names: dict[str, Value], values: dict[str, float], fm
 
 
 def _used(root: Value, node: Value) -> bool:
-    stack, seen = [root], {root}
-    while stack:
-        current = stack.pop()
-        if current is node:
-            return True
-        for inp in current.inputs:
-            if inp not in seen:
-                seen.add(inp)
-                stack.append(inp)
-    return False
+    """Whether ``root`` depends on ``node``."""
+    return node in set(topological_order(root))

@@ -7,7 +7,6 @@ the value sends back, by the reader's own rule (see ``viz.network.rules``). A pa
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -19,23 +18,13 @@ from viz.common.names import ACTIVATION_SYMBOLS
 from viz.common.text import format_number
 from viz.network.numbers import Numbers, weight_name
 from viz.network.paths import PathRules, Term
-from viz.network.units import Network, Unit, count_of, norm_parts, weight_of
+from viz.network.units import Unit, count_of, norm_parts, weight_of
 
 __all__ = ["BackwardRules"]
 
 
 class BackwardRules(PathRules):
     """The backward rule of each unit (a part of ``UnitRules``, whose graph it reads)."""
-
-    net: Network
-    root: Value
-    grads: Mapping[Value, Any]
-    users: dict[Value, list[Value]]
-    home: dict[Value, Unit]    # the unit an op belongs to (the first, if shared)
-    owner: dict[Value, Unit]   # the unit a value is the value of
-
-    def net_name(self, node: Value) -> str:
-        raise NotImplementedError  # UnitRules names a node as the view does
 
     def delta(self, unit: Unit, n: Numbers) -> Any:
         """The unit's δ = ∂loss/∂(its value), for every sample (gathered for a graph built

@@ -10,7 +10,6 @@ the picture, then in the sample's numbers, then its value. A part of
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 import numpy as np
 
@@ -19,23 +18,13 @@ from autograd.ops import RULES
 from viz.common.chain import MAX_TERMS, substitute, unwrapped
 from viz.common.text import format_number
 from viz.network.numbers import Numbers, weight_name
-from viz.network.units import Network, Unit, ancestors, bias_of, norm_parts, weight_of
+from viz.network.units import Unit, UnitGraph, ancestors, bias_of, norm_parts, weight_of
 
 __all__ = ["ForwardRules"]
 
 
-class ForwardRules:
+class ForwardRules(UnitGraph):
     """The forward rule of each unit (a part of ``UnitRules``, whose graph it reads)."""
-
-    net: Network
-    root: Value
-    grads: Mapping[Value, Any]
-    users: dict[Value, list[Value]]
-    home: dict[Value, Unit]    # the unit an op belongs to (the first, if shared)
-    owner: dict[Value, Unit]   # the unit a value is the value of
-
-    def net_name(self, node: Value) -> str:
-        raise NotImplementedError  # UnitRules names a node as the view does
 
     def forward(self, unit: Unit, n: Numbers) -> tuple[str, ...]:
         """How ``unit``'s value is computed, with the sample's numbers."""

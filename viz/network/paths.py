@@ -5,7 +5,6 @@ gradient: λ·w for L2). A part of ``viz.network.rules.UnitRules``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,7 +14,7 @@ from autograd.engine import Parameter, Value
 from viz.common.chain import factor, local_derivatives
 from viz.common.text import format_number
 from viz.network.numbers import Numbers, weight_name
-from viz.network.units import Unit
+from viz.network.units import Unit, UnitGraph
 
 __all__ = ["PathRules", "Term", "MAX_PATHS"]
 
@@ -30,14 +29,8 @@ class Term:
     value: float
 
 
-class PathRules:
+class PathRules(UnitGraph):
     """Paths through a unit's ops and what they carry back (a part of ``UnitRules``)."""
-
-    users: dict[Value, list[Value]]
-    grads: Mapping[Value, Any]
-
-    def net_name(self, node: Value) -> str:
-        raise NotImplementedError  # UnitRules names a node as the view does
 
     def _delta_factor(self, unit: Unit, value: Value, n: Numbers) -> tuple[str, float]:
         raise NotImplementedError  # BackwardRules: a reader's δ as a factor

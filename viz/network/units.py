@@ -13,6 +13,7 @@ same units as a batched one.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,9 +29,9 @@ from viz.common.names import (
 )
 from viz.common.scope import levels, users
 
-__all__ = ["Unit", "Weight", "Network", "read_network", "read_neurons", "find_unit",
-           "block_statistics", "weight_of", "ancestors", "gather", "batch_size", "bias_of",
-           "count_of", "norm_parts"]
+__all__ = ["Unit", "Weight", "Network", "UnitGraph", "read_network", "read_neurons",
+           "find_unit", "block_statistics", "weight_of", "ancestors", "gather", "batch_size",
+           "bias_of", "count_of", "norm_parts"]
 
 
 @dataclass(eq=False)
@@ -150,6 +151,23 @@ class _Reader:
         while node in inside and node._rule is not None:
             node = node.inputs[0]
         return self.producer.get(node)
+
+
+class UnitGraph:
+    """What the rules of a network's units read of its graph (``viz.network.rules``
+    fills it in): the network, its output, d root / d node for every node, who reads
+    each node, the unit each op belongs to and the unit each value is the value of."""
+
+    net: Network
+    root: Value
+    grads: Mapping[Value, Any]
+    users: dict[Value, list[Value]]
+    home: dict[Value, Unit]    # the unit an op belongs to (the first, if shared)
+    owner: dict[Value, Unit]   # the unit a value is the value of
+
+    def net_name(self, node: Value) -> str:
+        """A node as the network view names it (``UnitRules`` says how)."""
+        raise NotImplementedError
 
 
 def read_network(root: Value) -> Network:
