@@ -19,7 +19,8 @@ def test_confusion_matrix_heatmap_shows_counts_and_accuracy():
     assert ax.get_xlabel() == "predicted label" and ax.get_ylabel() == "true label"
     # The big cells are dark, so their numbers are white.
     assert ax.texts[0].get_color() == "white" and ax.texts[1].get_color() == "black"
-    png(fig)
+    at = png(fig)  # and the picture is so: cell (0, 0) dark, cell (0, 1) light
+    assert sum(at(ax, -0.3, -0.3)) < 1.0 < 2.5 < sum(at(ax, 0.7, -0.3))
 
 
 def test_confusion_matrix_normalized_shows_row_fractions():

@@ -27,7 +27,8 @@ def test_decision_boundary_calls_the_classifier_once_on_a_padded_grid():
     np.testing.assert_array_equal(image[:, :15], 0)   # left half: class 0
     np.testing.assert_array_equal(image[:, 15:], 1)   # right half: class 1
     assert fig.axes[0].get_legend() is not None
-    png(fig)
+    at = png(fig)  # the two halves are drawn in two colours
+    assert np.abs(at(fig.axes[0], -0.6, 0.9) - at(fig.axes[0], 0.6, 0.9)).sum() > 0.3
 
 
 def test_decision_boundary_with_probabilities_shades_and_draws_the_05_line():
@@ -37,7 +38,8 @@ def test_decision_boundary_with_probabilities_shades_and_draws_the_05_line():
     assert "boundary at 0.5" in fig.axes[1].get_ylabel()
     fig = plot_decision_boundary(lambda G: 3 * G[:, 0] + 0.1, X2, Y2, resolution=40)
     assert "boundary at 0" in fig.axes[1].get_ylabel()  # logits: threshold 0
-    png(fig)
+    at = png(fig)  # shaded from one side to the other
+    assert np.abs(at(fig.axes[0], -1.1, 0.9) - at(fig.axes[0], 1.1, 0.9)).sum() > 0.3
 
 
 def test_decision_boundary_with_several_scores_or_values():
@@ -53,7 +55,8 @@ def test_decision_boundary_with_several_scores_or_values():
     fig = plot_decision_boundary(lambda G: Value((G[:, 1] > 0).astype(float)), X2, Y2,
                                  resolution=10)
     assert fig.axes[0].get_images()                    # whole-number Value data: labels
-    png(fig)
+    at = png(fig)  # y > 0 and y < 0 are two regions of two colours
+    assert np.abs(at(fig.axes[0], 0.2, 1.1) - at(fig.axes[0], 0.2, -1.1)).sum() > 0.3
 
 
 def test_decision_boundary_errors():

@@ -6,7 +6,7 @@ import pytest
 pytest.importorskip("matplotlib")
 
 from matplotlib.figure import Figure  # noqa: E402
-from plot_helpers import HISTORY, lines, png  # noqa: E402
+from plot_helpers import HISTORY, close, lines, png  # noqa: E402
 
 from autograd.engine import Value  # noqa: E402
 from autograd.plots import plot_history  # noqa: E402
@@ -21,7 +21,9 @@ def test_history_from_a_mapping_has_a_loss_panel_and_a_metric_panel():
     np.testing.assert_array_equal(lines(loss)["validation"], HISTORY["val_loss"])
     np.testing.assert_array_equal(lines(acc)["validation"], HISTORY["val_accuracy"])
     np.testing.assert_array_equal(loss.get_lines()[0].get_xdata(), [1, 2, 3, 4])  # epochs
-    png(fig)
+    at = png(fig)  # the train curve is drawn through its points, in its colour
+    assert close(at(loss, 2, 0.5), loss.get_lines()[0].get_color())
+    assert not close(at(loss, 2, 0.8), loss.get_lines()[0].get_color())
 
 
 class _History:
@@ -45,7 +47,8 @@ def test_history_from_an_object_with_attributes_and_a_metrics_dict():
     # best_epoch is 0-based: epoch index 1 is drawn at epoch 2.
     best = lines(fig.axes[0])["best epoch (2)"]
     assert fig.axes[0].get_lines()[-1].get_xdata()[0] == 2 and len(best) == 2
-    png(fig)
+    at = png(fig)  # the validation curve passes through (1, 1.1), its own colour
+    assert close(at(fig.axes[0], 1, 1.1), fig.axes[0].get_lines()[1].get_color())
 
 
 def test_history_from_an_object_with_as_dict_and_picking_metrics():

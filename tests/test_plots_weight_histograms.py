@@ -5,7 +5,7 @@ import pytest
 
 pytest.importorskip("matplotlib")
 
-from plot_helpers import png  # noqa: E402
+from plot_helpers import close, png  # noqa: E402
 
 from autograd.engine import Parameter  # noqa: E402
 from autograd.plots import plot_weight_histograms  # noqa: E402
@@ -39,7 +39,11 @@ def test_weight_histograms_compare_groups_and_report_dead_weights():
     assert a.get_xlim() == b.get_xlim()               # a shared axis to compare
     counts = [patch.get_height() for patch in b.patches]
     assert max(counts) >= 150                         # the zeros fall in one bar
-    png(fig)
+    at = png(fig)  # the tall bar is drawn: its colour at 140, white above it
+    tall = max(b.patches, key=lambda p: p.get_height())
+    middle = tall.get_x() + tall.get_width() * 0.8  # (a line marks w = 0 at its centre)
+    assert close(at(b, middle, 140), tall.get_facecolor()[:3], tol=0.15)
+    assert close(at(b, middle, tall.get_height() * 1.1), "white")
 
 
 def test_weight_histograms_of_a_model_by_layer_or_as_a_whole():
@@ -53,7 +57,7 @@ def test_weight_histograms_of_a_model_by_layer_or_as_a_whole():
     assert fig.axes[0].get_title() == "parameters"
     fig = plot_weight_histograms({f"g{i}": [float(i)] for i in range(4)})  # wraps to 2 rows
     assert sum(ax.get_visible() for ax in fig.axes) == 4
-    png(fig)
+    png(fig)  # a PNG of the four panels
 
 
 def test_weight_histogram_errors():
