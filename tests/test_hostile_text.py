@@ -47,6 +47,7 @@ def assert_inert(dot_source: str, svg: str) -> None:
 @given(st.text(min_size=0, max_size=300))
 @example(".")   # scope levels with no name: an empty <b></b>, which dot refused
 @example("")
+@example("]")   # a text of only "]", which dot's HTML lexer refused
 def test_any_text_gives_a_diagram_dot_accepts_in_both_views(tmp_path_factory, text):
     out = graph(text)
     out.backward()

@@ -74,6 +74,8 @@ def escape(text: str) -> str:
     if not isinstance(text, str):
         raise TypeError(f"escape() needs a str, got {type(text).__name__}")
     out = _SPECIAL.sub(_replace, text)
+    if out.strip("]") == "" and out:  # dot's HTML lexer refuses <b>]</b> and <b>]]</b>
+        out = "&#93;" * len(out)
     # Runs of spaces would collapse when drawn; keep all but the first as no-break spaces.
     if "  " in out:
         out = re.sub(r"(?<= ) ", "&#160;", out)
