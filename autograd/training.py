@@ -25,10 +25,13 @@ import numpy as np
 from autograd.callbacks import EarlyStopping, History
 from autograd.engine import Value, batch, no_grad
 from autograd.nn import BatchNorm1d
+from autograd.recorder import Recorder
 from autograd.scores import SCORES
 
-__all__ = ["History", "EarlyStopping", "fit", "predict", "predict_proba", "outputs_of"]
-# (History and EarlyStopping live in autograd.callbacks, the scores in autograd.scores)
+__all__ = ["History", "EarlyStopping", "Recorder", "fit", "predict", "predict_proba",
+           "outputs_of"]
+# (History and EarlyStopping live in autograd.callbacks, Recorder in autograd.recorder,
+# the scores in autograd.scores)
 
 LossFn = Callable[[Any, Any], Value]
 
@@ -153,7 +156,7 @@ def fit(model: Any, loss_fn: LossFn, optimizer: Any, X: Any, y: Any, *,
         regularizer: Callable[[list[Value]], Value] | None = None,
         metrics: Sequence[str] | None = None, task: str = "classification",
         shuffle: bool = True, seed: int | None = 0, scheduler: Any = None,
-        verbose: bool = True) -> History:
+        verbose: bool = True, record: Recorder | None = None) -> History:
     """Train ``model`` by mini-batch gradient descent and return its ``History``.
 
     Each step: ``loss = loss_fn(model(batch(X_b)), y_b) + regularizer(params)``,
@@ -181,6 +184,11 @@ def fit(model: Any, loss_fn: LossFn, optimizer: Any, X: Any, y: Any, *,
     on ``predict(model, X)``. A progress bar shows when ``verbose``
     and the output is a terminal.
 
+    ``record``, a ``Recorder``, keeps the model after every epoch (and before the
+    first, as epoch 0), for a film of the training (``viz.show(record)``); its
+    epoch k is this History's entry k - 1. A recorder that already holds epochs
+    goes on from its last one.
+
     Ctrl-C stops cleanly: the history of the completed epochs is returned (every
     series the same length, whenever the interrupt came) and, with early
     stopping, the best weights are restored; without it the model keeps the
@@ -198,6 +206,7 @@ def fit(model: Any, loss_fn: LossFn, optimizer: Any, X: Any, y: Any, *,
     sets = ("train", "val") if val is not None else ("train",)
     history = History(metrics={f"{s}_{name}": [] for s in sets for name in metric_names})
     params = model.parameters()
+    start = _start_recording(record, model, loss_fn, (X, y), val, task, metric_names, optimizer)
     bar = _progress(epochs, verbose)
     try:
         for epoch in range(epochs):
@@ -211,10 +220,14 @@ def fit(model: Any, loss_fn: LossFn, optimizer: Any, X: Any, y: Any, *,
                 optimizer.zero_grad()
                 loss.backward()
                 optimizer.step()
+            lr = getattr(optimizer, "lr", None)  # the rate this epoch trained with
             if scheduler is not None:
                 scheduler.step()
             reason = _end_of_epoch(epoch, model, loss_fn, (X, y), val, task, metric_names,
                                    history, early_stopping, bar)
+            if record is not None:
+                _record_epoch(record, model, start + epoch + 1, history, lr,
+                              early_stopping is not None and early_stopping.best_epoch == epoch)
             if reason:
                 history.stop_reason = reason
                 break
@@ -231,6 +244,8 @@ def fit(model: Any, loss_fn: LossFn, optimizer: Any, X: Any, y: Any, *,
     finally:
         if bar is not None:
             bar.close()
+        if record is not None:
+            record.finish(history.stop_reason)
     history._even_up(val is not None)
     if early_stopping is not None and early_stopping.restore_best \
             and early_stopping.best_state is not None:
@@ -238,6 +253,44 @@ def fit(model: Any, loss_fn: LossFn, optimizer: Any, X: Any, y: Any, *,
         history.best_epoch = early_stopping.best_epoch
     _eval_mode(model)
     return history
+
+
+def _start_recording(record: Recorder | None, model: Any, loss_fn: LossFn,
+                     train: tuple[np.ndarray, np.ndarray],
+                     val: tuple[np.ndarray, np.ndarray] | None, task: str,
+                     metric_names: Sequence[str], optimizer: Any) -> int:
+    """Give ``record`` the data and, unless it goes on from earlier epochs, the model before
+    training as epoch 0 (evaluated as every epoch is); the epoch it goes on from."""
+    if record is None:
+        return 0
+    if not isinstance(record, Recorder):
+        raise TypeError(f"record must be an autograd.training.Recorder, got "
+                        f"{type(record).__name__}")
+    if record.data is None:
+        record.set_data(train, val)
+    elif record.val is None and val is not None:
+        record.set_data(None, val)
+    if len(record):
+        return record.latest.epoch
+    history = History()
+    _eval_mode(model)
+    train_loss, train_scores = _evaluate(model, loss_fn, *train, task, metric_names)
+    val_loss, val_scores = (None, {}) if val is None else _evaluate(
+        model, loss_fn, *val, task, metric_names)
+    history._record(train_loss, train_scores, val_loss, val_scores)
+    _record_epoch(record, model, 0, history, getattr(optimizer, "lr", None), False)
+    return 0
+
+
+def _record_epoch(record: Recorder, model: Any, epoch: int, history: History,
+                  lr: float | None, best: bool) -> None:
+    """The model after ``epoch``, with the history's latest numbers."""
+    record.snapshot(model, epoch=epoch, loss=history.train_loss[-1],
+                    val_loss=history.val_loss[-1] if history.val_loss else None,
+                    metrics={name: values[-1] for name, values in history.metrics.items()},
+                    lr=lr)
+    if best:
+        record.mark_best(epoch)
 
 
 def _check_settings(X: np.ndarray, val: tuple[Any, Any] | None, task: str, epochs: int
