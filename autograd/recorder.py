@@ -46,6 +46,7 @@ from typing import Any
 
 import numpy as np
 
+from autograd.engine import batch
 from autograd.nn import RNN
 
 __all__ = ["Recorder", "Snapshot", "Grid"]
@@ -80,6 +81,16 @@ class Grid:
                    np.linspace(lo[1] - pad[1], hi[1] + pad[1], size))
 
 
+@dataclass
+class _Run:
+    """What every snapshot of a recording shares: the data and the loss trained on."""
+
+    data: tuple[np.ndarray, np.ndarray] | None = None
+    val: tuple[np.ndarray, np.ndarray] | None = None
+    loss_fn: Callable[[Any, Any], Any] | None = None
+    task: str = "classification"
+
+
 @dataclass(frozen=True, eq=False)
 class Snapshot:
     """One recorded epoch: the model's state after it and what ``fit`` measured.
@@ -99,6 +110,7 @@ class Snapshot:
     grads: np.ndarray | None
     names: tuple[str, ...] = field(repr=False)
     _template: Any = field(repr=False)
+    _run: _Run = field(repr=False, default_factory=_Run)
 
     def state_dict(self) -> dict[str, float]:
         """Every parameter and buffer by name, as ``Module.state_dict()`` gives them."""
@@ -122,6 +134,19 @@ class Snapshot:
     def nbytes(self) -> int:
         return self.values.nbytes + (0 if self.grads is None else self.grads.nbytes)
 
+    def loss(self) -> Any:
+        """This epoch's loss on the training data, with its graph (``backward()`` it to see
+        the gradients): the model in eval mode, as ``fit`` evaluates an epoch, so its value
+        is ``train_loss``. ``viz.show(rec[k])`` steps through it."""
+        run = self._run
+        if run.loss_fn is None or run.data is None:
+            raise ValueError("this recording has no loss function or no data: fit gives "
+                             "them, or Recorder(data=(X, y), loss_fn=...)")
+        X, y = run.data
+        out = run.loss_fn(self.model(batch(X)), y)
+        out.label = "loss"
+        return out
+
 
 class Recorder:
     """What a training run did, epoch by epoch, within a bound on memory (module docstring).
@@ -134,6 +159,9 @@ class Recorder:
             gives its own when this is None).
         val: the validation data, likewise.
         grid: points per side of the grid over 2-D inputs.
+        loss_fn, task: the loss ``fit`` trains with and its task ("classification" or
+            "regression"; ``fit`` gives its own), for the pictures of an epoch's loss
+            (``Snapshot.loss()``, an RNN's gradient per time step).
 
     ``rec[k]`` is epoch k's ``Snapshot`` (a ``KeyError`` names the nearest kept ones
     when k was thinned out), ``rec.epochs`` the kept epochs, ``rec.series(name)``
@@ -143,12 +171,14 @@ class Recorder:
 
     def __init__(self, *, max_frames: int = MAX_FRAMES, max_bytes: int = MAX_BYTES,
                  data: tuple[Any, Any] | None = None, val: tuple[Any, Any] | None = None,
-                 grid: int = GRID) -> None:
+                 grid: int = GRID, loss_fn: Callable[[Any, Any], Any] | None = None,
+                 task: str = "classification") -> None:
         self.max_frames = _whole(max_frames, "max_frames", 2)
         self.max_bytes = _whole(max_bytes, "max_bytes", 1)
         self.grid_size = _whole(grid, "grid", 2)
-        self.data: tuple[np.ndarray, np.ndarray] | None = None
-        self.val: tuple[np.ndarray, np.ndarray] | None = None
+        if task not in ("classification", "regression"):
+            raise ValueError(f"task must be 'classification' or 'regression', got {task!r}")
+        self._run = _Run(loss_fn=loss_fn, task=task)
         self.grid: Grid | None = None
         self._template: Any = None
         self._model: Any = lambda: None  # the model last recorded (weakly), its parameters
@@ -169,16 +199,41 @@ class Recorder:
         self._lock = threading.RLock()
 
     # -- what goes in ------------------------------------------------------------------
+    @property
+    def data(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """The training data ``(X, y)`` the pictures show (None: not given)."""
+        return self._run.data
+
+    @property
+    def val(self) -> tuple[np.ndarray, np.ndarray] | None:
+        return self._run.val
+
+    @property
+    def loss_fn(self) -> Callable[[Any, Any], Any] | None:
+        return self._run.loss_fn
+
+    @loss_fn.setter
+    def loss_fn(self, fn: Callable[[Any, Any], Any] | None) -> None:
+        self._run.loss_fn = fn
+
+    @property
+    def task(self) -> str:
+        return self._run.task
+
+    @task.setter
+    def task(self, task: str) -> None:
+        self._run.task = task
+
     def set_data(self, data: tuple[Any, Any] | None,
                  val: tuple[Any, Any] | None = None) -> None:
         """The training (and validation) data the pictures show; a grid over 2-D inputs."""
         if data is not None:
-            self.data = _pair(data, "data")
-            X = self.data[0]
+            self._run.data = _pair(data, "data")
+            X = self._run.data[0]
             plane = X.ndim == 2 and X.shape[1] == 2 and not isinstance(self._template, RNN)
             self.grid = Grid.over(X, self.grid_size) if plane else None
         if val is not None:
-            self.val = _pair(val, "val")
+            self._run.val = _pair(val, "val")
 
     def snapshot(self, model: Any, *, epoch: int, loss: float | None = None,
                  val_loss: float | None = None, metrics: Mapping[str, float] | None = None,
@@ -200,7 +255,8 @@ class Recorder:
             values, grads = self._read(model, epoch)
             shot = Snapshot(epoch, _number(loss, "loss"), _number(val_loss, "val_loss"),
                             {k: float(v) for k, v in (metrics or {}).items()},
-                            _number(lr, "lr"), values, grads, self.names, self._template)
+                            _number(lr, "lr"), values, grads, self.names, self._template,
+                            self._run)
             self._append_series(shot)
             self._order[epoch] = len(self._series["epoch"]) - 1
             self._frames[epoch] = shot

@@ -266,6 +266,8 @@ def _start_recording(record: Recorder | None, model: Any, loss_fn: LossFn,
     if not isinstance(record, Recorder):
         raise TypeError(f"record must be an autograd.training.Recorder, got "
                         f"{type(record).__name__}")
+    if record.loss_fn is None:
+        record.loss_fn, record.task = loss_fn, task
     if record.data is None:
         record.set_data(train, val)
     elif record.val is None and val is not None:

@@ -1,0 +1,91 @@
+"""A recorded training as a film: the page (``film_to_html``), inline in Jupyter
+(``show_film``, live while ``fit`` runs: ``viz.film.live``), and an epoch's own forward
+and backward pass (``epoch_page``).
+
+>>> import viz
+>>> # rec = Recorder(); fit(..., record=rec)
+>>> # viz.show(rec)                    # the film in a notebook
+>>> # viz.to_html(rec, "moons.html")   # the same page, one offline file
+>>> # viz.show(rec[50])                # epoch 50's chain rule, on the stepper page
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+from autograd.recorder import Recorder, Snapshot
+from viz.film.page import film_html
+from viz.film.picture import Picture, draw_film
+from viz.film.reel import FRAMES
+from viz.page.build import Page, build_page
+from viz.page.html import page_html
+from viz.render.diagram import replace_file
+
+__all__ = ["film_page", "film_to_html", "epoch_page", "STEPPER_SAMPLES"]
+
+STEPPER_SAMPLES = 3  # the samples an embedded stepper page holds (and the batch's mean)
+
+
+def _title(rec: Recorder, title: str | None) -> str:
+    if title is not None:
+        return str(title)
+    data = f" on {len(rec.data[0])} samples" if rec.data is not None else ""
+    return f"{rec.model_name or 'a model'} learning{data}"
+
+
+def epoch_page(snapshot: Snapshot, *, samples: int = STEPPER_SAMPLES,
+               title: str | None = None) -> Page:
+    """The stepper page of an epoch: its loss on the training data (``Snapshot.loss()``),
+    forward and backward, on the network view, one sample at a time."""
+    if not isinstance(snapshot, Snapshot):
+        raise TypeError(f"epoch_page() takes a recorded epoch, rec[k], got "
+                        f"{type(snapshot).__name__}")
+    loss = snapshot.loss()
+    loss.backward()
+    return build_page(loss, view="network", samples=samples,
+                      title=title if title is not None else
+                      f"epoch {snapshot.epoch}: loss {loss.data:.4g}")
+
+
+def _steppers(rec: Recorder, picture: Picture, epochs: Iterable[int], samples: int
+              ) -> dict[int, str]:
+    pages = {}
+    for epoch in epochs:
+        if epoch not in picture.reel.epochs:
+            raise ValueError(f"steppers: epoch {epoch} is not a frame of this film; its "
+                             f"frames are epochs {picture.reel.epochs[0]}.."
+                             f"{picture.reel.epochs[-1]} (rec.epochs, thinned to at most "
+                             f"frames=)")
+        pages[epoch] = page_html(epoch_page(rec[epoch], samples=samples))
+    return pages
+
+
+def film_page(rec: Recorder, *, frames: int = FRAMES, steppers: Iterable[int] = (),
+              title: str | None = None, samples: int = STEPPER_SAMPLES) -> str:
+    """The film's HTML (see ``film_to_html``)."""
+    picture = draw_film(rec, frames=frames, title=title)
+    pages = _steppers(rec, picture, steppers, samples)
+    notes = [] if rec.finished else ["recorded while training: the film ends at the "
+                                     "latest epoch so far"]
+    return film_html(picture, title=_title(rec, title), steppers=pages, notes=notes)
+
+
+def film_to_html(rec: Recorder, path: str | os.PathLike[str], *, frames: int = FRAMES,
+                 steppers: Iterable[int] = (), title: str | None = None,
+                 samples: int = STEPPER_SAMPLES) -> Path:
+    """Write the film of ``rec`` to ``path`` as one offline page and return the path.
+
+    Args:
+        frames: the most frames the page holds (the recording thinned evenly; the
+            first, the last and the best epoch always kept).
+        steppers: epochs whose forward and backward pass the page holds, opened from
+            their frame ("chain rule of this epoch"); each adds a stepper page.
+        title: the page's title (default: the model and its data).
+        samples: the samples each stepper page holds (and the batch's mean).
+    """
+    path = Path(path)
+    replace_file(path, film_page(rec, frames=frames, steppers=steppers, title=title,
+                                 samples=samples).encode("utf-8"))
+    return path
