@@ -2,10 +2,11 @@
 
 The floors, from the bottom: the shared parts (``viz.common``, ``viz.errors``), rendering
 with ``dot`` (``viz.render``), the two views (``viz.ops``, ``viz.network``), the stepper's
-frames of either view (``viz.frames``), the page (``viz.page``), and on top the command
-line and the package's own functions, and the demo, which uses them. A module imports
-only from floors below its own or from its own folder; the two views never import each
-other. Every import is read, lazy ones inside functions too, here and in autograd: no
+frames of either view (``viz.frames``), the page (``viz.page``), the training's film
+(``viz.film``, drawn on the network view's units, opening the page of an epoch) and the
+command line, and on top the package's own functions, and the demo, which uses them. A
+module imports only from floors below its own or from its own folder; the two views never
+import each other. Every import is read, lazy ones inside functions too, here and in autograd: no
 circle anywhere.
 """
 
@@ -19,8 +20,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 
 FLOORS = {"viz.common": 0, "viz.errors": 0, "viz.render": 1, "viz.ops": 2, "viz.network": 2,
-          "viz.frames": 3, "viz.page": 4, "viz.cli": 5, "viz": 5, "viz.demo": 6,
-          "viz.__main__": 6}
+          "viz.frames": 3, "viz.page": 4, "viz.film": 5, "viz.cli": 5, "viz": 6, "viz.demo": 7,
+          "viz.__main__": 7}
 
 
 def module_name(path: Path) -> str:
@@ -99,7 +100,7 @@ def test_no_circle_of_imports_anywhere_in_the_project():
 def test_every_view_and_shared_part_is_a_folder_a_newcomer_finds_by_name():
     folders = {p.name for p in (ROOT / "viz").iterdir() if p.is_dir() and not
                p.name.startswith("__")}
-    assert folders == {"common", "render", "ops", "network", "page", "cli"}
+    assert folders == {"common", "render", "ops", "network", "page", "film", "cli"}
 
 
 def test_the_public_names_are_unchanged():
@@ -107,6 +108,6 @@ def test_the_public_names_are_unchanged():
 
     for name in ("draw", "save", "show", "to_html", "step_backward", "step_forward",
                  "show_steps", "Frame", "Frames", "Diagram", "GraphvizNotFoundError",
-                 "TooLargeError", "FORMATS"):
+                 "TooLargeError", "FORMATS", "Film"):
         assert hasattr(viz, name), name
     assert viz.budget.LAYOUT_BUDGET > 0

@@ -22,16 +22,22 @@ import graphviz
 
 from autograd.engine import Value
 from autograd.nn import Module
+from autograd.recorder import Recorder, Snapshot
 from viz.errors import TooLargeError
+from viz.film.live import Film, show_film
+from viz.film.show import epoch_page, film_save, film_to_html
 from viz.frames import Frame, Frames, step_backward, step_forward
 from viz.network.view import draw_module, draw_network
 from viz.ops.dot import draw_ops
-from viz.page.html import show, show_steps, to_html
+from viz.page.html import Shown, show_steps, write_page
+from viz.page.html import show as show_page
+from viz.page.html import to_html as page_to_html
 from viz.render import budget as budget  # viz.budget.LAYOUT_BUDGET: a render's layout work
 from viz.render.diagram import FORMATS, Diagram, GraphvizNotFoundError, write
 
 __all__ = ["draw", "save", "show", "to_html", "step_backward", "step_forward", "show_steps",
-           "Frame", "Frames", "Diagram", "GraphvizNotFoundError", "TooLargeError", "FORMATS"]
+           "Frame", "Frames", "Diagram", "GraphvizNotFoundError", "TooLargeError", "FORMATS",
+           "Film"]
 
 
 def draw(root: Value | Module, *, fmt: str = ".4g", rankdir: str = "LR", grads: bool | None = None,
@@ -113,14 +119,20 @@ def draw(root: Value | Module, *, fmt: str = ".4g", rankdir: str = "LR", grads: 
                     legend=legend, title=title)
 
 
-def save(root: Value | Module | graphviz.Digraph, path: str | os.PathLike[str],
+def save(root: Value | Module | graphviz.Digraph | Recorder, path: str | os.PathLike[str],
          **options: Any) -> Path:
     """Draw ``root`` (a Value, or a model: see ``draw``; or take a diagram ``draw``
     already made) and write it to ``path``.
 
     The extension picks the format: ``.svg``, ``.png`` or ``.pdf``. ``options``
     are ``draw``'s keyword arguments. Returns the path written.
+
+    A ``Recorder`` is saved as its film: ``.gif`` animates it (``frames=100``,
+    ``fps=10``), ``.png``/``.pdf``/``.svg`` is one epoch (``epoch=``, default the last),
+    the same picture as the page's (needs matplotlib and Pillow: the ``ml`` extra).
     """
+    if isinstance(root, Recorder):
+        return film_save(root, path, **options)
     if isinstance(root, graphviz.Digraph):
         if options:
             raise TypeError(f"save() got draw options {sorted(options)} with a finished "
@@ -129,3 +141,37 @@ def save(root: Value | Module | graphviz.Digraph, path: str | os.PathLike[str],
     else:
         graph = draw(root, **options)
     return write(graph, path)
+
+
+def show(source: Value | Recorder | Snapshot, **options: Any) -> Shown | Film:
+    """The interactive page of ``source``, inline in Jupyter.
+
+    - a Value: its graph's page, stepping through both passes (``viz.page.html.show``:
+      ``view``, ``direction``, ``height``, ``title`` and ``draw``'s options);
+    - a ``Recorder``: the film of the training (``viz.film.live.show_film``: ``height``,
+      ``frames``, ``steppers``, ``title``), live while ``fit`` runs;
+    - a recorded epoch, ``rec[k]``: that epoch's loss on the training data, forward and
+      backward, on the network view (``samples``, ``title``, ``height``).
+    """
+    if isinstance(source, Recorder):
+        return show_film(source, **options)
+    if isinstance(source, Snapshot):
+        height = options.pop("height", 620)
+        return Shown(epoch_page(source, **options), height)
+    return show_page(source, **options)
+
+
+def to_html(source: Value | Recorder | Snapshot | Any, path: str | os.PathLike[str],
+            **options: Any) -> Path:
+    """Write ``source``'s interactive page to ``path`` as one offline file; returns the path.
+
+    A Value or the frames of ``step_backward``/``step_forward``: its graph's page
+    (``viz.page.html.to_html``); a ``Recorder``: the film (``viz.film.show.film_to_html``:
+    ``frames``, ``steppers``, ``title``, ``samples``); a recorded epoch ``rec[k]``: its
+    forward and backward pass (``samples``, ``title``).
+    """
+    if isinstance(source, Recorder):
+        return film_to_html(source, path, **options)
+    if isinstance(source, Snapshot):
+        return write_page(epoch_page(source, **options), path)
+    return page_to_html(source, path, **options)

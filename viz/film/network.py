@@ -23,8 +23,8 @@ from viz.film.style import INK, hex_colour, shade, weight_stroke
 __all__ = ["NetworkPicture", "draw_network", "weight_scale", "codes", "decode"]
 
 HEADER = 34      # room above the columns for their titles
-LEGEND = 58      # room below for the legend
 MARGIN = 16
+TINT = 0.75      # a statistics box is at most this strongly coloured: its name stays legible
 
 
 @dataclass
@@ -57,7 +57,7 @@ class NetworkPicture:
         if self.stat_codes is not None:
             for u, box in enumerate(self.boxes):
                 share = float(reel.stats[f, u, 1])
-                out[f"box{u}"] = {"fill": hex_colour(shade(decode(self.stat_codes[f, u]), 1.0))}
+                out[f"box{u}"] = {"fill": _tint(self.stat_codes[f, u])}
                 out[f"bar{u}"] = {"width": round(box.width * share, 2)}
                 out[f"dead{u}"] = {"display": share >= 1.0}
         return out
@@ -72,6 +72,10 @@ def codes(values: np.ndarray, scale: np.ndarray | float) -> np.ndarray:
 
 def decode(code: np.ndarray) -> np.ndarray:
     return code.astype(float) / 127.5 - 1.0
+
+
+def _tint(code: np.ndarray) -> str:
+    return hex_colour(shade(TINT * decode(code), 1.0))
 
 
 def weight_scale(reel: Reel) -> float:
@@ -97,6 +101,8 @@ def _title(units: list[UnitInfo]) -> str:
 def draw_network(reel: Reel, height_limit: float = 800.0) -> NetworkPicture:
     """The network's scene for ``reel``, sized to fit ``height_limit`` pixels."""
     plane = reel.mode == "plane"
+    legend = _legend_lines(reel)
+    room = HEADER + 14 * len(legend) + 14  # the titles above, the legend below
     ranks = sorted({u.rank for u in reel.units})
     stacks: dict[int, list[int]] = {r: [] for r in ranks}
     for u, info in sorted(enumerate(reel.units), key=lambda p: (p[1].kind == "input",
@@ -104,15 +110,14 @@ def draw_network(reel: Reel, height_limit: float = 800.0) -> NetworkPicture:
         stacks[info.rank].append(u)
     tallest = max(len(s) for s in stacks.values())
     if plane:
-        width = height = min(36.0, (height_limit - HEADER - LEGEND) / tallest - 8)
+        width = height = min(36.0, (height_limit - room) / tallest - 8)
         gap = 8.0
     else:
-        width, height = 58.0, min(20.0, (height_limit - HEADER - LEGEND) / tallest - 4)
+        width, height = 58.0, min(20.0, (height_limit - room) / tallest - 4)
         gap = 4.0
     step = float(np.clip(620.0 / max(1, len(ranks) - 1), 86.0, 170.0))
     column_height = tallest * (height + gap) - gap
-    scene = Scene(2 * MARGIN + (len(ranks) - 1) * step + width,
-                  HEADER + column_height + LEGEND)
+    scene = Scene(2 * MARGIN + (len(ranks) - 1) * step + width, room + column_height)
     boxes: list[Box] = [Box(0, 0, 0, 0)] * len(reel.units)
     for r, rank in enumerate(ranks):
         x = MARGIN + r * step
@@ -130,7 +135,10 @@ def draw_network(reel: Reel, height_limit: float = 800.0) -> NetworkPicture:
         _heat_maps(scene, reel, boxes, picture)
     else:
         _stat_boxes(scene, reel, boxes, picture)
-    _legend(scene, reel, picture.scale, HEADER + column_height + 22)
+    for k, line in enumerate(legend):
+        scene.add(Text(MARGIN, HEADER + column_height + 22 + 14 * k,
+                       line.replace("{scale}", f"{picture.scale:.3g}"), 10.5, "start",
+                       INK["muted"]))
     return picture
 
 
@@ -177,12 +185,15 @@ def _stat_boxes(scene: Scene, reel: Reel, boxes: list[Box], picture: NetworkPict
             _name(scene, reel.units[u], box)
         return
     means = reel.stats[:, :, 0]
-    picture.stat_scale = np.abs(means).max(axis=0)
+    # One scale per column: a box's colour compares its unit with the others of its layer.
+    columns = np.array([u.column for u in reel.units])
+    largest = {c: float(np.abs(means[:, columns == c]).max()) for c in set(columns)}
+    picture.stat_scale = np.array([largest[c] for c in columns])
     picture.stat_codes = codes(means, picture.stat_scale[None, :])
     last = reel.frames - 1
     for u, box in enumerate(boxes):
         share = float(reel.stats[last, u, 1])
-        fill = hex_colour(shade(decode(picture.stat_codes[last, u]), 1.0))
+        fill = _tint(picture.stat_codes[last, u])
         scene.add(Rect(box.x, box.y, box.width, box.height, fill, INK["line"], 1.0, 2.0,
                        id=f"box{u}"))
         tint = INK["dead"] if reel.units[u].activation == "ReLU" else INK["saturated"]
@@ -202,15 +213,27 @@ def _name(scene: Scene, unit: UnitInfo, box: Box) -> None:
                        unit.name, size, "middle", INK["text"]))
 
 
-def _legend(scene: Scene, reel: Reel, scale: float, y: float) -> None:
-    lines = [f"line: a weight, blue positive, orange negative, wider for larger |w| "
-             f"(full width at |w| ≥ {scale:.3g})"]
+def _legend_lines(reel: Reel) -> list[str]:
+    """The legend, wrapped to lines that fit under the narrowest network."""
+    parts = ["line: a weight; blue positive, orange negative; wider for a larger |w| "
+             "(full width at |w| ≥ {scale})"]
     if reel.mode == "plane":
-        lines.append("box: the unit's output over the input plane (blue > 0 > orange, "
-                     "each on its own scale)")
+        parts.append("box: the unit's output over the input plane (blue > 0 > orange, each "
+                     "on its own scale)")
     elif reel.mode == "stats":
-        lines.append("box: the unit's mean output over the training data; bar: the share "
-                     "of samples where it is inactive (ReLU 0, tanh or sigmoid saturated)")
-    lines += reel.notes
-    for k, line in enumerate(lines):
-        scene.add(Text(MARGIN, y + 14 * k, line, 10.5, "start", INK["muted"]))
+        parts.append("box: the unit's mean output over the training data (blue > 0 > orange, "
+                     "on its layer's scale); bar: the share of samples where it is inactive "
+                     "(a ReLU at 0, a tanh or sigmoid saturated); crossed out: inactive for "
+                     "every sample")
+    return [line for part in parts + reel.notes for line in _wrap(part, 62)]
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    lines, line = [], ""
+    for word in text.split(" "):
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    return lines + [line]

@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 
 from viz.common.text import printable
+from viz.film.network import TINT
 from viz.film.panels import frame_texts
 from viz.film.picture import Picture
 from viz.film.style import NEGATIVE, POSITIVE, WIDTH_MAX, WIDTH_MIN
@@ -66,7 +67,7 @@ def film_data(picture: Picture) -> tuple[dict[str, Any], dict[str, Any]]:
     meta = {
         "frames": reel.frames, "epochs": reel.epochs, "best": reel.best, "mode": reel.mode,
         "colours": {"positive": POSITIVE, "negative": NEGATIVE},
-        "width": [WIDTH_MIN, WIDTH_MAX], "scale": net.scale,
+        "width": [WIDTH_MIN, WIDTH_MAX], "scale": net.scale, "tint": TINT,
         "units": [{"name": printable(u.name), "kind": u.kind, "activation": u.activation}
                   for u in reel.units],
         "weights": [{"s": w.source, "t": w.target, "name": printable(w.name)}

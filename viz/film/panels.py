@@ -15,7 +15,9 @@ boundary with the data, and the curves over the epochs with a cursor at the curr
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -29,7 +31,9 @@ __all__ = ["PanelsPicture", "draw_panels", "frame_texts", "number"]
 WIDTH = 470.0
 LEFT = 62.0       # the curves' left edge (room for the axis's numbers)
 PLOT = WIDTH - LEFT - 14
-BOUNDARY = 290.0
+BOUNDARY = 290.0  # the prediction's side, and each panel's height, before fitting
+CURVES, SMALL, BARS, STRIP = 96.0, 70.0, 110.0, 60.0
+HEIGHT = 830.0    # the panels fit in this height (a 900-pixel window, under the controls)
 
 
 def number(x: float) -> str:
@@ -60,7 +64,7 @@ class PanelsPicture:
 
     scene: Scene
     cursors: list[tuple[float, float]]              # each time panel's top and bottom
-    dots: dict[str, tuple[Axis, list[float]]]       # series -> its axis, value per frame
+    dots: dict[str, tuple[Axis, list[float]]]       # a dot's id -> its axis, value per frame
     cursor_x: list[float]                           # per frame
     boundary_codes: np.ndarray | None = None        # (frames, grid, grid) uint8
     bars: list[tuple[float, float]] = field(default_factory=list)  # per frame: bar tops
@@ -74,10 +78,10 @@ class PanelsPicture:
         x = self.cursor_x[f]
         for k, (top, bottom) in enumerate(self.cursors):
             out[f"cursor{k}"] = {"points": ((x, top), (x, bottom))}
-        for name, (axis, values) in self.dots.items():
+        for ident, (axis, values) in self.dots.items():
             v = values[f]
             ok = v is not None and math.isfinite(v) and (v > 0 or not axis.log)
-            out[f"dot-{name}"] = {"cx": x, "cy": axis.y(v) if ok else axis.top, "display": ok}
+            out[ident] = {"cx": x, "cy": axis.y(v) if ok else axis.top, "display": ok}
         if self.boundary_codes is not None:
             out["boundary"] = {"pixels": boundary_pixels(self.boundary_codes[f])}
         if self.bars:
@@ -124,19 +128,37 @@ def _at(reel: Reel, name: str, epoch: int) -> float | None:
         return None
 
 
+def _fit(reel: Reel, panels: list[tuple[str, list[Any], bool]]) -> float:
+    """How much the prediction and the panels shrink so that all fit in HEIGHT."""
+    plane = reel.mode == "plane" and reel.boundary is not None
+    rnn = reel.steps_norms is not None
+    fixed = 78 + 24 + (76 if plane else 0) + 32 * len(panels) + (82 if rnn else 0)
+    variable = (BOUNDARY if plane else 0) + (BARS + STRIP if rnn else 0) + sum(
+        SMALL if _small(title) else CURVES for title, _, _ in panels)
+    return float(np.clip((HEIGHT - fixed) / variable, 0.55, 1.0)) if variable else 1.0
+
+
+def _small(title: str) -> bool:
+    return title.startswith("running") or title == "learning rate"
+
+
 def draw_panels(reel: Reel) -> PanelsPicture:
     scene = Scene(WIDTH, 0)
     texts = frame_texts(reel, reel.frames - 1)
     scene.add(Text(12, 26, texts[0], 19, bold=True, id="epoch"))
-    scene.add(Text(12, 46, texts[1], 12, fill=INK["muted"], id="numbers"))
-    scene.add(Text(12, 63, texts[2], 12, fill=INK["muted"], id="numbers2"))
+    scene.add(Text(12, 46, texts[1], 13, fill=INK["muted"], id="numbers"))
+    scene.add(Text(12, 64, texts[2], 13, fill=INK["muted"], id="numbers2"))
     picture = PanelsPicture(scene, [], {}, _cursor_x(reel))
+    panels = _curve_panels(reel)
+    k = _fit(reel, panels)
     y = 78.0
     if reel.mode == "plane" and reel.boundary is not None:
-        y = _boundary(scene, reel, picture, y) + 16
-    y = _curves(scene, reel, picture, y)
+        y = _boundary(scene, reel, picture, y, round(BOUNDARY * k)) + 16
+    for title, lines, unit in panels:
+        y = _panel(scene, reel, picture, title, lines, unit, y,
+                   round((SMALL if _small(title) else CURVES) * k))
     if reel.steps_norms is not None:
-        y = _steps(scene, reel, picture, y + 8)
+        y = _steps(scene, reel, picture, y + 8, round(BARS * k), round(STRIP * k))
     _epoch_axis(scene, reel, y)
     scene.height = y + 24
     return picture
@@ -152,7 +174,8 @@ def _x(reel: Reel, epoch: float) -> float:
     return LEFT + (PLOT * (epoch - first) / (last - first) if last > first else PLOT / 2)
 
 
-def _boundary(scene: Scene, reel: Reel, picture: PanelsPicture, top: float) -> float:
+def _boundary(scene: Scene, reel: Reel, picture: PanelsPicture, top: float,
+              side: float) -> float:
     if reel.boundary_kind == "probability":
         picture.boundary_codes = np.rint(np.clip(reel.boundary, 0, 1) * 255).astype(np.uint8)
         title = "prediction: P(class 1) over the input plane"
@@ -162,16 +185,16 @@ def _boundary(scene: Scene, reel: Reel, picture: PanelsPicture, top: float) -> f
                                          ).astype(np.uint8)
         title = "prediction: the output over the input plane" if reel.boundary_kind == \
             "output" else "prediction: the class over the input plane"
-    left = (WIDTH - BOUNDARY) / 2
-    scene.add(Text(12, top + 12, title, 12, bold=True))
+    left = (WIDTH - side) / 2
+    scene.add(Text(12, top + 12, title, 13, bold=True))
     top += 20
-    scene.add(Image(left, top, BOUNDARY, BOUNDARY,
+    scene.add(Image(left, top, side, side,
                     boundary_pixels(picture.boundary_codes[-1]), id="boundary"))
     x0, x1, y0, y1 = reel.extent
 
     def place(p: np.ndarray) -> tuple[float, float]:
-        return (round(left + BOUNDARY * (p[0] - x0) / (x1 - x0), 2),
-                round(top + BOUNDARY * (1 - (p[1] - y0) / (y1 - y0)), 2))
+        return (round(left + side * (p[0] - x0) / (x1 - x0), 2),
+                round(top + side * (1 - (p[1] - y0) / (y1 - y0)), 2))
 
     for points, hollow in ((reel.points, False), (reel.val_points, True)):
         if points is None:
@@ -181,14 +204,14 @@ def _boundary(scene: Scene, reel: Reel, picture: PanelsPicture, top: float) -> f
             cx, cy = place(p)
             scene.add(Dot(cx, cy, 3.2 if hollow else 2.8, "#ffffff" if hollow else colour,
                           colour if hollow else "#ffffff", 1.3 if hollow else 0.6))
-    scene.add(Rect(left, top, BOUNDARY, BOUNDARY, "none", INK["frame"]))
-    scene.add(Text(left, top + BOUNDARY + 13, f"x0 {number(x0)} … {number(x1)}", 10,
+    scene.add(Rect(left, top, side, side, "none", INK["frame"]))
+    scene.add(Text(left, top + side + 13, f"x0 {number(x0)} … {number(x1)}", 10,
                    fill=INK["muted"]))
-    scene.add(Text(left + BOUNDARY, top + BOUNDARY + 13, f"x1 {number(y0)} … {number(y1)}",
+    scene.add(Text(left + side, top + side + 13, f"x1 {number(y0)} … {number(y1)}",
                    10, "end", INK["muted"]))
-    scene.add(Text(left, top + BOUNDARY + 26, "● training   ○ validation   blue: class 1, "
-                   "orange: class 0", 10, fill=INK["muted"]))
-    return top + BOUNDARY + 26
+    scene.add(Text(WIDTH / 2, top + side + 27, "● training   ○ validation   blue: class 1, "
+                   "orange: class 0", 10, "middle", INK["muted"]))
+    return top + side + 27
 
 
 def _series_axis(values: list[float], top: float, height: float, unit: bool) -> Axis:
@@ -201,9 +224,9 @@ def _series_axis(values: list[float], top: float, height: float, unit: bool) -> 
     return Axis(top, height, min(0.0, lo), hi)
 
 
-def _curves(scene: Scene, reel: Reel, picture: PanelsPicture, y: float) -> float:
-    """A panel of curves for the loss, the first metric, the learning rate (when it
-    changes) and each batch norm's running statistics."""
+def _curve_panels(reel: Reel) -> list[tuple[str, list[Any], bool]]:
+    """The panels of curves: the loss, the first metric, the learning rate (when it
+    changes) and each batch norm's running statistics; each (title, lines, a score?)."""
     panels: list[tuple[str, list[tuple[str, str, list[float], list[float]]], bool]] = []
     loss = [(n, INK["train" if n == "train_loss" else "val"]) for n in ("train_loss", "val_loss")
             if n in reel.series]
@@ -220,36 +243,51 @@ def _curves(scene: Scene, reel: Reel, picture: PanelsPicture, y: float) -> float
     if "lr" in reel.series and len(set(reel.series["lr"][1])) > 1:
         panels.append(("learning rate", [("lr", INK["muted"], *map(list, reel.series["lr"]))],
                        False))
+    if reel.stats is not None:  # dead ReLUs, saturated tanh and sigmoid units, per layer
+        lines = []
+        for column in sorted({u.column for u in reel.units}):
+            members = [i for i, u in enumerate(reel.units) if u.column == column
+                       and u.activation in ("ReLU", "tanh", "sigmoid")]
+            if members:
+                name = re.split(r"[.\[]", reel.units[members[0]].name)[0]
+                lines.append((f"{name} {reel.units[members[0]].activation}", INK["saturated"],
+                              list(reel.epochs), list(reel.stats[:, members, 1].mean(axis=1))))
+        if lines:
+            panels.append(("inactive outputs: share of samples × units, per layer", lines,
+                           True))
     for key, values in reel.running.items():
         lines = [(f"{key} {j}", INK["muted"], list(reel.epochs), list(values[:, j]))
                  for j in range(values.shape[1])]
-        panels.append((f"running {key.split(' ')[1]} of {key.split(' ')[0]} (one line per "
-                       f"feature)", lines, False))
-    for title, lines, unit in panels:
-        y = _panel(scene, reel, picture, title, lines, unit, y)
-    return y
+        layer, stat = key.rsplit(" ", 1)
+        layer = re.sub(r"^layers\.(\d+)$", r"L\1", layer)  # as the network names it
+        panels.append((f"{layer} · BN: running {'variance' if stat == 'var' else stat}, a line "
+                       f"per feature", lines, False))
+    return panels
 
 
 def _panel(scene: Scene, reel: Reel, picture: PanelsPicture, title: str,
-           lines: list[tuple[str, str, list[float], list[float]]], unit: bool, y: float) -> float:
-    height = 70.0 if title.startswith("running") or title == "learning rate" else 96.0
-    scene.add(Text(12, y + 12, title, 12, bold=True))
+           lines: list[tuple[str, str, list[float], list[float]]], unit: bool, y: float,
+           height: float) -> float:
+    scene.add(Text(12, y + 12, title, 13, bold=True))
     legend_x = WIDTH - 14
     for name, colour, _, _ in reversed(lines if len(lines) <= 2 else []):
-        label = "validation" if name.startswith("val") else "training"
+        label = "validation" if name.startswith("val") else "training" \
+            if name.startswith("train") else name
         scene.add(Text(legend_x, y + 12, f"— {label}", 10.5, "end", colour))
         legend_x -= 78
     top = y + 20
     axis = _series_axis([v for *_, values in lines for v in values], top, height, unit)
     scene.add(Rect(LEFT, top, PLOT, height, INK["panel"], INK["frame"]))
     for value in (axis.hi, axis.lo):
-        scene.add(Text(LEFT - 5, axis.y(value) + 4, number(value), 10, "end", INK["muted"]))
+        scene.add(Text(LEFT - 5, axis.y(value) + 4, number(value), 11, "end", INK["muted"]))
     if axis.log:
         scene.add(Text(LEFT - 5, top + height / 2 + 4, "log", 9, "end", INK["muted"]))
     if reel.best is not None:
         x = round(_x(reel, reel.best), 2)
         scene.add(Path(((x, top), (x, top + height)), INK["best"], 1.2, dash="4 3"))
-        scene.add(Text(x + 3, top + 11, "best", 10, fill=INK["best"]))
+        right = x > LEFT + PLOT - 30  # near the right edge: the word goes left of the line
+        scene.add(Text(x - 3 if right else x + 3, top + 11, "best", 10,
+                       "end" if right else "start", INK["best"]))
     for _, colour, epochs, values in lines:
         points = tuple((round(_x(reel, e), 2), axis.y(v)) for e, v in zip(epochs, values)
                        if math.isfinite(v) and (v > 0 or not axis.log))
@@ -261,32 +299,34 @@ def _panel(scene: Scene, reel: Reel, picture: PanelsPicture, title: str,
     x = picture.cursor_x[-1]
     scene.add(Path(((x, top), (x, top + height)), INK["cursor"], 1.0, 0.6, id=f"cursor{k}"))
     if len(lines) <= 2:
-        for name, colour, epochs, values in lines:
+        for _, colour, epochs, values in lines:
             at = dict(zip(epochs, values))
             per_frame = [at.get(e, math.nan) for e in reel.epochs]
-            picture.dots[name] = (axis, per_frame)
+            ident = f"dot{len(picture.dots)}"
+            picture.dots[ident] = (axis, per_frame)
             v = per_frame[-1]
             ok = math.isfinite(v) and (v > 0 or not axis.log)
             scene.add(Dot(x, axis.y(v) if ok else top, 3.5, colour, "#ffffff", 1.0,
-                          id=f"dot-{name}", display=ok))
+                          id=ident, display=ok))
     return top + height + 12
 
 
-def _steps(scene: Scene, reel: Reel, picture: PanelsPicture, y: float) -> float:
+def _steps(scene: Scene, reel: Reel, picture: PanelsPicture, y: float, height: float,
+           strip_height: float) -> float:
     """An RNN's ``||∂loss/∂h_t||`` per time step: bars for this epoch (log scale) and a
     strip of every frame (one row per step, t = 1 at the bottom)."""
     norms = reel.steps_norms
     steps = norms.shape[1]
     positive = norms[norms > 0]
     lo, hi = (float(positive.min()), float(positive.max())) if positive.size else (1e-3, 1.0)
-    hi = max(hi, lo * 10)
+    lo, hi = lo / 2, max(hi, lo * 10)  # the smallest bar still shows
     scene.add(Text(12, y + 12, "gradient reaching each step: ||∂loss/∂h_t|| (log)", 12,
                    bold=True))
-    top, height = y + 20, 110.0
+    top = y + 20
     axis = Axis(top, height, lo, hi, log=True)
     scene.add(Rect(LEFT, top, PLOT, height, INK["panel"], INK["frame"]))
     for value in (hi, lo):
-        scene.add(Text(LEFT - 5, axis.y(value) + 4, number(value), 10, "end", INK["muted"]))
+        scene.add(Text(LEFT - 5, axis.y(value) + 4, number(value), 11, "end", INK["muted"]))
     width = PLOT / steps
     base = top + height
     picture.bars = [(base, 0.0)]
@@ -305,15 +345,16 @@ def _steps(scene: Scene, reel: Reel, picture: PanelsPicture, y: float) -> float:
     level = (logs - math.log10(lo)) / (math.log10(hi) - math.log10(lo))
     strip = np.rint(255 - 200 * np.clip(level, 0, 1)).astype(np.uint8).T[::-1]  # t1 at bottom
     pixels = np.stack([strip, strip, np.full_like(strip, 255)], axis=-1)
-    scene.add(Image(LEFT, top, PLOT, 60, pixels))
-    scene.add(Rect(LEFT, top, PLOT, 60, "none", INK["frame"]))
+    scene.add(Image(LEFT, top, PLOT, strip_height, pixels))
+    scene.add(Rect(LEFT, top, PLOT, strip_height, "none", INK["frame"]))
     scene.add(Text(LEFT - 5, top + 10, f"t{steps}", 9.5, "end", INK["muted"]))
-    scene.add(Text(LEFT - 5, top + 58, "t1", 9.5, "end", INK["muted"]))
+    scene.add(Text(LEFT - 5, top + strip_height - 2, "t1", 9.5, "end", INK["muted"]))
     k = len(picture.cursors)
-    picture.cursors.append((top, top + 60))
+    picture.cursors.append((top, top + strip_height))
     x = picture.cursor_x[-1]
-    scene.add(Path(((x, top), (x, top + 60)), INK["cursor"], 1.0, 0.8, id=f"cursor{k}"))
-    return top + 60 + 12
+    scene.add(Path(((x, top), (x, top + strip_height)), INK["cursor"], 1.0, 0.8,
+                   id=f"cursor{k}"))
+    return top + strip_height + 12
 
 
 def _epoch_axis(scene: Scene, reel: Reel, y: float) -> None:

@@ -89,3 +89,30 @@ def film_to_html(rec: Recorder, path: str | os.PathLike[str], *, frames: int = F
     replace_file(path, film_page(rec, frames=frames, steppers=steppers, title=title,
                                  samples=samples).encode("utf-8"))
     return path
+
+
+def film_save(rec: Recorder, path: str | os.PathLike[str], *, epoch: int | None = None,
+              frames: int = 100, fps: float = 10.0, title: str | None = None) -> Path:
+    """Write the film as an animated GIF (``.gif``: at most ``frames`` frames, evenly
+    spread, at ``fps`` frames a second), or one epoch of it (``.png``, ``.pdf``,
+    ``.svg``: ``epoch``, by default the last): the same picture as the page's."""
+    from viz.film.raster import save_frame, save_gif  # matplotlib and Pillow: only here
+
+    suffix = Path(path).suffix.lower()
+    picture = draw_film(rec, title=title)
+    if suffix == ".gif":
+        if epoch is not None:
+            raise TypeError("epoch= picks the epoch of a still (.png, .pdf, .svg); a .gif "
+                            "holds the whole film")
+        return save_gif(picture, path, frames=frames, fps=fps)
+    f = picture.reel.frames - 1 if epoch is None else _frame(picture, epoch)
+    return save_frame(picture, path, f)
+
+
+def _frame(picture: Picture, epoch: int) -> int:
+    try:
+        return picture.reel.frame_of(epoch)
+    except ValueError:
+        epochs = picture.reel.epochs
+        raise ValueError(f"epoch {epoch} is not a frame of this film: pick one of the recorded "
+                         f"epochs {epochs[0]}..{epochs[-1]} (rec.epochs)") from None

@@ -65,4 +65,5 @@ def scene_svg(scene: Scene, shapes: list[Shape] | None = None, ident: str = "") 
     name = f' id="{_attr(ident)}"' if ident else ""
     return (f'<svg xmlns="http://www.w3.org/2000/svg"{name} '
             f'viewBox="0 0 {scene.width:g} {scene.height:g}" width="{scene.width:g}" '
-            f'height="{scene.height:g}" font-family="{FONT}">\n{body}\n</svg>')
+            f'height="{scene.height:g}" preserveAspectRatio="xMinYMin meet" '
+            f'font-family="{FONT}">\n{body}\n</svg>')

@@ -105,8 +105,8 @@
     meta.cursors.forEach(function (c, i) {
       $("cursor" + i).setAttribute("d", "M" + x + " " + c[0] + "L" + x + " " + c[1]);
     });
-    Object.keys(frames.dots).forEach(function (name) {
-      var dot = $("dot-" + name), y = frames.dots[name][f];
+    Object.keys(frames.dots).forEach(function (id) {
+      var dot = $(id), y = frames.dots[id][f];
       if (y === null) { dot.setAttribute("display", "none"); return; }
       dot.removeAttribute("display");
       dot.setAttribute("cx", x);
@@ -121,7 +121,7 @@
     }
     if (frames.stats) {
       for (k = 0; k < U; k++) {
-        $("box" + k).setAttribute("fill", hex(shade(decode(frames.stats[f * U + k]))));
+        $("box" + k).setAttribute("fill", hex(shade(meta.tint * decode(frames.stats[f * U + k]))));
         $("bar" + k).setAttribute("width", frames.bars[f][k]);
         var dead = frames.bars[f][k] >= meta.boxes[k][2];
         if (dead) { $("dead" + k).removeAttribute("display"); }
