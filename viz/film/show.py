@@ -96,14 +96,14 @@ def film_save(rec: Recorder, path: str | os.PathLike[str], *, epoch: int | None 
     """Write the film as an animated GIF (``.gif``: at most ``frames`` frames, evenly
     spread, at ``fps`` frames a second), or one epoch of it (``.png``, ``.pdf``,
     ``.svg``: ``epoch``, by default the last): the same picture as the page's."""
+    suffix = Path(path).suffix.lower()
+    if suffix == ".gif" and epoch is not None:
+        raise TypeError("epoch= picks the epoch of a still (.png, .pdf, .svg); a .gif holds "
+                        "the whole film")
     from viz.film.raster import save_frame, save_gif  # matplotlib and Pillow: only here
 
-    suffix = Path(path).suffix.lower()
     picture = draw_film(rec, title=title)
     if suffix == ".gif":
-        if epoch is not None:
-            raise TypeError("epoch= picks the epoch of a still (.png, .pdf, .svg); a .gif "
-                            "holds the whole film")
         return save_gif(picture, path, frames=frames, fps=fps)
     f = picture.reel.frames - 1 if epoch is None else _frame(picture, epoch)
     return save_frame(picture, path, f)

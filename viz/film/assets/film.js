@@ -31,24 +31,36 @@
     return [w >= 0 ? meta.colours.positive : meta.colours.negative,
       meta.width[0] + (meta.width[1] - meta.width[0]) * size, 0.2 + 0.8 * size];
   }
-  // Python's format(x, ".4g"), as viz.text.format_number writes every number.
+  // Python's format(x, ".4g"), as viz.text.format_number writes every number: four
+  // significant digits, rounded half to even on an exact tie (1234.5 -> 1234), as Python
+  // rounds; toExponential(20) holds every digit a double can tell apart from a tie.
   function number(x) {
     if (x === Infinity) { return "inf"; }
     if (x === -Infinity) { return "-inf"; }
     if (isNaN(x)) { return "NaN"; }
     if (x === 0) { return "0"; }
-    var parts = x.toExponential(3).split("e"), exp = parseInt(parts[1], 10), text;
+    var parts = Math.abs(x).toExponential(20).split("e");
+    var digits = parts[0].replace(".", ""), exp = parseInt(parts[1], 10);
+    var head = parseInt(digits.slice(0, 4), 10), rest = digits.slice(4);
+    var up = rest.charAt(0) > "5" || rest.charAt(0) === "5" &&
+      (/[1-9]/.test(rest.slice(1)) || head % 2 === 1);
+    if (up) { head += 1; }
+    if (head === 10000) { head = 1000; exp += 1; }
+    var d = String(head), text;
+    var trim = function (t) { return t.replace(/0+$/, "").replace(/\.$/, ""); };
     if (exp < -4 || exp >= 4) {
-      var mantissa = parts[0].replace(/\.?0+$/, "");
-      text = mantissa + "e" + (exp < 0 ? "-" : "+") + (Math.abs(exp) < 10 ? "0" : "") +
-        Math.abs(exp);
+      text = trim(d.charAt(0) + "." + d.slice(1)) + "e" + (exp < 0 ? "-" : "+") +
+        (Math.abs(exp) < 10 ? "0" : "") + Math.abs(exp);
+    } else if (exp >= 0) {
+      text = exp === 3 ? d : trim(d.slice(0, exp + 1) + "." + d.slice(exp + 1));
     } else {
-      text = x.toFixed(Math.max(0, 3 - exp));
-      if (text.indexOf(".") >= 0) { text = text.replace(/\.?0+$/, ""); }
+      text = trim("0." + "0".repeat(-exp - 1) + d);
     }
-    if (text.charAt(0) === "-" && parseFloat(text) === 0) { text = text.slice(1); }
-    return text;
+    return (x < 0 ? "-" : "") + text;
   }
+
+  // The page's formatting, for checking it against Python's (tests/test_film_browser.py).
+  window.autogradViz = { number: number };
 
   function bytes(b64) {
     var text = atob(b64), out = new Uint8Array(text.length);
