@@ -34,6 +34,7 @@ PLOT = WIDTH - LEFT - 14
 BOUNDARY = 290.0  # the prediction's side, and each panel's height, before fitting
 CURVES, SMALL, BARS, STRIP = 96.0, 70.0, 110.0, 60.0
 HEIGHT = 830.0    # the panels fit in this height (a 900-pixel window, under the controls)
+NEAR_ZERO = 0.01  # a weight this small does next to nothing
 
 
 def number(x: float) -> str:
@@ -128,18 +129,17 @@ def _at(reel: Reel, name: str, epoch: int) -> float | None:
         return None
 
 
-def _fit(reel: Reel, panels: list[tuple[str, list[Any], bool]]) -> float:
+Panel = tuple[str, list[Any], bool, bool]  # title, lines, a share (0..1)?, small?
+
+
+def _fit(reel: Reel, panels: list[Panel]) -> float:
     """How much the prediction and the panels shrink so that all fit in HEIGHT."""
     plane = reel.mode == "plane" and reel.boundary is not None
     rnn = reel.steps_norms is not None
     fixed = 78 + 24 + (76 if plane else 0) + 32 * len(panels) + (82 if rnn else 0)
     variable = (BOUNDARY if plane else 0) + (BARS + STRIP if rnn else 0) + sum(
-        SMALL if _small(title) else CURVES for title, _, _ in panels)
+        SMALL if small else CURVES for *_, small in panels)
     return float(np.clip((HEIGHT - fixed) / variable, 0.55, 1.0)) if variable else 1.0
-
-
-def _small(title: str) -> bool:
-    return title.startswith("running") or title == "learning rate"
 
 
 def draw_panels(reel: Reel) -> PanelsPicture:
@@ -154,9 +154,9 @@ def draw_panels(reel: Reel) -> PanelsPicture:
     y = 78.0
     if reel.mode == "plane" and reel.boundary is not None:
         y = _boundary(scene, reel, picture, y, round(BOUNDARY * k)) + 16
-    for title, lines, unit in panels:
+    for title, lines, unit, small in panels:
         y = _panel(scene, reel, picture, title, lines, unit, y,
-                   round((SMALL if _small(title) else CURVES) * k))
+                   round((SMALL if small else CURVES) * k))
     if reel.steps_norms is not None:
         y = _steps(scene, reel, picture, y + 8, round(BARS * k), round(STRIP * k))
     _epoch_axis(scene, reel, y)
@@ -217,32 +217,37 @@ def _boundary(scene: Scene, reel: Reel, picture: PanelsPicture, top: float,
 def _series_axis(values: list[float], top: float, height: float, unit: bool) -> Axis:
     finite = [v for v in values if math.isfinite(v)]
     lo, hi = (min(finite), max(finite)) if finite else (0.0, 1.0)
-    if unit and lo >= 0 and hi <= 1:  # a score: its own range, up to 1
-        return Axis(top, height, lo, 1.0)
+    if unit and lo >= 0 and hi <= 1:  # a share or a score: its own range, up to 1
+        return Axis(top, height, 0.0 if hi - lo < 0.05 else lo, 1.0)
     if lo > 0 and hi / lo > 20:       # a loss falling by orders of magnitude
         return Axis(top, height, lo, hi, log=True)
     return Axis(top, height, min(0.0, lo), hi)
 
 
-def _curve_panels(reel: Reel) -> list[tuple[str, list[Any], bool]]:
+def _curve_panels(reel: Reel) -> list[Panel]:
     """The panels of curves: the loss, the first metric, the learning rate (when it
     changes) and each batch norm's running statistics; each (title, lines, a score?)."""
-    panels: list[tuple[str, list[tuple[str, str, list[float], list[float]]], bool]] = []
+    panels: list[Panel] = []
     loss = [(n, INK["train" if n == "train_loss" else "val"]) for n in ("train_loss", "val_loss")
             if n in reel.series]
     if loss:
         panels.append(("loss", [(label, colour, *map(list, reel.series[label]))
-                                for label, colour in loss], False))
+                                for label, colour in loss], False, False))
     metric = next((n[len("train_"):] for n in reel.series
                    if n.startswith("train_") and n != "train_loss"), None)
     if metric is not None:
         panels.append((metric, [(f"{s}_{metric}", INK["train" if s == "train" else "val"],
                                  *map(list, reel.series[f"{s}_{metric}"]))
                                 for s in ("train", "val") if f"{s}_{metric}" in reel.series],
-                       True))
+                       True, False))
     if "lr" in reel.series and len(set(reel.series["lr"][1])) > 1:
         panels.append(("learning rate", [("lr", INK["muted"], *map(list, reel.series["lr"]))],
-                       False))
+                       False, True))
+    if reel.weight_values.size:  # L1 drives weights to exactly 0, L2 only shrinks them
+        near = (np.abs(reel.weight_values) < NEAR_ZERO).mean(axis=1)
+        panels.append((f"weights near zero: the share with |w| < {NEAR_ZERO:g}",
+                       [("weights near 0", INK["muted"], list(reel.epochs), list(near))], True,
+                       True))
     if reel.stats is not None:  # dead ReLUs, saturated tanh and sigmoid units, per layer
         lines = []
         for column in sorted({u.column for u in reel.units}):
@@ -254,14 +259,14 @@ def _curve_panels(reel: Reel) -> list[tuple[str, list[Any], bool]]:
                               list(reel.epochs), list(reel.stats[:, members, 1].mean(axis=1))))
         if lines:
             panels.append(("inactive outputs: share of samples × units, per layer", lines,
-                           True))
+                           True, True))
     for key, values in reel.running.items():
         lines = [(f"{key} {j}", INK["muted"], list(reel.epochs), list(values[:, j]))
                  for j in range(values.shape[1])]
         layer, stat = key.rsplit(" ", 1)
         layer = re.sub(r"^layers\.(\d+)$", r"L\1", layer)  # as the network names it
         panels.append((f"{layer} · BN: running {'variance' if stat == 'var' else stat}, a line "
-                       f"per feature", lines, False))
+                       f"per feature", lines, False, True))
     return panels
 
 
