@@ -132,3 +132,20 @@ def test_bad_input_is_refused_clearly():
         build_reel(moons_mlp(), frames=0)
     with pytest.raises(ValueError, match="epoch 999 is not in this film"):
         build_reel(moons_mlp()).frame_of(999)
+
+
+def test_a_hinge_loss_s_prediction_is_the_score_itself_not_a_probability():
+    from sklearn.datasets import make_moons
+
+    from autograd import nn, optim
+    from autograd.training import fit, outputs_of
+
+    X, y = make_moons(40, noise=0.1, random_state=0)
+    model = nn.MLP(2, [4, 1], seed=0)
+    rec = Recorder(grid=10)
+    fit(model, losses.hinge, optim.SGD(model.parameters(), lr=0.1), X, 2 * y - 1, epochs=3,
+        verbose=False, record=rec)
+    reel = build_reel(rec)
+    assert reel.boundary_kind == "output"
+    np.testing.assert_allclose(reel.boundary[-1].ravel(), outputs_of(rec[3].model,
+                                                                     rec.grid.points))

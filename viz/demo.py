@@ -10,9 +10,10 @@
 5. Evaluation: accuracy, precision, recall and F1 (``sklearn.metrics``) on train,
    validation and test.
 6. Prediction: a few test rows, with the predicted probability.
-7. Pictures in ``out/``: the loss curve, the confusion matrix, a two-moons
-   decision boundary, and the course's backprop example f = (x + y) z as a
-   diagram (SVG) and a step-by-step page (HTML).
+7. Pictures in ``out/``: the loss curve, the confusion matrix, the film of the
+   training (a page to play and open, and an animated GIF), a two-moons decision
+   boundary and the film of that network learning it, and the course's backprop
+   example f = (x + y) z as a diagram (SVG) and a step-by-step page (HTML).
 
 The demo is an application of both packages: it lives in ``viz``, since ``autograd``
 never imports ``viz``. It needs the ``ml`` extra (scikit-learn, matplotlib):
@@ -31,7 +32,7 @@ import numpy as np
 
 from autograd import losses, nn, optim, regularizers
 from autograd.engine import Value
-from autograd.training import EarlyStopping, History, fit, predict, predict_proba
+from autograd.training import EarlyStopping, History, Recorder, fit, predict, predict_proba
 
 POSITIVE = "malignant"
 
@@ -98,16 +99,18 @@ def breast_cancer_splits(seed: int = 0) -> tuple[np.ndarray, ...]:
 
 
 def train_breast_cancer(splits: tuple[np.ndarray, ...], epochs: int = 200, seed: int = 0,
-                        verbose: bool = False) -> tuple[nn.MLP, History]:
+                        verbose: bool = False, record: Recorder | None = None
+                        ) -> tuple[nn.MLP, History]:
     """Step 4 of the demo: ``MLP(30, [16, 1])`` with Adam, an L2 penalty and early
-    stopping on the validation split. Returns the trained model and its History."""
+    stopping on the validation split, recorded by ``record`` when given. Returns the
+    trained model and its History."""
     Xtr, Xva, _, ytr, yva, _ = splits
     model = nn.MLP(30, [16, 1], seed=seed)
     history = fit(model, losses.bce_with_logits, optim.Adam(model.parameters(), lr=0.01),
                   Xtr, ytr, val=(Xva, yva), epochs=epochs, batch_size=32,
                   regularizer=lambda params: regularizers.l2(params, 1e-3),
                   early_stopping=EarlyStopping(patience=15, restore_best=True),
-                  seed=seed, verbose=verbose)
+                  seed=seed, verbose=verbose, record=record)
     return model, history
 
 
@@ -134,7 +137,9 @@ def main(argv: list[str] | None = None) -> dict[str, Path]:
     print(f"     train {len(Xtr)}, validation {len(Xva)}, test {len(Xte)}")
 
     print("4.   Train MLP(30, [16, 1]) with Adam, L2 penalty and early stopping")
-    model, history = train_breast_cancer(splits, args.epochs, args.seed, verbose=not args.quiet)
+    film = Recorder()
+    model, history = train_breast_cancer(splits, args.epochs, args.seed, verbose=not args.quiet,
+                                         record=film)
     kept = "" if history.best_epoch is None else \
         f"; kept the weights of epoch {history.best_epoch + 1}"
     print(f"     {history.epochs} epochs, {history.stop_reason}{kept}")
@@ -153,14 +158,15 @@ def main(argv: list[str] | None = None) -> dict[str, Path]:
     from sklearn.metrics import confusion_matrix
 
     paths = _pictures(out, history, confusion_matrix(yte, predict(model, Xte), labels=[0, 1]),
-                      args.seed)
+                      film, args.seed)
     for name, path in paths.items():
         print(f"     {name:<22} {path}")
     print(f"done in {time.perf_counter() - started:.1f} s")
     return paths
 
 
-def _pictures(out: Path, history, cm: np.ndarray, seed: int) -> dict[str, Path]:
+def _pictures(out: Path, history, cm: np.ndarray, film: Recorder, seed: int
+              ) -> dict[str, Path]:
     from sklearn.datasets import make_moons
 
     import viz
@@ -173,14 +179,23 @@ def _pictures(out: Path, history, cm: np.ndarray, seed: int) -> dict[str, Path]:
     fig = plots.plot_confusion_matrix(cm, labels=["benign", POSITIVE])
     paths["confusion matrix"] = out / "confusion_matrix.png"
     fig.savefig(paths["confusion matrix"], dpi=110)
+    # The film of that training: the page opens the chain rule of the first and best epochs.
+    held = [0] + ([film.best_epoch] if film.best_epoch else [film.epochs[-1]])
+    paths["training film"] = viz.to_html(film, out / "training_film.html", steppers=held,
+                                         title="MLP(30, [16, 1]) learning the breast cancer data")
+    paths["training film GIF"] = viz.save(film, out / "training_film.gif", frames=60)
 
     X, y = make_moons(100, noise=0.1, random_state=seed)
     moons = nn.MLP(2, [16, 16, 1], seed=seed)
+    watched = Recorder()
     fit(moons, losses.hinge, optim.Adam(moons.parameters(), lr=0.05), X, 2 * y - 1,
-        epochs=150, verbose=False)
+        epochs=150, verbose=False, record=watched)
     fig = plots.plot_decision_boundary(lambda points: predict(moons, points), X, y)
     paths["moons boundary"] = out / "moons_decision_boundary.png"
     fig.savefig(paths["moons boundary"], dpi=110)
+    paths["moons film"] = viz.to_html(watched, out / "moons_film.html", steppers=[0, 150],
+                                      title="MLP(2, [16, 16, 1]) learning two moons")
+    paths["moons film GIF"] = viz.save(watched, out / "moons_film.gif", frames=75)
 
     f = seed_example()
     paths["backprop diagram"] = Path(viz.save(f, out / "seed_backprop.svg"))

@@ -183,8 +183,8 @@ def _boundary(scene: Scene, reel: Reel, picture: PanelsPicture, top: float,
         scale = float(np.abs(reel.boundary).max()) or 1.0
         picture.boundary_codes = np.rint((np.clip(reel.boundary / scale, -1, 1) + 1) * 127.5
                                          ).astype(np.uint8)
-        title = "prediction: the output over the input plane" if reel.boundary_kind == \
-            "output" else "prediction: the class over the input plane"
+        title = "prediction: the output over the input plane (blue > 0 > orange)" if \
+            reel.boundary_kind == "output" else "prediction: the class over the input plane"
     left = (WIDTH - side) / 2
     scene.add(Text(12, top + 12, title, 13, bold=True))
     top += 20

@@ -270,7 +270,7 @@ def _pictures(reel: Reel, rec: Recorder, shots: list[Snapshot], twin: Any,
                 reel.stats[f, u] = (float(np.mean(data)),
                                     _inactive(data, reel.units[u].activation))
         if plane:
-            reel.boundary[f], reel.boundary_kind = _prediction(out, rec.task, size)
+            reel.boundary[f], reel.boundary_kind = _prediction(out, rec.loss_fn, size)
         if recurrent:
             reel.steps_norms[f] = twin.gradient_norms(rec.loss_fn(out, target))
     if plane:
@@ -303,15 +303,17 @@ def _inactive(data: np.ndarray, activation: str) -> float:
     return 0.0
 
 
-def _prediction(out: Any, task: str | None, size: int) -> tuple[np.ndarray, str]:
-    """The model's prediction on the grid: P(class 1) for one logit, the class for
-    several outputs, the output itself for regression."""
+def _prediction(out: Any, loss_fn: Any, size: int) -> tuple[np.ndarray, str]:
+    """The model's prediction on the grid: P(class 1) where the loss reads the output as a
+    logit (``bce_with_logits``), the class for several outputs, otherwise the output itself
+    (a hinge loss's score, a regression's value)."""
     columns = out if isinstance(out, list) else [out]
     scores = np.stack([np.broadcast_to(np.asarray(v.data, dtype=float), (size * size,))
                        for v in columns])
     if len(columns) > 1:
         return scores.argmax(axis=0).reshape(size, size).astype(float), "classes"
     scores = scores[0].reshape(size, size)
-    if task == "regression":
-        return scores, "output"
-    return 0.5 * (1.0 + np.tanh(0.5 * scores)), "probability"
+    loss = getattr(loss_fn, "__name__", "")
+    if loss == "bce_with_logits":
+        return 0.5 * (1.0 + np.tanh(0.5 * scores)), "probability"
+    return scores, "output"
