@@ -217,3 +217,35 @@ def test_every_course_model_s_film_plays_without_a_complaint(browser, tmp_path, 
         assert len(set(fills)) > 2
     assert console_errors(browser) == [] and network_requests(browser) == []
     assert np.isfinite(reel.weight_values).all()
+
+
+def test_an_exported_notebook_plays_its_film_without_a_kernel(browser, tmp_path):
+    nbformat = pytest.importorskip("nbformat")
+    nbconvert = pytest.importorskip("nbconvert")
+    from selenium.webdriver.common.by import By
+
+    rec = moons_mlp()
+    film = viz.show(rec)
+    cell = nbformat.v4.new_code_cell("viz.show(rec)", execution_count=1, outputs=[
+        nbformat.v4.new_output("display_data", data={"text/html": film._repr_html_(),
+                                                     "text/plain": repr(film)})])
+    body, _ = nbconvert.HTMLExporter().from_notebook_node(nbformat.v4.new_notebook(cells=[cell]))
+    path = tmp_path / "notebook.html"
+    path.write_text(body, encoding="utf-8")
+    browser.set_window_size(900, 900)
+    try:
+        open_file(browser, path)
+        browser.switch_to.frame(browser.find_element(By.CSS_SELECTOR, "iframe[sandbox]"))
+        ready(browser)
+        picture = draw_film(rec)
+        go(browser, 0)
+        colour = browser.find_element("id", "w3").get_attribute("stroke")
+        assert colour == weight_stroke(picture.reel.weight_values[0, 3], picture.network.scale)[0]
+        assert browser.find_element("id", "counter").text == "epoch 0"
+        side = browser.execute_script(
+            "return document.getElementById('panels').getBoundingClientRect().width")
+        assert side > 300  # the panels beside the network, not pushed out of a 900 px cell
+    finally:
+        browser.switch_to.default_content()
+        browser.set_window_size(1400, 900)
+    assert console_errors(browser) == []
