@@ -26,7 +26,7 @@ from viz.film.page import film_html
 from viz.film.picture import draw_film
 from viz.film.reel import FRAMES, build_reel
 from viz.film.show import STEPPER_SAMPLES, _steppers, _title, film_to_html
-from viz.film.svg import scene_svg
+from viz.film.svg import composed_svg
 
 __all__ = ["Film", "show_film", "UPDATES_PER_SECOND"]
 
@@ -75,12 +75,7 @@ class Film:
     def _still(self) -> str:
         """The latest epoch as one SVG: the network and the panels side by side."""
         picture = draw_film(build_reel(self.rec, latest_only=True, title=self.title))
-        net, side = picture.network.scene, picture.panels.scene
-        width, height = net.width + 12 + side.width, max(net.height, side.height)
-        inner_net = scene_svg(net).replace("<svg ", '<svg x="0" y="0" ', 1)
-        inner_side = scene_svg(side).replace("<svg ", f'<svg x="{net.width + 12:g}" y="0" ', 1)
-        return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:g} {height:g}" '
-                f'width="{width:g}" height="{height:g}">{inner_net}{inner_side}</svg>')
+        return composed_svg(picture)
 
     def _live(self) -> str:
         latest = self.rec.latest.epoch

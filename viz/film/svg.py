@@ -4,13 +4,19 @@ frame by frame, found by their ids) and the live view's, one frame at a time."""
 from __future__ import annotations
 
 import html
+from typing import TYPE_CHECKING
 
 from viz.common.png import png_data_uri
 from viz.common.text import printable
 from viz.film.scene import Dot, Image, Path, Rect, Scene, Shape, Text
 from viz.film.style import FONT
 
-__all__ = ["scene_svg"]
+if TYPE_CHECKING:
+    from viz.film.picture import Picture
+
+__all__ = ["scene_svg", "composed_svg", "composition", "GAP"]
+
+GAP = 12.0   # between the network and the panels, side by side
 
 
 def _attr(value: object) -> str:
@@ -67,3 +73,27 @@ def scene_svg(scene: Scene, shapes: list[Shape] | None = None, ident: str = "") 
             f'viewBox="0 0 {scene.width:g} {scene.height:g}" width="{scene.width:g}" '
             f'height="{scene.height:g}" preserveAspectRatio="xMinYMin meet" '
             f'font-family="{FONT}">\n{body}\n</svg>')
+
+
+def composition(picture: Picture) -> tuple[float, float, float]:
+    """Where the panels sit beside the network (their x) and the whole picture's width
+    and height: the network at x = 0, the panels ``GAP`` to its right, both at the top."""
+    net, side = picture.network.scene, picture.panels.scene
+    return net.width + GAP, net.width + GAP + side.width, max(net.height, side.height)
+
+
+def composed_svg(picture: Picture, f: int | None = None) -> str:
+    """The network and the panels side by side on white, as one SVG (the live view's
+    still, ``viz.film.raster``'s picture): frame ``f``'s changes applied, or with no
+    ``f`` the shapes as drawn (the last frame)."""
+    net, side = picture.network.scene, picture.panels.scene
+    net_shapes, side_shapes = None, None
+    if f is not None:
+        net_changes, side_changes = picture.changes(f)
+        net_shapes, side_shapes = net.applied(net_changes), side.applied(side_changes)
+    x, width, height = composition(picture)
+    inner_net = scene_svg(net, net_shapes).replace("<svg ", '<svg x="0" y="0" ', 1)
+    inner_side = scene_svg(side, side_shapes).replace("<svg ", f'<svg x="{x:g}" y="0" ', 1)
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:g} {height:g}" '
+            f'width="{width:g}" height="{height:g}"><rect width="{width:g}" '
+            f'height="{height:g}" fill="#ffffff"/>{inner_net}{inner_side}</svg>')
