@@ -242,14 +242,14 @@ def test_a_frame_hides_shows_and_restores_what_its_changes_say(plane):
     next, which changes nothing, shows again."""
     fake = copy.copy(plane)
     dots = {s.id: {"display": False} for s in plane.panels.scene.shapes
-            if s.id.startswith("dot-")}   # a curve's dot may hide behind another one's
+            if s.id.startswith("dot")}   # a curve's dot may hide behind another one's
     fake.changes = lambda f: ({"w0": {"display": False}}, dots) if f == 0 else ({}, {})
     shown, hidden, again = (np.asarray(im, dtype=int)
                             for im in raster.frame_images(fake, [1, 0, 1]))
     assert np.array_equal(shown, again)
     assert np.array_equal(hidden, np.asarray(raster.frame_image(fake, 0), dtype=int))
     dx = composition(plane)[0]
-    dot = next(s for s in plane.panels.scene.shapes if s.id == "dot-train_loss")  # as drawn
+    dot = next(s for s in plane.panels.scene.shapes if s.id == "dot0")  # the training loss's
     x, y = int(dx + dot.cx), int(dot.cy)
     assert np.abs(shown[y - 5:y + 6, x - 5:x + 6] - hidden[y - 5:y + 6, x - 5:x + 6]).max() > 60
     w0 = next(s for s in plane.network.scene.shapes if s.id == "w0")
