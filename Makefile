@@ -59,6 +59,7 @@ bench: $(STAMP)
 	$(PY) bench/engine.py
 	$(PY) bench/train.py
 	$(PY) bench/memory.py
+	$(PY) bench/film.py
 
 # Re-run every notebook in place on a fresh kernel, so the committed outputs are a clean run's;
 # without timing metadata, so a re-run diffs cleanly.

@@ -209,7 +209,7 @@ def _boundary(scene: Scene, reel: Reel, picture: PanelsPicture, top: float,
                    fill=INK["muted"]))
     scene.add(Text(left + side, top + side + 13, f"x1 {number(y0)} … {number(y1)}",
                    10, "end", INK["muted"]))
-    scene.add(Text(WIDTH / 2, top + side + 27, "● training   ○ validation   blue: class 1, "
+    scene.add(Text(WIDTH / 2, top + side + 27, "● training · ○ validation · blue: class 1, "
                    "orange: class 0", 10, "middle", INK["muted"]))
     return top + side + 27
 
