@@ -114,7 +114,9 @@ def main() -> None:
         ("GIF size (MB)", f"{gif.stat().st_size / 1e6:.2f}", ""),
         ("one live update (ms)", f"{1000 * live_s:.0f}", "≤ 2 a second"),
     ]
-    if not args.no_browser:
+    if not args.no_browser and not Path("/usr/bin/chromedriver").exists():
+        print("(Chromium not installed: `make chromium`, or --no-browser)")
+    elif not args.no_browser:
         per_frame, shown = browser_rates(page)
         rows += [("Chromium: apply a frame (ms)", f"{per_frame:.1f}",
                   f"{1000 / per_frame:.0f} frames/s possible"),
