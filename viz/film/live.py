@@ -23,7 +23,7 @@ from typing import Any
 from autograd.recorder import Recorder
 from viz.common.text import printable
 from viz.film.page import film_html
-from viz.film.picture import draw_film
+from viz.film.picture import Picture, draw_film
 from viz.film.reel import FRAMES, build_reel
 from viz.film.show import STEPPER_SAMPLES, _steppers, _title, film_to_html
 from viz.film.svg import composed_svg
@@ -53,17 +53,20 @@ class Film:
     # -- the complete page -------------------------------------------------------------
     def page(self) -> str:
         """The film's page (``viz.to_html``'s), for what is recorded so far."""
-        picture = draw_film(self.rec, frames=self.frames, title=self.title)
+        return self._page(draw_film(self.rec, frames=self.frames))
+
+    def _page(self, picture: Picture) -> str:
         pages = _steppers(self.rec, picture, self.steppers, self.samples)
         return film_html(picture, title=_title(self.rec, self.title), steppers=pages)
 
     def _framed(self) -> str:
-        """The page in a sandboxed frame (scripts run there only), and under it the last
+        """The page in a sandboxed frame (scripts run there only), and under it its last
         frame as a picture for where frames are stripped."""
         if not len(self.rec):
             return self._waiting()
-        text = self.page()
-        still = base64.b64encode(self._still().encode("utf-8")).decode("ascii")
+        picture = draw_film(self.rec, frames=self.frames)
+        text = self._page(picture)
+        still = base64.b64encode(composed_svg(picture).encode("utf-8")).decode("ascii")
         name = html.escape(printable(_title(self.rec, self.title)))
         return (f'<div style="display:grid;width:100%">'
                 f'<img style="grid-area:1/1;max-width:100%;max-height:{self.height}px" '
@@ -74,7 +77,7 @@ class Film:
 
     def _still(self) -> str:
         """The latest epoch as one SVG: the network and the panels side by side."""
-        picture = draw_film(build_reel(self.rec, latest_only=True, title=self.title))
+        picture = draw_film(build_reel(self.rec, latest_only=True))
         return composed_svg(picture)
 
     def _live(self) -> str:

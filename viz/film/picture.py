@@ -27,9 +27,8 @@ class Picture:
         return self.network.changes(self.reel, f), self.panels.changes(self.reel, f)
 
 
-def draw_film(rec: Recorder | Reel, *, frames: int = FRAMES, title: str | None = None
-              ) -> Picture:
+def draw_film(rec: Recorder | Reel, *, frames: int = FRAMES) -> Picture:
     """The picture of ``rec``'s film (a Recorder, or the numbers ``build_reel`` made)."""
-    reel = rec if isinstance(rec, Reel) else build_reel(rec, frames=frames, title=title)
+    reel = rec if isinstance(rec, Reel) else build_reel(rec, frames=frames)
     panels = draw_panels(reel)
     return Picture(reel, draw_network(reel, max(800.0, panels.scene.height)), panels)

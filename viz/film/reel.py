@@ -64,7 +64,6 @@ class WeightInfo:
 class Reel:
     """Everything a film draws, frame by frame (``build_reel``)."""
 
-    title: str
     epochs: list[int]                 # frame -> epoch
     span: tuple[int, int]             # the epochs the curves run over (the recording's)
     best: int | None                  # the epoch early stopping kept
@@ -88,7 +87,6 @@ class Reel:
     points: tuple[np.ndarray, np.ndarray] | None = None     # training (X, y) in the plane
     val_points: tuple[np.ndarray, np.ndarray] | None = None
     notes: list[str] = field(default_factory=list)
-    model_name: str = ""
 
     @property
     def frames(self) -> int:
@@ -116,7 +114,7 @@ def pick_frames(epochs: list[int], most: int, keep: tuple[int | None, ...] = ())
 
 
 def build_reel(rec: Recorder, *, frames: int = FRAMES, samples: int = SAMPLES,
-               title: str | None = None, latest_only: bool = False) -> Reel:
+               latest_only: bool = False) -> Reel:
     """The numbers of ``rec``'s film: at most ``frames`` frames (the recording thinned
     evenly, keeping the first, the last and the best epoch); with ``latest_only`` just
     the latest epoch's (a live view's), beside every epoch's curves."""
@@ -136,15 +134,14 @@ def build_reel(rec: Recorder, *, frames: int = FRAMES, samples: int = SAMPLES,
     root, _ = _run(twin, probe)
     net = read_neurons(root)
     units, weights, links = _structure(net, twin)
-    reel = Reel(title=title if title is not None else rec.model_name, epochs=epochs,
+    reel = Reel(epochs=epochs,
                 span=(rec.epochs[0], rec.epochs[-1]),
                 best=rec.best_epoch if rec.best_epoch in epochs else None, mode=mode,
                 units=units, weights=weights, links=links,
                 weight_values=np.empty((len(shots), len(weights))),
                 weight_grads=np.full((len(shots), len(weights)), np.nan),
                 bias_values=np.full((len(shots), len(units)), np.nan),
-                series={name: rec.series(name) for name in rec.series_names},
-                model_name=rec.model_name)
+                series={name: rec.series(name) for name in rec.series_names})
     _weights_and_running(reel, rec, shots)
     if mode != "none":
         _pictures(reel, rec, shots, twin, probe, _places(net, root))

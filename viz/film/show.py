@@ -65,7 +65,7 @@ def _steppers(rec: Recorder, picture: Picture, epochs: Iterable[int], samples: i
 def film_page(rec: Recorder, *, frames: int = FRAMES, steppers: Iterable[int] = (),
               title: str | None = None, samples: int = STEPPER_SAMPLES) -> str:
     """The film's HTML (see ``film_to_html``)."""
-    picture = draw_film(rec, frames=frames, title=title)
+    picture = draw_film(rec, frames=frames)
     pages = _steppers(rec, picture, steppers, samples)
     notes = [] if rec.finished else ["recorded while training: the film ends at the "
                                      "latest epoch so far"]
@@ -92,7 +92,7 @@ def film_to_html(rec: Recorder, path: str | os.PathLike[str], *, frames: int = F
 
 
 def film_save(rec: Recorder, path: str | os.PathLike[str], *, epoch: int | None = None,
-              frames: int = 100, fps: float = 10.0, title: str | None = None) -> Path:
+              frames: int = 100, fps: float = 10.0) -> Path:
     """Write the film as an animated GIF (``.gif``: at most ``frames`` frames, evenly
     spread, at ``fps`` frames a second), or one epoch of it (``.png``, ``.pdf``,
     ``.svg``: ``epoch``, by default the last): the same picture as the page's."""
@@ -102,7 +102,7 @@ def film_save(rec: Recorder, path: str | os.PathLike[str], *, epoch: int | None 
                         "the whole film")
     from viz.film.raster import save_frame, save_gif  # matplotlib and Pillow: only here
 
-    picture = draw_film(rec, title=title)
+    picture = draw_film(rec)
     if suffix == ".gif":
         return save_gif(picture, path, frames=frames, fps=fps)
     f = picture.reel.frames - 1 if epoch is None else _frame(picture, epoch)
