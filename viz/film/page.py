@@ -153,7 +153,7 @@ def film_html(picture: Picture, *, title: str, steppers: Mapping[int, str] | Non
  title="this epoch's forward and backward pass, step by step (held for epochs: {held})"
  >chain rule of this epoch</button></div>
 </header>
-<main id="film">
+<main id="film" class="{"side" if picture.network.scene.width < 1.2 * picture.network.scene.height else "stack"}">
 <div id="net">{network}</div>
 <div id="side">{panels}</div>
 </main>
