@@ -18,8 +18,6 @@ from __future__ import annotations
 
 import base64
 import gzip
-import html
-import json
 from collections.abc import Mapping
 from functools import cache
 from importlib import resources
@@ -27,12 +25,12 @@ from typing import Any
 
 import numpy as np
 
-from viz.common.text import printable
 from viz.film.network import TINT
 from viz.film.panels import frame_texts
 from viz.film.picture import Picture
 from viz.film.style import NEGATIVE, POSITIVE, WIDTH_MAX, WIDTH_MIN
 from viz.film.svg import scene_svg
+from viz.page.html import html_text, packed, script_json
 
 __all__ = ["film_html", "film_data"]
 
@@ -42,23 +40,8 @@ def _asset(name: str) -> str:
     return resources.files("viz.film").joinpath("assets", name).read_text(encoding="utf-8")
 
 
-def _json(data: Any) -> str:
-    """JSON that can sit in a <script> element: every "<" as its escape."""
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"),
-                      allow_nan=False).replace("<", "\\u003c")
-
-
 def _b64(array: np.ndarray, dtype: str) -> str:
     return base64.b64encode(np.ascontiguousarray(array, dtype=dtype).tobytes()).decode("ascii")
-
-
-def _packed(data: Any) -> str:
-    raw = json.dumps(data, separators=(",", ":"), allow_nan=False).encode("utf-8")
-    return base64.b64encode(gzip.compress(raw, compresslevel=6, mtime=0)).decode("ascii")
-
-
-def _finite(values: list[float]) -> list[float | None]:
-    return [v if np.isfinite(v) else None for v in values]
 
 
 def film_data(picture: Picture) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -68,9 +51,9 @@ def film_data(picture: Picture) -> tuple[dict[str, Any], dict[str, Any]]:
         "frames": reel.frames, "epochs": reel.epochs, "best": reel.best, "mode": reel.mode,
         "colours": {"positive": POSITIVE, "negative": NEGATIVE},
         "width": [WIDTH_MIN, WIDTH_MAX], "scale": net.scale, "tint": TINT,
-        "units": [{"name": printable(u.name), "kind": u.kind, "activation": u.activation}
+        "units": [{"name": u.name, "kind": u.kind, "activation": u.activation}
                   for u in reel.units],
-        "weights": [{"s": w.source, "t": w.target, "name": printable(w.name)}
+        "weights": [{"s": w.source, "t": w.target, "name": w.name}
                     for w in reel.weights],
         "boxes": [[b.x, b.y, b.width, b.height] for b in net.boxes],
         "cursors": [list(c) for c in panels.cursors],
@@ -115,15 +98,17 @@ def film_html(picture: Picture, *, title: str, steppers: Mapping[int, str] | Non
     panels = scene_svg(picture.panels.scene, picture.panels.scene.applied(panel_changes),
                        "panels")
     marks = "".join(f'<option value="{reel.frame_of(e)}"></option>' for e in sorted(steppers))
-    packs = [f'<script type="application/octet-stream" id="film-frames">{_packed(frames)}'
+    packs = [f'<script type="application/octet-stream" id="film-frames">{packed(frames)}'
              f'</script>']
     for epoch, page in sorted(steppers.items()):
         raw = gzip.compress(page.encode("utf-8"), compresslevel=6, mtime=0)
         packs.append(f'<script type="application/octet-stream" id="stepper-{epoch}">'
                      f'{base64.b64encode(raw).decode("ascii")}</script>')
     held = ", ".join(str(e) for e in sorted(steppers)) or "none"
-    notes_html = "".join(f'<p class="note">{_escape(n)}</p>' for n in notes or [])
-    name = _escape(title)
+    notes_html = "".join(f'<p class="note">{html_text(n)}</p>' for n in notes or [])
+    name = html_text(title)
+    scene = picture.network.scene
+    layout = "side" if scene.width < 1.2 * scene.height else "stack"  # film.css says why
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -153,7 +138,7 @@ def film_html(picture: Picture, *, title: str, steppers: Mapping[int, str] | Non
  title="this epoch's forward and backward pass, step by step (held for epochs: {held})"
  >chain rule of this epoch</button></div>
 </header>
-<main id="film" class="{"side" if picture.network.scene.width < 1.2 * picture.network.scene.height else "stack"}">
+<main id="film" class="{layout}">
 <div id="net">{network}</div>
 <div id="side">{panels}</div>
 </main>
@@ -169,13 +154,9 @@ other epoch, in Python: <code>viz.show(rec[epoch])</code>.</p>{notes_html}</foot
  title="back to the film (Esc)">◀ back to the film</button><span id="stepper-title"></span>
 </div><iframe id="stepper-frame" sandbox="allow-scripts" title="the chain rule"></iframe>
 </section>
-<script type="application/json" id="film-data">{_json(meta)}</script>
+<script type="application/json" id="film-data">{script_json(meta)}</script>
 {"".join(packs)}
 <script>{_asset("film.js")}</script>
 </body>
 </html>
 """
-
-
-def _escape(text: str) -> str:
-    return html.escape(printable(text))

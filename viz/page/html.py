@@ -35,7 +35,8 @@ from viz.frames import Frame
 from viz.page.build import Page, build_page, choice_state, view_state
 from viz.render.diagram import replace_file
 
-__all__ = ["to_html", "show", "show_steps", "page_html", "write_page", "Shown"]
+__all__ = ["to_html", "show", "show_steps", "page_html", "write_page", "Shown", "html_text",
+           "script_json", "packed"]
 
 VIEW_NAMES = {"ops": "op view", "network": "network view"}
 
@@ -45,7 +46,7 @@ def _asset(name: str) -> str:
     return resources.files("viz.page").joinpath("assets", name).read_text(encoding="utf-8")
 
 
-def _html(text: str) -> str:
+def html_text(text: str) -> str:
     """User text as HTML text or an attribute's value: printable, then escaped."""
     return html.escape(printable(text))
 
@@ -62,14 +63,14 @@ def _printable(data: Any) -> Any:
     return data
 
 
-def _json(data: Any) -> str:
+def script_json(data: Any) -> str:
     """JSON that can sit inside a <script> element: every "<" written as its JSON escape,
     so no "</script" or "<!--" in user text can end or change the element."""
     text = json.dumps(_printable(data), ensure_ascii=False, separators=(",", ":"))
     return text.replace("<", "\\u003c")
 
 
-def _packed(data: Any) -> str:
+def packed(data: Any) -> str:
     """``data`` as gzip'd JSON in base64: the views not shown first, unpacked by the
     page's script (DecompressionStream), are a tenth of their size this way."""
     raw = json.dumps(_printable(data), ensure_ascii=False,
@@ -78,7 +79,7 @@ def _packed(data: Any) -> str:
 
 
 def _pack(ident: str, data: Any) -> str:
-    return f'<script type="application/octet-stream" id="{ident}">{_packed(data)}</script>'
+    return f'<script type="application/octet-stream" id="{ident}">{packed(data)}</script>'
 
 
 def page_html(page: Page) -> str:
@@ -104,15 +105,15 @@ def page_html(page: Page) -> str:
             packs.append(_pack("pack-cards", {"svg": v.cards_svg}))
     data = {"views": [v.name for v in page.views], "first": view_state(start),
             "samples": {"labels": page.choices, "start": page.choice}}
-    notes = "".join(f'<p class="note">{_html(n)}</p>' for n in page.notes)
+    notes = "".join(f'<p class="note">{html_text(n)}</p>' for n in page.notes)
     selector = ""
     if page.choices:  # whose numbers the page shows: a batch's samples, or its mean
         entries = "".join(f'<option value="{k}"{" selected" if k == page.choice else ""}>'
-                          f'{_html(label)}</option>' for k, label in enumerate(page.choices))
+                          f'{html_text(label)}</option>' for k, label in enumerate(page.choices))
         selector = (f'<div class="group"><select id="sample" aria-label="whose numbers" '
                     f'title="whose numbers the page shows" disabled>{entries}</select></div>\n')
     first = start.steps[0]
-    title = _html(page.title)
+    title = html_text(page.title)
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -145,13 +146,13 @@ def page_html(page: Page) -> str:
 {"".join(holders)}
 </main>
 <aside>
-<p id="caption">{_html(first.caption)}</p>
-<ul id="rule">{"".join(f"<li>{_html(line)}</li>" for line in first.rule)}</ul>
-<p id="end" hidden>{_html(page.end)}</p>
+<p id="caption">{html_text(first.caption)}</p>
+<ul id="rule">{"".join(f"<li>{html_text(line)}</li>" for line in first.rule)}</ul>
+<p id="end" hidden>{html_text(page.end)}</p>
 <p class="hint">← → step, Home / End jump, space plays; drag to pan, the wheel or + / −
 zooms, 0 fits.</p>{notes}
 </aside>
-<script type="application/json" id="avz-data">{_json(data)}</script>
+<script type="application/json" id="avz-data">{script_json(data)}</script>
 {"".join(packs)}
 <script>{_asset("page.js")}</script>
 </body>
@@ -235,10 +236,10 @@ class Shown:
         picture = base64.b64encode(_standalone(view.svg).encode("utf-8")).decode("ascii")
         return (f'<div style="display:grid;width:100%">'
                 f'<img style="grid-area:1/1;max-width:100%;max-height:{self.height}px" '
-                f'alt="{_html(self.page.title)}" src="data:image/svg+xml;base64,{picture}">'
+                f'alt="{html_text(self.page.title)}" src="data:image/svg+xml;base64,{picture}">'
                 f'<iframe style="grid-area:1/1;width:100%;height:{self.height}px;border:1px solid '
                 f'#e5e7eb;background:white" sandbox="allow-scripts" '
-                f'title="{_html(self.page.title)}" srcdoc="{html.escape(self.html)}">'
+                f'title="{html_text(self.page.title)}" srcdoc="{html.escape(self.html)}">'
                 f'</iframe></div>')
 
     def __repr__(self) -> str:
