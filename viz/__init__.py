@@ -1,6 +1,7 @@
 """viz: diagrams of autograd's computational graphs, with the numbers of the chain rule.
 
 >>> from autograd.engine import Value
+from autograd.language import get_language, set_language
 >>> import viz
 >>> x, y, z = Value(-2.0, "x"), Value(5.0, "y"), Value(-4.0, "z")
 >>> q = x + y; q.label = "q"
@@ -37,7 +38,7 @@ from viz.render.diagram import FORMATS, Diagram, GraphvizNotFoundError, write
 
 __all__ = ["draw", "save", "show", "to_html", "step_backward", "step_forward", "show_steps",
            "Frame", "Frames", "Diagram", "GraphvizNotFoundError", "TooLargeError", "FORMATS",
-           "Film"]
+           "Film", "set_language", "get_language"]
 
 
 def draw(root: Value | Module, *, fmt: str = ".4g", rankdir: str = "LR", grads: bool | None = None,
