@@ -1,7 +1,6 @@
 """viz: diagrams of autograd's computational graphs, with the numbers of the chain rule.
 
 >>> from autograd.engine import Value
-from autograd.language import get_language, set_language
 >>> import viz
 >>> x, y, z = Value(-2.0, "x"), Value(5.0, "y"), Value(-4.0, "z")
 >>> q = x + y; q.label = "q"
@@ -22,6 +21,7 @@ from typing import Any
 import graphviz
 
 from autograd.engine import Value
+from autograd.language import get_language, set_language
 from autograd.nn import Module
 from autograd.recorder import Recorder, Snapshot
 from viz.errors import TooLargeError
