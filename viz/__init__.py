@@ -21,7 +21,7 @@ from typing import Any
 import graphviz
 
 from autograd.engine import Value
-from autograd.language import get_language, set_language
+from autograd.language import get_language, language, set_language
 from autograd.nn import Module
 from autograd.recorder import Recorder, Snapshot
 from viz.errors import TooLargeError
@@ -47,7 +47,7 @@ def draw(root: Value | Module, *, fmt: str = ".4g", rankdir: str = "LR", grads: 
          collapse: str | int | None = None, max_nodes: int = 2000, sample: int | None = None,
          summary: str = "mean", legend: bool | None = None,
          title: str | None = None, view: str = "ops",
-         focus: str | None = None) -> graphviz.Digraph:
+         focus: str | None = None, lang: str | None = None) -> graphviz.Digraph:
     """The computational graph of ``root`` as a ``graphviz.Digraph`` (shows inline in Jupyter).
 
     ``root`` is the output of a computation (a Value), drawn by ``view``: every op
@@ -94,30 +94,35 @@ def draw(root: Value | Module, *, fmt: str = ".4g", rankdir: str = "LR", grads: 
             weights' edges by |∂loss/∂w| instead of |w|.
         focus: in the network view, one neuron opened to its ops (its scope,
             ``"layers.1.neurons.3"``, or its name, ``"L1.N3"``), the rest as neurons.
+        lang: the language of the words drawn (legend, captions, the rules' words), "en"
+            or "ko"; the math stays as it is. Default: the one ``viz.set_language`` set.
 
     NaN and infinite values or gradients are marked in red. Values made in a
     scope whose name contains "penalty" (``with scope("l2 penalty")``) are tinted
     violet, and a weight's box shows the part of its gradient that came
     through the penalty.
     """
-    if not isinstance(root, Value) and hasattr(root, "named_parameters"):  # a model
-        if focus is not None or view not in ("ops", "network"):
-            raise ValueError("a model is drawn as its architecture: viz.draw(model); to open "
-                             "a neuron, draw a loss the model computed, with view='network'")
-        return draw_module(root, fmt=".3g" if fmt == ".4g" else fmt, legend=legend is not False,
-                           title=title)
-    if view == "network":
-        return draw_network(root, fmt=fmt, grads=grads, color_by=color_by or "data",
-                            sample=sample, summary=summary, legend=legend is not False,
-                            title=title, focus=focus)
-    if view != "ops":
-        raise ValueError(f"view is 'ops' or 'network', got {view!r}")
-    if focus is not None:
-        raise ValueError("focus= opens a neuron of the network view: pass view='network' too")
-    return draw_ops(root, fmt=fmt, rankdir=rankdir, grads=grads, edge_labels=edge_labels,
-                    color_by=color_by, hide_constants=hide_constants, clusters=clusters,
-                    collapse=collapse, max_nodes=max_nodes, sample=sample, summary=summary,
-                    legend=legend, title=title)
+    with language(lang):
+        if not isinstance(root, Value) and hasattr(root, "named_parameters"):  # a model
+            if focus is not None or view not in ("ops", "network"):
+                raise ValueError("a model is drawn as its architecture: viz.draw(model); to "
+                                 "open a neuron, draw a loss the model computed, with "
+                                 "view='network'")
+            return draw_module(root, fmt=".3g" if fmt == ".4g" else fmt,
+                               legend=legend is not False, title=title)
+        if view == "network":
+            return draw_network(root, fmt=fmt, grads=grads, color_by=color_by or "data",
+                                sample=sample, summary=summary, legend=legend is not False,
+                                title=title, focus=focus)
+        if view != "ops":
+            raise ValueError(f"view is 'ops' or 'network', got {view!r}")
+        if focus is not None:
+            raise ValueError("focus= opens a neuron of the network view: pass "
+                             "view='network' too")
+        return draw_ops(root, fmt=fmt, rankdir=rankdir, grads=grads, edge_labels=edge_labels,
+                        color_by=color_by, hide_constants=hide_constants, clusters=clusters,
+                        collapse=collapse, max_nodes=max_nodes, sample=sample, summary=summary,
+                        legend=legend, title=title)
 
 
 def save(root: Value | Module | graphviz.Digraph | Recorder, path: str | os.PathLike[str],
@@ -131,6 +136,7 @@ def save(root: Value | Module | graphviz.Digraph | Recorder, path: str | os.Path
     A ``Recorder`` is saved as its film: ``.gif`` animates it (``frames=100``,
     ``fps=10``), ``.png``/``.pdf``/``.svg`` is one epoch (``epoch=``, default the last),
     the same picture as the page's (needs matplotlib and Pillow: the ``ml`` extra).
+    Each takes ``lang=`` ("en" or "ko"): the language of the words drawn.
     """
     if isinstance(root, Recorder):
         return film_save(root, path, **options)
@@ -153,6 +159,8 @@ def show(source: Value | Recorder | Snapshot, **options: Any) -> Shown | Film:
       ``frames``, ``steppers``, ``title``), live while ``fit`` runs;
     - a recorded epoch, ``rec[k]``: that epoch's loss on the training data, forward and
       backward, on the network view (``samples``, ``title``, ``height``).
+
+    Each takes ``lang=`` ("en" or "ko"): the language of the page's words.
     """
     if isinstance(source, Recorder):
         return show_film(source, **options)
@@ -169,7 +177,8 @@ def to_html(source: Value | Recorder | Snapshot | Any, path: str | os.PathLike[s
     A Value or the frames of ``step_backward``/``step_forward``: its graph's page
     (``viz.page.html.to_html``); a ``Recorder``: the film (``viz.film.show.film_to_html``:
     ``frames``, ``steppers``, ``title``, ``samples``); a recorded epoch ``rec[k]``: its
-    forward and backward pass (``samples``, ``title``).
+    forward and backward pass (``samples``, ``title``). Each takes ``lang=`` ("en" or
+    "ko"): the language of the page's words.
     """
     if isinstance(source, Recorder):
         return film_to_html(source, path, **options)

@@ -36,6 +36,7 @@ import graphviz
 import numpy as np
 
 from autograd.engine import Constant, Value, topological_order
+from autograd.language import get_language, language
 from viz.network.steps import NETWORK_OPTIONS, pass_frames
 from viz.ops.builder import build_scene
 from viz.ops.dot import to_digraph
@@ -59,6 +60,7 @@ class Frame:
     root: Value | None = field(default=None, repr=False)  # the output the pass starts from
     view: str = "ops"  # "ops" or "network"
     options: dict[str, Any] = field(default_factory=dict, repr=False)  # draw()'s, as given
+    lang: str = "en"   # the language its words are in (autograd.language)
 
     @property
     def source(self) -> str:
@@ -78,8 +80,8 @@ class Frames(Sequence[Frame]):
     each frame drawn when it is first looked at (a pass of 1,400 steps costs nothing
     until shown). ``step_backward`` and ``step_forward`` return one."""
 
-    def __init__(self, total: int, make: Callable[[int], Frame]) -> None:
-        self._total, self._make = total, make
+    def __init__(self, total: int, make: Callable[[int], Frame], lang: str = "en") -> None:
+        self._total, self._make, self._lang = total, make, lang
         self._made: dict[int, Frame] = {}
 
     def __len__(self) -> int:
@@ -98,15 +100,17 @@ class Frames(Sequence[Frame]):
         if not -self._total <= k < self._total:
             raise IndexError(f"frame {k} of a pass of {self._total} steps")
         k = int(k) % self._total
-        if k not in self._made:
-            self._made[k] = self._make(k)
+        if k not in self._made:  # drawn now, in the language of the step_* call
+            with language(self._lang):
+                self._made[k] = self._make(k)
         return self._made[k]
 
     def __repr__(self) -> str:
         return f"<Frames: {self._total} steps>"
 
 
-def step_backward(root: Value, view: str = "ops", **options: Any) -> Frames:
+def step_backward(root: Value, view: str = "ops", *, lang: str | None = None,
+                  **options: Any) -> Frames:
     """One frame per node in ``viz.order.backward_order``; ``options`` are ``viz.draw``'s.
 
     Returns ``Frames``, a list drawn as it is read. The gradients are d root / d node
@@ -115,15 +119,23 @@ def step_backward(root: Value, view: str = "ops", **options: Any) -> Frames:
     network view a neuron at a time instead: from the loss through the output layer
     to the inputs. A batch's frames show one sample's numbers (``sample=k``), or its
     mean (the default; then no rule is written as a product of means).
+    ``lang``, "en" or "ko", is the language of the words the frames draw (captions, legends,
+    the rules' words; the math stays as it is); by default the one ``viz.set_language`` set.
     """
-    return _frames(root, "backward", view, options)
+    with language(lang):
+        return _frames(root, "backward", view, options)
 
 
-def step_forward(root: Value, view: str = "ops", **options: Any) -> Frames:
+def step_forward(root: Value, view: str = "ops", *, lang: str | None = None,
+                 **options: Any) -> Frames:
     """One frame per node in ``viz.order.forward_order`` (inputs first), as ``Frames``;
     ``options`` as ``viz.draw``'s. ``view="network"``: a neuron at a time, input layer
-    first."""
-    return _frames(root, "forward", view, options)
+    first.
+    ``lang``, "en" or "ko", is the language of the words the frames draw (captions, legends,
+    the rules' words; the math stays as it is); by default the one ``viz.set_language`` set.
+    """
+    with language(lang):
+        return _frames(root, "forward", view, options)
 
 
 def _frames(root: Value, direction: str, view: str, options: dict[str, Any]) -> Frames:
@@ -143,9 +155,10 @@ def _frames(root: Value, direction: str, view: str, options: dict[str, Any]) -> 
             progress = OpsProgress(data=constants | {s.node for s in done}, current=step.node,
                                 forward=True, caption=step.caption)
         return Frame(to_digraph(build_scene(root, opts, progress)), k, len(steps),
-                     step.direction, step.node, step.caption, root, "ops", options)
+                     step.direction, step.node, step.caption, root, "ops", options,
+                     get_language())
 
-    return Frames(len(steps), frame)
+    return Frames(len(steps), frame, get_language())
 
 
 def _network_frames(root: Value, direction: str, view: str,
@@ -165,6 +178,6 @@ def _network_frames(root: Value, direction: str, view: str,
     def frame(k: int) -> Frame:
         unit, caption, graph = draw(k)
         return Frame(graph, k, total, direction, unit.outputs[0], caption, root, "network",
-                     options)
+                     options, get_language())
 
-    return Frames(total, frame)
+    return Frames(total, frame, get_language())

@@ -22,13 +22,16 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from typing import Any
 
 import numpy as np
 
+from autograd.language import tr
+
 __all__ = ["escape", "printable", "shorten", "tooltip", "format_number", "check_fmt",
-           "is_finite", "ELLIPSIS", "math_text", "cell_mark", "pad", "Summary", "LABEL_LIMIT",
-           "CAPTION_LIMIT", "LINE_LIMIT", "TOOLTIP_BYTES"]
+           "is_finite", "ELLIPSIS", "math_text", "cell_mark", "pad", "text_width", "Summary",
+           "LABEL_LIMIT", "CAPTION_LIMIT", "LINE_LIMIT", "TOOLTIP_BYTES"]
 
 # How many characters of a text a diagram draws before cutting it with "…". A name
 # longer than a line of prose is unreadable in a box anyway, and Graphviz refuses an
@@ -195,6 +198,12 @@ def pad(text: str, width: int | None) -> str:
     return text if width is None else text + FIGURE_SPACE * (width - len(text))
 
 
+def text_width(text: str) -> int:
+    """How many columns ``text`` takes in a proportional font, roughly: a Hangul or CJK
+    character is as wide as two Latin ones (``text_width("손실") == 4``)."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
 def cell_mark(cell_id: str | None) -> str:
     """Attributes that give an HTML-like label's table cell its own element in the SVG,
     ``<g id="a_<cell_id>">`` (Graphviz writes one only for a cell with a link; the
@@ -291,13 +300,13 @@ class Summary:
             return f"[{format_number(lo, self.fmt)}, {format_number(hi, self.fmt)}]"
         text = format_number(shown, self.fmt)
         if isinstance(x, np.ndarray) and self.sample is None:
-            return f"mean {text}"
+            return tr("mean {x}", x=text)
         return text
 
     def describe(self, size: int) -> str:
         """A caption saying what batch numbers mean, e.g. ``batch of 100: sample 0``."""
         if self.sample is not None:
-            return f"batch of {size} samples: showing sample {self.sample % size}"
+            return tr("batch of {n} samples: showing sample {k}", n=size, k=self.sample % size)
         if self.summary == "mean":
-            return f"batch of {size} samples: showing the mean over the batch"
-        return f"batch of {size} samples: showing [min, max] over the batch"
+            return tr("batch of {n} samples: showing the mean over the batch", n=size)
+        return tr("batch of {n} samples: showing [min, max] over the batch", n=size)

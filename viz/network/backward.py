@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from autograd.engine import Constant, Value
+from autograd.language import tr
 from autograd.ops import RULES
 from viz.common.chain import factor, local_derivatives, substitute
 from viz.common.names import ACTIVATION_SYMBOLS
@@ -38,14 +39,14 @@ class BackwardRules(PathRules):
         """How ``unit``'s δ comes from what reads its value, with the sample's numbers."""
         out = n.pick(unit.outputs)
         if out is self.root:
-            return ("δ = ∂loss/∂loss = 1", "the seed: backward starts from the loss")
+            return ("δ = ∂loss/∂loss = 1", tr("the seed: backward starts from the loss"))
         terms = self.terms(out, n)
         delta = self.grads[out]
         if not terms:
-            return (f"δ {unit.name} = 0: nothing reads it",)
+            return (tr("δ {name} = 0: nothing reads it", name=unit.name),)
         many = len(terms) > 1
-        head = f"δ {unit.name} = ∂loss/∂{unit.name}" + (", the sum of what each reader sends "
-                                                          "back:" if many else ":")
+        head = f"δ {unit.name} = ∂loss/∂{unit.name}" + (
+            tr(", the sum of what each reader sends back:") if many else ":")
         if not n.exact:
             kinds = [t.lines[0] for t in terms]
             return (head, *dict.fromkeys(kinds), f"= {n.text(delta)}") + n.note(delta)
@@ -54,7 +55,7 @@ class BackwardRules(PathRules):
             lines += term.lines if many else [term.lines[0].removeprefix("+ "), *term.lines[1:]]
         result = format_number(n.of(delta), n.fmt)
         if many:
-            lines.append(f"= {result}  (the sum)")
+            lines.append(tr("= {x}  (the sum)", x=result))
         elif not lines[-1].endswith(f"= {result}"):
             lines.append(f"= {result}")
         if unit.kind == "penalty":
@@ -135,17 +136,18 @@ class BackwardRules(PathRules):
         d_text, d = self._delta_factor(unit, value, n)
         term = n.of(w.data) * slope * d
         if not n.exact:
-            return Term(("through each weight into a neuron k: w · f'(z_k) · δ_k",), term)
+            return Term((tr("through each weight into a neuron k: w · f'(z_k) · δ_k"),), term)
         f = self._slope_text(value, unit)
         line = (f"+ {n.factor(w.data)} × {factor(format_number(slope, n.fmt))} × {d_text} = "
-                f"{format_number(term, n.fmt)}   ({weight_name(w)} into {unit.name}, f' {f})")
+                f"{format_number(term, n.fmt)}   "
+                + tr("({w} into {name}, f' {f})", w=weight_name(w), name=unit.name, f=f))
         return Term((line,), term)
 
     def _slope_text(self, value: Value, unit: Unit) -> str:
         """f'(z) of a neuron, as its activation's rule writes it (``= 1`` if linear)."""
         node = value
         if node.op in ("add", "add_n") or not node.inputs:
-            return "= 1, linear"
+            return tr("= 1, linear")
         names = {node: unit.name, **{i: "z" for i in node.inputs}}
         return "= " + substitute(RULES[node.op].derivative(0), node, names)
 
@@ -157,10 +159,12 @@ class BackwardRules(PathRules):
         names = {node: unit.name, **{i: "x" for i in node.inputs}}
         formula = substitute(RULES[node.op].derivative(p), node, names)
         if not n.exact:
-            return Term((f"through {unit.name}: f'(x) · δ, f'(x) = {formula}",), term)
+            return Term((tr("through {name}: f'(x) · δ, f'(x) = {formula}", name=unit.name,
+                            formula=formula),), term)
         x = n.of(node.inputs[0].data)
-        return Term((f"through {unit.name}: f'(x) · δ {unit.name},  f'(x) = {formula}"
-                      f" = {format_number(n.of(slope), n.fmt)} at x = {format_number(x, n.fmt)}",
+        return Term((tr("through {name}: f'(x) · δ {name},  f'(x) = {formula} = {slope} at x = "
+                         "{x}", name=unit.name, formula=formula,
+                         slope=format_number(n.of(slope), n.fmt), x=format_number(x, n.fmt)),
                       f"= {factor(format_number(n.of(slope), n.fmt))} × {d_text} = "
                       f"{format_number(term, n.fmt)}"), term)
 
@@ -170,11 +174,11 @@ class BackwardRules(PathRules):
         mask = n.of(m.data)
         term = mask * d
         if not n.exact:
-            return Term((f"through {unit.name}: m · δ (m = 1/(1 - p) where kept, else 0)",),
-                         term)
-        why = (f"kept: m = 1/(1 - p), p = {format_number(1 - 1 / mask, n.fmt)}" if mask
-               else "dropped in this sample: m = 0")
-        return Term((f"through {unit.name}: m · δ {unit.name}  ({why})",
+            return Term((tr("through {name}: m · δ (m = 1/(1 - p) where kept, else 0)",
+                            name=unit.name),), term)
+        why = (tr("kept: m = 1/(1 - p), p = {p}", p=format_number(1 - 1 / mask, n.fmt)) if mask
+               else tr("dropped in this sample: m = 0"))
+        return Term((tr("through {name}: m · δ {name}  ({why})", name=unit.name, why=why),
                       f"= {format_number(mask, n.fmt)} × {d_text} = "
                       f"{format_number(term, n.fmt)}"), term)
 
@@ -189,23 +193,25 @@ class BackwardRules(PathRules):
         gamma_text = n.factor(gamma.data) if gamma is not None else "1"
         if var is None:  # eval: running statistics, constants
             term = n.of(g_xhat) / n.of(sigma.data)
-            return Term((f"through {unit.name} (running statistics): ∂loss/∂x = γ · δ / σ",
+            return Term((tr("through {name} (running statistics): ∂loss/∂x = γ · δ / σ",
+                            name=unit.name),
                           f"= {gamma_text} × {d_text} / {n.factor(sigma.data)} = "
                           f"{format_number(term, n.fmt)}"), term)
         m = count_of(mu)
         g_var = self.grads[var]
         d = n.of(sub.data)
         term = n.of(g_xhat) / n.of(sigma.data) + n.of(g_var) * 2 * d / m + n.of(g_mu) / m
-        over = "batch" if unit.activation == "BN" else "sample's features"
-        head = (f"through {unit.name}: ∂loss/∂x = ∂loss/∂x̂ / σ + ∂loss/∂σ² · 2(x - μ)/m "
-                f"+ ∂loss/∂μ / m  (μ, σ² over the {over}, m = {m})")
+        over = tr("the batch") if unit.activation == "BN" else tr("the sample's features")
+        head = tr("through {name}: ∂loss/∂x = ∂loss/∂x̂ / σ + ∂loss/∂σ² · 2(x - μ)/m + ∂loss/∂μ "
+                  "/ m  (μ, σ² over {over}, m = {m})", name=unit.name, over=over, m=m)
         if not n.exact:
             return Term((head,), term)
         return Term((
             head,
             f"∂loss/∂x̂ = γ · δ {unit.name} = {gamma_text} × {d_text} = {n.text(g_xhat)}",
             f"∂loss/∂σ² = Σ ∂loss/∂x̂ · (x - μ) · (-½)(σ² + ε)^(-3/2) = {n.text(g_var)}; "
-            f"∂loss/∂μ = -Σ ∂loss/∂x̂ / σ = {n.text(g_mu)}  (sums over the {over})",
+            f"∂loss/∂μ = -Σ ∂loss/∂x̂ / σ = {n.text(g_mu)}  "
+            + tr("(sums over {over})", over=over),
             f"= {n.factor(g_xhat)} / {n.factor(sigma.data)} + {n.factor(g_var)} × 2 × "
             f"{factor(format_number(d, n.fmt))} / {m} + {n.factor(g_mu)} / {m}",
             f"= {format_number(term, n.fmt)}"), term)

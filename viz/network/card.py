@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from autograd.engine import Constant, Parameter, Value
+from autograd.language import tr
 from autograd.ops import RULES
 from viz.common.chain import MAX_TERMS, local_derivatives, substitute, unwrapped
 from viz.common.style import FONT
@@ -105,7 +106,7 @@ def _formula(node: Value, names: dict[Value, str], n: Numbers) -> str:
     if rule.variadic and len(inputs) > MAX_TERMS:
         bias = [names[i] for i in inputs if i.__class__ is Parameter]
         terms = len(inputs) - len(bias)
-        text = " + ".join([*bias, f"Σ of the {terms} products above"])
+        text = " + ".join([*bias, tr("Σ of the {n} products above", n=terms)])
         return shorten(f"{names[node]} = {text}", LINE_LIMIT)
     formula = substitute(rule.formula_for(len(inputs)), node, names)
     text = f"{names[node]} = {formula}"
@@ -118,18 +119,18 @@ def _formula(node: Value, names: dict[Value, str], n: Numbers) -> str:
 def _chain(node: Value, g: Any, names: dict[Value, str], n: Numbers) -> list[str]:
     """Along each edge back to an input: ∂loss/∂input += ∂loss/∂op × ∂op/∂input."""
     if not n.exact:
-        return ["each input: ∂loss/∂input += ∂loss/∂op × ∂op/∂input (a sample's numbers: "
-                "pick a sample)"]
+        return [tr("each input: ∂loss/∂input += ∂loss/∂op × ∂op/∂input (a sample's numbers: "
+                   "pick a sample)")]
     if node.op == "add_n":
-        return [f"each term: ∂{names[node]}/∂term = 1, so it gets ∂loss/∂{names[node]} = "
-                f"{n.text(g)}"]
+        return [tr("each term: ∂{op}/∂term = 1, so it gets ∂loss/∂{op} = {g}",
+                   op=names[node], g=n.text(g))]
     lines = []
     batched = isinstance(node.data, np.ndarray)
     for i, local in zip(node.inputs, local_derivatives(node)):
         if i.__class__ is Constant:
             continue
         part = n.of(g) * n.of(local)
-        whose = f" (sample {n.at}'s part of the sum)" \
+        whose = tr(" (sample {k}'s part of the sum)", k=n.at) \
             if batched and not isinstance(i.data, np.ndarray) else ""
         lines.append(shorten(f"∂loss/∂{names[i]} += {n.factor(g)} × {n.factor(local)} = "
                              f"{format_number(part, n.fmt)}{whose}", LINE_LIMIT))
@@ -152,7 +153,8 @@ def opened_card(unit: Unit, net: Network, numbers: Summary, grads: bool,
         return (f'<td align="left" balign="left"{cell_mark(ident)}><font color="{color}">'
                 f'{"<br/>".join(lines)}</font></td>')
 
-    heads = ["op", "value"] + (["∂loss/∂op", "back along each edge"] if grads else [])
+    heads = [tr("op"), tr("value")] + (["∂loss/∂op", tr("back along each edge")] if grads
+                                       else [])
     rows = ["<tr>" + "".join(f'<td align="left"><b>{head}</b></td>' for head in heads)
             + "</tr>"]
     for r, row in enumerate(card_rows(unit, net, numbers, grads, grad_of)):
@@ -161,11 +163,12 @@ def opened_card(unit: Unit, net: Network, numbers: Summary, grads: bool,
             cells += td(row["g"], INK["grad"], f"g{r}") + td(row["e"], INK["chain"], f"e{r}")
         rows.append(f"<tr>{cells}</tr>")
     n = Numbers(numbers, size)
-    where = f" (sample {n.at} of {size})" if n.exact and size > 1 else \
-        f" (the {size} samples' mean)" if size > 1 else ""
+    where = tr(" (sample {k} of {n})", k=n.at, n=size) if n.exact and size > 1 else \
+        tr(" (the {n} samples' mean)", n=size) if size > 1 else ""
+    title = tr("{name}: its ops", name=escape(shorten(unit.name, LABEL_LIMIT)))
     return ('<<table border="0" cellborder="1" cellspacing="0" cellpadding="3" '
             f'color="#e5e7eb"><tr><td colspan="4" align="left"><font color="{OPENED}">'
-            f'<b>{escape(shorten(unit.name, LABEL_LIMIT))}: its ops{where}</b></font></td></tr>'
+            f'<b>{title}{where}</b></font></td></tr>'
             + "".join(rows) + "</table>>")
 
 

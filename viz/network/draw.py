@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 
 from autograd.engine import Value
+from autograd.language import tr
 from viz.common.style import FONT, HIGHLIGHT
 from viz.common.text import (
     CAPTION_LIMIT,
@@ -66,7 +67,7 @@ MIN_WIDTH, MAX_WIDTH = 0.6, 4.0  # an edge's pen width for the smallest and larg
 def _number(x: Any, numbers: Summary) -> str:
     """``x`` as the op view shows it (``Summary.text``), without the "mean" on every
     box: the legend says what a batch's numbers are."""
-    return numbers.text(x).removeprefix("mean ")
+    return numbers.text(x).removeprefix(tr("mean {x}", x=""))
 
 
 def _magnitude(x: Any, numbers: Summary) -> float:
@@ -145,18 +146,19 @@ def _block_rows(unit: Unit, numbers: Summary) -> list[Row]:
                              f"β = {_number(stats.get('β', 0.0), numbers)}", INK["muted"]))
     spread = "σ" if "σ" in stats else "σ²"
     if "μ" in stats and spread in stats:
-        running = "running " if stats.get("running") else ""
-        rows.append(Row("s", f"{running}μ = {_number(stats['μ'], numbers)}, "
-                             f"{spread} = {_number(stats[spread], numbers)}", INK["muted"]))
+        text = f"μ = {_number(stats['μ'], numbers)}, {spread} = {_number(stats[spread], numbers)}"
+        rows.append(Row("s", tr("running {stats}", stats=text) if stats.get("running") else text,
+                        INK["muted"]))
     if "mask" in stats:
         mask = stats["mask"]
         if np.ndim(mask) and numbers.sample is None:
             kept = float(np.mean(np.asarray(mask) != 0))
-            rows.append(Row("m", f"kept in {kept:.0%}", INK["muted"]))
+            rows.append(Row("m", tr("kept in {share}", share=f"{kept:.0%}"), INK["muted"]))
         else:
             m = numbers.pick(mask)
-            rows.append(Row("m", f"m = {_number(m, numbers)}" + (" (dropped)" if m == 0
-                                                                     else ""), INK["muted"]))
+            text = f"m = {_number(m, numbers)}"
+            rows.append(Row("m", tr("{mask} (dropped)", mask=text) if m == 0 else text,
+                            INK["muted"]))
     return rows
 
 
@@ -204,13 +206,13 @@ def _unit_tooltip(unit: Unit, numbers: Summary | None, grads: bool,
     """The unit's scope (what the module calls it) and, off a page, its numbers."""
     parts = [unit.key if unit.kind == "neuron" else unit.name]
     if numbers is not None:
-        parts.append(f"value {_number(unit.data, numbers)}")
+        parts.append(tr("value {x}", x=_number(unit.data, numbers)))
         if grads:
             delta = gather([grad_of(v) for v in unit.outputs])
-            parts.append(f"δ = ∂loss/∂value {_number(delta, numbers)}")
+            parts.append(tr("δ = ∂loss/∂value {x}", x=_number(delta, numbers)))
         if unit.z:
             z = gather([z.data for z in unit.z])
-            parts.append(f"z (weighted sum) {_number(z, numbers)}")
+            parts.append(tr("z (weighted sum) {x}", x=_number(z, numbers)))
     return tooltip("\n".join(parts))
 
 
@@ -221,13 +223,15 @@ def _legend(color_by: str, grads: bool, batch: str, shared: bool, marks: bool = 
     rows = [
         f'<tr><td align="left"><font color="{pos}">━━</font> w &gt; 0   '
         f'<font color="{neg}">━━</font> w &lt; 0</td></tr>',
-        f'<tr><td align="left">edge width: {escape(width)}</td></tr>',
+        f'<tr><td align="left">{escape(tr("edge width: {what}", what=width))}</td></tr>',
     ]
     if shared:
-        rows.append('<tr><td align="left">╌╌ one weight, shared by every step</td></tr>')
+        rows.append(f'<tr><td align="left">╌╌ {tr("one weight, shared by every step")}'
+                    f'</td></tr>')
     if values:
-        rows.append(f'<tr><td align="left"><font color="{INK["data"]}">a</font>: activation, '
-                    f'<font color="{INK["data"]}">v</font>: value</td></tr>')
+        rows.append(f'<tr><td align="left"><font color="{INK["data"]}">a</font>: '
+                    f'{tr("activation")}, <font color="{INK["data"]}">v</font>: {tr("value")}'
+                    f'</td></tr>')
     if grads:
         rows.append(f'<tr><td align="left"><font color="{INK["grad"]}">δ</font>: '
                     f'∂loss/∂a (∂loss/∂v)</td></tr>')
@@ -255,8 +259,10 @@ def _batch_note(net: Network, numbers: Summary) -> str:
     if size <= 1:
         return ""
     if numbers.sample is not None:
-        return f"sample {numbers.sample % size} of {size}"
-    return f"{size} samples: {'mean' if numbers.summary == 'mean' else '[min, max]'}"
+        return tr("sample {k} of {n}", k=numbers.sample % size, n=size)
+    if numbers.summary == "mean":
+        return tr("{n} samples: mean", n=size)
+    return tr("{n} samples: [min, max]", n=size)
 
 
 def unit_names(net: Network) -> dict[int, str]:
@@ -333,11 +339,12 @@ def render(net: Network, numbers: Summary, *, grads: bool, color_by: str = "data
         color = WEIGHT_COLORS["positive" if numbers.pick(w) >= 0 else "negative"]
         tip = f"{weight_name(weight.w)} = {_number(w, numbers)}"
         if grads and not marks:
-            tip += (f"\n∂loss/∂w = {_number(grad_of(weight.w), numbers)} "
-                    f"(every sample's part, summed)")
+            tip += "\n" + tr("∂loss/∂w = {x} (every sample's part, summed)",
+                             x=_number(grad_of(weight.w), numbers))
         shared = uses[weight.w] > 1
         if shared:
-            tip += f"\nthe same weight at every step: drawn {uses[weight.w]} times"
+            tip += "\n" + tr("the same weight at every step: drawn {n} times",
+                             n=uses[weight.w])
         graph.edge(ids[id(weight.source)], ids[id(weight.target)], color=color + "cc",
                    penwidth=f"{MIN_WIDTH + (MAX_WIDTH - MIN_WIDTH) * size:.2f}",
                    tooltip=tooltip(tip), **({"style": "dashed"} if shared else {}),

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from autograd.engine import Value
+from autograd.language import tr
 from autograd.ops import RULES
 from viz.common.chain import MAX_TERMS, substitute, unwrapped
 from viz.common.text import format_number
@@ -31,7 +32,7 @@ class ForwardRules(UnitGraph):
         out = n.pick(unit.outputs)
         note = n.note(out.data)
         if unit.kind == "input":
-            return (f"{unit.name} = {n.text(out.data)}", "an input: given") + note
+            return (f"{unit.name} = {n.text(out.data)}", tr("an input: given")) + note
         if unit.kind == "neuron":
             return self._neuron_forward(unit, out, n) + note
         if unit.activation in ("BN", "LN"):
@@ -46,7 +47,7 @@ class ForwardRules(UnitGraph):
         names = self._part_names(unit, out, sums, after)
         defined = [f"{names[node]} = {self._formula(node, names)}" for node in reversed(after)]
         defined += [f"{names[z]} = {'b + ' if bias_of(z) is not None else ''}Σ w·x" for z in sums]
-        lines = [",  ".join(defined) + ("" if after else " (linear)")]
+        lines = [",  ".join(defined) + ("" if after else tr(" (linear)"))]
         for z in sums:
             lines += self._weighted_sum(z, names[z], n)
         lines += [self._op_line(node, names, n) for node in after]
@@ -122,7 +123,8 @@ class ForwardRules(UnitGraph):
                 for t, w, x in terms])
             return [f"{name} = {inline}", f"= {n.text(z.data)}"]
         what = "b + Σ w·x" if head else "Σ w·x"
-        lines = [f"{name} = {what}, a term a line:"] + ([f"b = {head[0]}"] if head else [])
+        lines = [tr("{name} = {what}, a term a line:", name=name, what=what)] + (
+            [f"b = {head[0]}"] if head else [])
         for t, w, x in terms:
             if w is None:
                 lines.append(f"+ {n.factor(t.data)}")
@@ -137,14 +139,16 @@ class ForwardRules(UnitGraph):
         if parts is None:
             return self._op_forward(unit.name, out, n)
         x, mu, var, sigma, gamma, beta = parts
-        what = "batch" if unit.activation == "BN" else "sample's features"
         lines = [f"{unit.name} = γ · (x - μ) / σ + β,  σ = sqrt(σ² + ε)"]
         if var is None:
-            lines.append(f"μ and σ: the running statistics (eval): μ = {n.text(mu.data)}, "
-                         f"σ = {n.text(sigma.data)}")
+            lines.append(tr("μ and σ: the running statistics (eval): μ = {mu}, σ = {sigma}",
+                            mu=n.text(mu.data), sigma=n.text(sigma.data)))
         else:
-            lines.append(f"μ = {n.text(mu.data)}, σ² = {n.text(var.data)}: over the {what}; "
-                         f"σ = {n.text(sigma.data)}")
+            stats = dict(mu=n.text(mu.data), var=n.text(var.data), sigma=n.text(sigma.data))
+            lines.append(tr("μ = {mu}, σ² = {var}: over the batch; σ = {sigma}", **stats)
+                         if unit.activation == "BN" else
+                         tr("μ = {mu}, σ² = {var}: over the sample's features; σ = {sigma}",
+                            **stats))
         g = n.factor(gamma.data) if gamma is not None else "1"
         b = format_number(n.of(beta.data), n.fmt) if beta is not None else "0"
         if n.exact:
@@ -158,8 +162,8 @@ class ForwardRules(UnitGraph):
         names = {i: self.net_name(i) for i in out.inputs}
         names[out] = name
         if out.op in ("mean", "sum"):  # a reduction over the batch: no numbers to write out
-            return (f"{name} = {out.op} of {names[out.inputs[0]]} over the {n.size} samples",
-                    f"= {n.text(out.data)}")
+            return (tr("{name} = {op} of {x} over the {n} samples", name=name, op=out.op,
+                       x=names[out.inputs[0]], n=n.size), f"= {n.text(out.data)}")
         formula = substitute(RULES[out.op].formula_for(len(out.inputs)), out, names)
         lines = [f"{name} = {formula}"]
         batch = any(isinstance(i.data, np.ndarray) for i in out.inputs)
@@ -169,6 +173,6 @@ class ForwardRules(UnitGraph):
             lines.append("= " + unwrapped(substitute(RULES[out.op].formula_for(
                 len(out.inputs)), out, {**numbers, out: name})))
         elif batch and scalar_out:
-            lines.append(f"over the {n.size} samples")
+            lines.append(tr("over the {n} samples", n=n.size))
         lines.append(f"= {n.text(out.data)}")
         return tuple(lines)

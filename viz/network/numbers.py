@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from autograd.engine import Value
+from autograd.language import tr
 from viz.common.chain import factor
 from viz.common.text import Summary, format_number
 
@@ -54,7 +55,7 @@ class Numbers:
         """``x`` as the boxes show it: the sample's number, else the batch's summary."""
         if self.exact or not isinstance(x, np.ndarray):
             return format_number(self.of(x), self.fmt)
-        return self.summary.text(x).removeprefix("mean ")
+        return self.summary.text(x).removeprefix(tr("mean {x}", x=""))
 
     def factor(self, x: Any) -> str:
         """The sample's number as a factor: in parentheses when negative."""
@@ -70,7 +71,9 @@ class Numbers:
         if self.size <= 1 or np.ndim(x) == 0:
             return ()
         if self.exact:
-            return (f"numbers of sample {self.at} of {self.size}",)
-        what = "mean" if self.summary.summary == "mean" else "[min, max]"
-        return (f"the {what} over the {self.size} samples: each sample's rule is the "
-                f"formula above with its own numbers",)
+            return (tr("numbers of sample {k} of {n}", k=self.at, n=self.size),)
+        if self.summary.summary == "mean":
+            return (tr("the mean over the {n} samples: each sample's rule is the formula above "
+                       "with its own numbers", n=self.size),)
+        return (tr("the [min, max] over the {n} samples: each sample's rule is the formula "
+                   "above with its own numbers", n=self.size),)

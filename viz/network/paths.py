@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from autograd.engine import Parameter, Value
+from autograd.language import tr
 from viz.common.chain import factor, local_derivatives
 from viz.common.text import format_number
 from viz.network.numbers import Numbers, weight_name
@@ -41,7 +42,8 @@ class PathRules(UnitGraph):
         weights = [w for node in unit.nodes for w in node.inputs
                    if w.__class__ is Parameter and w not in unit.nodes]
         weights = list(dict.fromkeys(weights))
-        lines = [f"it adds to each of its {len(weights)} weights' gradients, along its ops:"]
+        lines = [tr("it adds to each of its {n} weights' gradients, along its ops:",
+                    n=len(weights))]
         d_text, d = self._delta_factor(unit, out, n)
         for w in weights[:3]:
             reader = next(r for r in self.users[w] if r in set(unit.nodes))
@@ -54,7 +56,7 @@ class PathRules(UnitGraph):
                               for f in factors)
             lines.append(f"{weight_name(w)}: {text} = {format_number(part, n.fmt)}")
         if len(weights) > 3:
-            lines.append(f"… and so for the other {len(weights) - 3}")
+            lines.append(tr("… and so for the other {n}", n=len(weights) - 3))
         return lines
 
     def _path_term(self, edges: list[tuple[Value, int]], unit: Unit, n: Numbers) -> Term:
@@ -64,13 +66,14 @@ class PathRules(UnitGraph):
         paths = [path for c, p in edges for path in self._paths(c, value, unit, position=p)]
         d_text, d = self._delta_factor(unit, value, n)
         total = d * sum(float(np.prod([n.of(x) for x in locals_])) for locals_, _ in paths)
-        head = f"through {unit.name}'s ops: the product of the local derivatives on each path"
+        head = tr("through {name}'s ops: the product of the local derivatives on each path",
+                  name=unit.name)
         if not n.exact:
             return Term((head,), total)
         lines = [head]
         if len(paths) > MAX_PATHS:
-            lines.append(f"= {format_number(total, n.fmt)}  (the sum over {len(paths)} paths; "
-                         f"the op view shows each)")
+            lines.append(tr("= {x}  (the sum over {n} paths; the op view shows each)",
+                            x=format_number(total, n.fmt), n=len(paths)))
             return Term(tuple(lines), total)
         products = []
         for locals_, ops in paths:

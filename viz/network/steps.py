@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from autograd.engine import Value
+from autograd.language import tr
 from viz.common.chain import DIRECTIONS, fresh_gradients
 from viz.common.text import Summary
 from viz.network.draw import NetworkProgress, render
@@ -64,16 +65,17 @@ def unit_steps(root: Value, direction: str, numbers: Summary, net: Network | Non
     units = [u for c in places for u in net.columns[c]]
     steps = []
     for i, unit in enumerate(units):
-        head = f"{direction} {i + 1}/{len(units)}: "
         if direction == "backward":
             known = rules.delta(unit, n)
-            seed = " (the seed)" if unit.outputs[0] is root else ""
-            steps.append(UnitStep(unit, direction, f"{head}δ {unit.name} = {n.text(known)}{seed}",
-                                  rules.backward(unit, n), known))
+            what = f"δ {unit.name} = {n.text(known)}" + (
+                tr(" (the seed)") if unit.outputs[0] is root else "")
+            caption = tr("backward {k}/{n}: {what}", k=i + 1, n=len(units), what=what)
+            steps.append(UnitStep(unit, direction, caption, rules.backward(unit, n), known))
         else:
-            what = " (an input)" if unit.kind == "input" else ""
-            steps.append(UnitStep(unit, direction, f"{head}{unit.name} = {n.text(unit.data)}{what}",
-                                  rules.forward(unit, n), unit.data))
+            what = f"{unit.name} = {n.text(unit.data)}" + (
+                tr(" (an input)") if unit.kind == "input" else "")
+            caption = tr("forward {k}/{n}: {what}", k=i + 1, n=len(units), what=what)
+            steps.append(UnitStep(unit, direction, caption, rules.forward(unit, n), unit.data))
     return net, steps
 
 

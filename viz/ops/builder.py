@@ -22,7 +22,7 @@ from viz.common.scope import homes, is_penalty, levels, users
 from viz.common.text import Summary, is_finite, shorten
 from viz.ops.edges import EdgeLabels
 from viz.ops.grouping import Grouping
-from viz.ops.scene import Box, OpsProgress, Options, Scene, check_size
+from viz.ops.scene import Box, OpsProgress, Options, Scene, check_size, not_computed
 
 __all__ = ["build_scene", "Builder"]
 
@@ -164,7 +164,7 @@ class Builder(Grouping, EdgeLabels):
         if size and not self.progress.page:
             captions.append(self.how.describe(size))
         if not self.grads_shown and not self.forward:
-            captions.append("gradients not computed yet: call backward() on the output")
+            captions.append(not_computed())
         return captions
 
 

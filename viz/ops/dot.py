@@ -21,6 +21,7 @@ from typing import Any
 import graphviz
 
 from autograd.engine import Value
+from autograd.language import tr
 from viz.common.style import FONT, HIGHLIGHT
 from viz.common.text import (
     CAPTION_LIMIT,
@@ -34,7 +35,7 @@ from viz.common.text import (
     tooltip,
 )
 from viz.ops.builder import build_scene
-from viz.ops.scene import Box, Edge, GroupBox, OpNode, Options, Scene
+from viz.ops.scene import Box, Edge, GroupBox, OpNode, Options, Scene, not_computed
 from viz.render.diagram import Diagram
 
 __all__ = ["draw_ops", "to_digraph", "cell_texts", "pad_cells", "PALETTE"]
@@ -278,25 +279,25 @@ def _box_node(box: Box, scene: Scene, marks: bool = False) -> tuple[str, dict[st
                        dashed=True))
     title = _cell(_text(box.title, LABEL_LIMIT), PALETTE["muted"] if box.auto_title else None,
                   bold=not box.auto_title, italic=box.auto_title)
-    tag = KIND_NAMES[box.kind]
+    tag = tr(KIND_NAMES[box.kind]) if KIND_NAMES[box.kind] else ""
     if tag:
         title += f' {_cell(tag, PALETTE["muted"], size=9)}'
     header = PALETTE[box.kind]
     rows.append(f'<tr><td colspan="2" bgcolor="{header}">{title}</td></tr>')
     mark = box.name if marks else None
-    rows.append(_number_row("data", box.data, PALETTE["data"], box.data_bad,
+    rows.append(_number_row(tr("data"), box.data, PALETTE["data"], box.data_bad,
                             fill if scene.options.color_by == "data" else None,
                             mark and f"{mark}_d"))
     if box.grad_row:
         grad = box.grad
         if grad is None and not scene.grads_shown:
             grad = "—"
-        rows.append(_number_row("grad", grad, PALETTE["grad"] if box.grad else PALETTE["muted"],
+        rows.append(_number_row(tr("grad"), grad, PALETTE["grad"] if box.grad else PALETTE["muted"],
                                 box.grad_bad,
                                 fill if scene.options.color_by == "grad" else None,
                                 mark and f"{mark}_g"))
     if box.penalty_share is not None:
-        rows.append(f'<tr><td align="left">{_cell("penalty", PALETTE["penalty line"], size=10)}'
+        rows.append(f'<tr><td align="left">{_cell(tr("penalty"), PALETTE["penalty line"], size=10)}'
                     f'</td><td align="right"{cell_mark(mark and f"{mark}_p")}>'
                     f'{_cell(_text(box.penalty_share), PALETTE["penalty line"])}</td></tr>')
     return _table(rows), {**_frame(border, width, body_bg), **_full_text(box.title, LABEL_LIMIT)}
@@ -306,14 +307,16 @@ def _group_node(group: GroupBox, marks: bool = False) -> tuple[str, dict[str, st
     """The label and node attributes of a collapsed scope's box."""
     border = PALETTE["bad"] if group.bad else PALETTE["line"]
     bg = PALETTE["penalty"] if group.penalty else PALETTE["value"]
-    counts = f"{group.values} values"
+    counts = tr("{n} values", n=group.values)
     if group.parameters:
-        counts += f" · {group.parameters} parameters"
+        counts += " · " + tr("{n} parameters", n=group.parameters)
     rows = [f'<tr><td colspan="3">{_cell(_text(group.title, LABEL_LIMIT), bold=True)}</td></tr>',
             f'<tr><td colspan="3">{_cell(counts, PALETTE["muted"], size=10)}</td></tr>']
     if group.outputs:
-        rows.append(f'<tr><td></td><td align="right">{_cell("data", PALETTE["muted"], size=9)}'
-                    f'</td><td align="right">{_cell("grad", PALETTE["muted"], size=9)}</td></tr>')
+        data, grad = _cell(tr("data"), PALETTE["muted"], size=9), \
+            _cell(tr("grad"), PALETTE["muted"], size=9)
+        rows.append(f'<tr><td></td><td align="right">{data}</td><td align="right">{grad}'
+                    f'</td></tr>')
     for k, (name, data, grad) in enumerate(group.outputs):
         cell = f"{group.name}_{k}" if marks else None
         rows.append(
@@ -323,12 +326,12 @@ def _group_node(group: GroupBox, marks: bool = False) -> tuple[str, dict[str, st
             f'</td><td align="right"{cell_mark(cell and cell + "g")}>'
             f'{_cell(_text(grad) if grad else "&#160;", PALETTE["grad"])}</td></tr>')
     if group.penalty_percent is not None:
-        share = f"penalty: {group.penalty_percent:.0f}% of the weights' gradient"
+        share = tr("penalty: {p}% of the weights' gradient", p=f"{group.penalty_percent:.0f}")
         rows.append(f'<tr><td colspan="3">{_cell(share, PALETTE["penalty line"], size=9)}'
                     f'</td></tr>')
     if group.more_outputs:
-        rows.append(f'<tr><td colspan="3">'
-                    f'{_cell(f"+{group.more_outputs} more outputs", PALETTE["muted"], size=9)}'
+        more = _cell(tr("+{n} more outputs", n=group.more_outputs), PALETTE["muted"], size=9)
+        rows.append(f'<tr><td colspan="3">{more}'
                     f'</td></tr>')
     return _table(rows), {**_frame(border, 1, bg), **_full_text(group.title, LABEL_LIMIT)}
 
@@ -407,7 +410,7 @@ def _shade(x: float | None, top: float | None) -> str | None:
 def _caption(scene: Scene) -> str:
     rows = []
     for i, text in enumerate(scene.captions):
-        warn = text.startswith("gradients not computed")
+        warn = text == not_computed()
         text = _cell(_text(text, CAPTION_LIMIT), PALETTE["grad"] if warn else None, bold=i == 0)
         rows.append(f'<tr><td align="left">{text}</td></tr>')
     opts = scene.options
@@ -427,10 +430,10 @@ def _scale_legend(scene: Scene) -> str:
     fmt = scene.options.fmt
     cells = "".join(f'<td bgcolor="{_level_color(level)}" width="18">&#160;</td>'
                     for level in range(-SHADE_STEPS, SHADE_STEPS + 1))
-    what = "gradient" if scene.options.color_by == "grad" else "value"
+    what = tr("gradient:") if scene.options.color_by == "grad" else tr("value:")
     return (f'<table border="0" cellborder="1" cellspacing="0" cellpadding="2" '
             f'color="{PALETTE["cluster line"]}"><tr>'
-            f'<td border="0">{_cell(f"{what}:", PALETTE["muted"], size=10)}</td>'
+            f'<td border="0">{_cell(what, PALETTE["muted"], size=10)}</td>'
             f'<td border="0">{_cell(format_number(-top, fmt), size=10)}</td>{cells}'
             f'<td border="0">{_cell(format_number(top, fmt), size=10)}</td></tr></table>')
 
@@ -441,11 +444,12 @@ def _kind_legend(scene: Scene) -> str:
     shown = [kind for kind in ("input", "parameter", "value", "output") if kind in kinds]
     if any(b.penalty for b in scene.boxes) or any(g.penalty for g in scene.groups):
         shown.append("penalty")
-    chips = "".join(f'<td bgcolor="{PALETTE[kind]}">{_cell(kind, size=10)}</td>'
+    chips = "".join(f'<td bgcolor="{PALETTE[kind]}">{_cell(tr(kind), size=10)}</td>'
                     for kind in shown)
     numbers = "".join(
         f'<td border="0">{_cell(text, PALETTE[key], size=10)}</td>' for key, text in (
-            ("data", "&#160; data: forward value"), ("grad", "grad: ∂output/∂value (backward)"),
-            ("local", "edges: the chain rule")))
+            ("data", "&#160; " + tr("data: forward value")),
+            ("grad", tr("grad: ∂output/∂value (backward)")),
+            ("local", tr("edges: the chain rule"))))
     return (f'<table border="0" cellborder="1" cellspacing="3" cellpadding="3" '
             f'color="{PALETTE["cluster line"]}"><tr>{chips}{numbers}</tr></table>')

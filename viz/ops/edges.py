@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from autograd.engine import Constant, Value
+from autograd.language import tr
 from autograd.ops import RULES
 from viz.common.chain import derivative_text, edge_gradient, factor
 from viz.common.scope import is_penalty
@@ -108,7 +109,8 @@ class EdgeLabels:
         chain = f"∂{root_name}/∂{names[node]} · {lhs}"
         per_sample = isinstance(out_grad, np.ndarray) or isinstance(local, np.ndarray)
         if per_sample and not isinstance(inp.data, np.ndarray):
-            text = f"Σ over the batch of {chain} = {how.text(contribution)}"
+            text = tr("Σ over the batch of {chain} = {value}", chain=chain,
+                      value=how.text(contribution))
         elif how.sample is not None or not per_sample:
             text = (f"{chain} = {how.text(out_grad)} · {factor(value)} "
                     f"= {how.text(contribution)}")

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from autograd.engine import Constant, Value
+from autograd.language import tr
 from viz.common.scope import check_collapse
 from viz.common.text import Summary
 from viz.errors import TooLargeError
@@ -30,6 +31,11 @@ from viz.errors import TooLargeError
 __all__ = ["Options", "OpsProgress", "Box", "OpNode", "GroupBox", "Edge", "Scene", "check_size"]
 
 COLOR_BY = ("grad", "data")
+
+
+def not_computed() -> str:
+    """The caption of a diagram drawn before ``backward()``, drawn in red."""
+    return tr("gradients not computed yet: call backward() on the output")
 
 
 @dataclass(frozen=True)

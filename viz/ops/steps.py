@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 
 from autograd.engine import Constant, Value, topological_order
+from autograd.language import tr
 from autograd.ops import RULES
 from viz.common.chain import (
     DIRECTIONS,
@@ -90,7 +91,9 @@ def op_steps(root: Value, options: Options, direction: str,
             what, rule = _backward(node, root, names, exact, readers.get(node, []), options)
         else:
             what, rule = _forward(node, names, options)
-        steps.append(Step(node, direction, f"{direction} {k + 1}/{total}: {what}", rule,
+        caption = tr("forward {k}/{n}: {what}", k=k + 1, n=total, what=what) if not backward \
+            else tr("backward {k}/{n}: {what}", k=k + 1, n=total, what=what)
+        steps.append(Step(node, direction, caption, rule,
                           exact[node] if backward else node.data))
     return steps
 
@@ -104,13 +107,15 @@ def _forward(node: Value, names: dict[Value, str],
     how = options.numbers
     value = how.text(node.data)
     if not node.inputs:
-        return f"{names[node]} = {value} (given)", (f"{names[node]} = {value}", "given")
+        return (tr("{name} = {value} (given)", name=names[node], value=value),
+                (f"{names[node]} = {value}", tr("given")))
     text = RULES[node.op].formula_for(len(node.inputs))
     formula = substitute(text, node, names)
     rule = [f"{names[node]} = {formula}"]
     inputs = [i.data for i in node.inputs]
     if _batched(*inputs) and not _batched(node.data):  # a reduction: n numbers in one
-        rule.append(f"over the {next(np.size(x) for x in inputs if _batched(x))} samples")
+        rule.append(tr("over the {n} samples", n=next(np.size(x) for x in inputs
+                                                       if _batched(x))))
     elif how.sample is not None or not _batched(node.data, *inputs):
         numbers = {i: factor(how.text(i.data)) for i in node.inputs}
         rule.append("= " + substitute(text, node, {**numbers, node: names[node]}))
@@ -128,11 +133,11 @@ def _backward(node: Value, root: Value, names: dict[Value, str], exact: dict[Val
     f, x = names[root], names[node]
     value = how.text(exact[node])
     if node is root:
-        return (f"∂{f}/∂{x} = {value} (the seed)",
-                (f"∂{f}/∂{x} = 1", "the seed: backward starts from the output"))
+        return (tr("∂{f}/∂{x} = {value} (the seed)", f=f, x=x, value=value),
+                (f"∂{f}/∂{x} = 1", tr("the seed: backward starts from the output")))
     what = f"∂{f}/∂{x} = {value}"
     if len(readers) > 1:
-        what += f", the sum over the {len(readers)} edges leaving {x}"
+        what += tr(", the sum over the {n} edges leaving {x}", n=len(readers), x=x)
     # one term per edge: a reader that takes x twice (x * x) gives two
     edges = [(reader, p) for reader in dict.fromkeys(readers)
              for p, inp in enumerate(reader.inputs) if inp is node]
@@ -142,8 +147,9 @@ def _backward(node: Value, root: Value, names: dict[Value, str], exact: dict[Val
     one = how.sample is not None or not batch     # one sample's numbers: write them out
     terms = [f"∂{f}/∂{names[r]} · ∂{names[r]}/∂{x}" for r, _ in edges]
     formula = " + ".join(terms) if len(edges) <= MAX_TERMS else \
-        f"Σ over the {len(edges)} edges of ∂{f}/∂reader · ∂reader/∂{x}"
-    rule = [f"∂{f}/∂{x} = " + (f"Σ over the batch of ({formula})" if summed else formula)]
+        tr("Σ over the {n} edges of ∂{f}/∂reader · ∂reader/∂{x}", n=len(edges), f=f, x=x)
+    rule = [f"∂{f}/∂{x} = " + (tr("Σ over the batch of ({formula})", formula=formula)
+                               if summed else formula)]
     products, parts = [], []
     for r, p in edges:
         lhs = f"∂{names[r]}/∂{x}"
@@ -164,14 +170,16 @@ def _backward(node: Value, root: Value, names: dict[Value, str], exact: dict[Val
                         + (f"   ({lhs} = {text})" if text and text != shown else ""))
     rule = list(dict.fromkeys(rule))
     if not one:
-        rule.append(f"summed over the batch: = {value}" if summed else f"= {value}")
+        rule.append(tr("summed over the batch: = {value}", value=value) if summed
+                    else f"= {value}")
         return what, tuple(rule)
     if len(edges) <= MAX_TERMS:
         rule.append("= " + " + ".join(products))
     if summed:
         size = max(np.size(v) for v in (*local.values(), *(exact[r] for r, _ in edges)))
-        rule.append(f"sample {how.sample % size}'s terms: = {format_number(sum(parts), how.fmt)};"
-                    f" summed over all {size} samples: = {value}")
+        rule.append(tr("sample {k}'s terms: = {part}; summed over all {n} samples: = {value}",
+                       k=how.sample % size, part=format_number(sum(parts), how.fmt), n=size,
+                       value=value))
     else:
         rule.append(f"= {value}")
     return what, tuple(rule)

@@ -36,6 +36,7 @@ from typing import Any
 import numpy as np
 
 from autograd.engine import Constant, Value, topological_order
+from autograd.language import get_language, language, tr
 from viz.common.chain import DIRECTIONS, fresh_gradients
 from viz.common.names import display_names
 from viz.common.text import Summary, format_number
@@ -100,6 +101,7 @@ class Page:
     notes: list[str] = field(default_factory=list)  # e.g. why a view is missing
     choices: list[str] = field(default_factory=list)  # the sample selector's entries
     choice: int = 0            # the one shown first
+    lang: str = "en"           # the language its words are in (autograd.language)
 
     def view(self, name: str) -> View:
         return next(v for v in self.views if v.name == name)
@@ -145,10 +147,17 @@ def build_page(root: Value, *, view: str = "ops", direction: str = "both",
     net: Network | None = None
     op_nodes: list[tuple[str, Value]] = []
     units: list[tuple[str, Unit]] = []
-    # The two views are made side by side: while dot lays one out, Python reads the other.
+    # The two views are made side by side: while dot lays one out, Python reads the other;
+    # each thread in this call's language (a language set for a call is the thread's own).
+    lang = get_language()
+
+    def made_in(name: str) -> Any:
+        with language(lang):
+            return (_op_view if name == "ops" else _network_view)(root, passes, exact, options,
+                                                                  choices, start)
+
     with ThreadPoolExecutor(max_workers=2) as pool:
-        made = {name: pool.submit(_op_view if name == "ops" else _network_view, root, passes,
-                                  exact, options, choices, start)
+        made = {name: pool.submit(made_in, name)
                 for name in (view, *(v for v in VIEWS if v != view))}
     for name, future in made.items():
         try:
@@ -161,7 +170,7 @@ def build_page(root: Value, *, view: str = "ops", direction: str = "both",
                 raise
             if name == "ops":  # (a graph without neurons just has no network view)
                 reason = str(error).split(". ", 1)[0].removesuffix(".")
-                notes.append(f"The op view is left out: {reason}.")
+                notes.append(tr("The op view is left out: {reason}.", reason=reason))
     if net is not None and len(views) == 2:
         _link(views["ops"], views["network"], net, op_nodes, units)
     # the output as both views call it: its label, loss, out
@@ -171,12 +180,14 @@ def build_page(root: Value, *, view: str = "ops", direction: str = "both",
     page_title = title or (f"{name} = {format_number(value, fmt)}" if value is not None
                            else name)
     last = passes[-1]
-    end = ("End of the backward pass: every gradient is known." if last == "backward"
-           else "End of the forward pass: every value is known.")
-    labels = [f"sample {c} of {size}" if c is not None else
-              f"{options.get('summary', 'mean')} of the {size} samples" for c in choices]
+    end = (tr("End of the backward pass: every gradient is known.") if last == "backward"
+           else tr("End of the forward pass: every value is known."))
+    summary = tr("mean of the {n} samples", n=size) if options.get("summary", "mean") == \
+        "mean" else tr("range of the {n} samples", n=size)
+    labels = [tr("sample {k} of {n}", k=c, n=size) if c is not None else summary
+              for c in choices]
     return Page(page_title, list(views.values()), view, end, notes,
-                labels if len(choices) > 1 else [], start)
+                labels if len(choices) > 1 else [], start, lang)
 
 
 def _choices(size: int, samples: int | Sequence[int] | None,

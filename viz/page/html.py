@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from autograd.engine import Value
+from autograd.language import language, tr
 from viz.common.text import printable
 from viz.frames import Frame
 from viz.page.build import Page, build_page, choice_state, view_state
@@ -38,7 +39,7 @@ from viz.render.diagram import replace_file
 __all__ = ["to_html", "show", "show_steps", "page_html", "write_page", "Shown", "html_text",
            "script_json", "packed"]
 
-VIEW_NAMES = {"ops": "op view", "network": "network view"}
+VIEW_NAMES = {"ops": "op view", "network": "network view"}  # each drawn through tr()
 
 
 @cache
@@ -84,11 +85,26 @@ def _pack(ident: str, data: Any) -> str:
 
 def page_html(page: Page) -> str:
     """The page's HTML text: the first view's diagram inline (it shows even without
-    scripts), the others packed (``_packed``) until the script needs them."""
+    scripts), the others packed (``_packed``) until the script needs them; its words in
+    the language the page was built in."""
+    with language(page.lang):
+        return _page_html(page)
+
+
+def _words() -> dict[str, str]:
+    """What the page's script writes, in the language in use."""
+    return {"openHint": tr("Click a neuron to open it to its ops."), "network": tr("Network"),
+            "backTitle": tr("back to the whole network (Esc)"), "itsOps": tr(": its ops"),
+            "play": tr("▶ play"), "playTitle": tr("play the pass (space)"),
+            "pause": tr("❚❚ pause"), "pauseTitle": tr("pause (space)")}
+
+
+def _page_html(page: Page) -> str:
     toggle = "".join(
         f'<button type="button" id="show-{v.name}" '
         f'aria-pressed="{str(v.name == page.start).lower()}" '
-        f'title="show the {VIEW_NAMES[v.name]}">{VIEW_NAMES[v.name]}</button>'
+        f'title="{tr("show the {view}", view=tr(VIEW_NAMES[v.name]))}">'
+        f'{tr(VIEW_NAMES[v.name])}</button>'
         for v in page.views) if len(page.views) > 1 else ""
     start = page.view(page.start)
     holders = [f'<div id="view-{start.name}">{start.svg}</div>']
@@ -104,18 +120,19 @@ def page_html(page: Page) -> str:
             holders.append('<div id="cards" hidden></div>')
             packs.append(_pack("pack-cards", {"svg": v.cards_svg}))
     data = {"views": [v.name for v in page.views], "first": view_state(start),
-            "samples": {"labels": page.choices, "start": page.choice}}
+            "samples": {"labels": page.choices, "start": page.choice}, "words": _words()}
     notes = "".join(f'<p class="note">{html_text(n)}</p>' for n in page.notes)
     selector = ""
     if page.choices:  # whose numbers the page shows: a batch's samples, or its mean
         entries = "".join(f'<option value="{k}"{" selected" if k == page.choice else ""}>'
                           f'{html_text(label)}</option>' for k, label in enumerate(page.choices))
-        selector = (f'<div class="group"><select id="sample" aria-label="whose numbers" '
-                    f'title="whose numbers the page shows" disabled>{entries}</select></div>\n')
+        selector = (f'<div class="group"><select id="sample" aria-label="{tr("whose numbers")}" '
+                    f'title="{tr("whose numbers the page shows")}" disabled>{entries}</select>'
+                    f'</div>\n')
     first = start.steps[0]
     title = html_text(page.title)
     return f"""<!DOCTYPE html>
-<html lang="en">
+<html lang="{page.lang}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -126,19 +143,20 @@ def page_html(page: Page) -> str:
 <header>
 <h1 title="{title}">{title}</h1>
 <div class="group">{toggle}</div>
-<div class="group" role="group" aria-label="steps">
-<button type="button" id="first" title="first step (Home)">⇤</button>
-<button type="button" id="prev" title="previous step (←)">◀</button>
-<button type="button" id="play" title="play the pass (space)">▶ play</button>
-<button type="button" id="next" title="next step (→)">▶</button>
-<button type="button" id="last" title="last step (End)">⇥</button>
-<input id="step" type="range" min="0" max="{len(start.steps) - 1}" value="0" aria-label="step">
+<div class="group" role="group" aria-label="{tr("steps")}">
+<button type="button" id="first" title="{tr("first step (Home)")}">⇤</button>
+<button type="button" id="prev" title="{tr("previous step (←)")}">◀</button>
+<button type="button" id="play" title="{tr("play the pass (space)")}">{tr("▶ play")}</button>
+<button type="button" id="next" title="{tr("next step (→)")}">▶</button>
+<button type="button" id="last" title="{tr("last step (End)")}">⇥</button>
+<input id="step" type="range" min="0" max="{len(start.steps) - 1}" value="0"
+ aria-label="{tr("step")}">
 <span id="counter">1 / {len(start.steps)}</span>
 </div>
-<div class="group" role="group" aria-label="zoom">
-<button type="button" id="zoom-out" title="zoom out (-)">−</button>
-<button type="button" id="fit" title="the whole diagram (0)">fit</button>
-<button type="button" id="zoom-in" title="zoom in (+)">+</button>
+<div class="group" role="group" aria-label="{tr("zoom")}">
+<button type="button" id="zoom-out" title="{tr("zoom out (-)")}">−</button>
+<button type="button" id="fit" title="{tr("the whole diagram (0)")}">{tr("fit")}</button>
+<button type="button" id="zoom-in" title="{tr("zoom in (+)")}">+</button>
 </div>
 {selector}<div id="crumbs" hidden></div>
 </header>
@@ -149,8 +167,8 @@ def page_html(page: Page) -> str:
 <p id="caption">{html_text(first.caption)}</p>
 <ul id="rule">{"".join(f"<li>{html_text(line)}</li>" for line in first.rule)}</ul>
 <p id="end" hidden>{html_text(page.end)}</p>
-<p class="hint">← → step, Home / End jump, space plays; drag to pan, the wheel or + / −
-zooms, 0 fits.</p>{notes}
+<p class="hint">{tr("← → step, Home / End jump, space plays; drag to pan, the wheel or + / − "
+                     "zooms, 0 fits.")}</p>{notes}
 </aside>
 <script type="application/json" id="avz-data">{script_json(data)}</script>
 {"".join(packs)}
@@ -161,10 +179,11 @@ zooms, 0 fits.</p>{notes}
 
 
 def _page_from(source: Value | Iterable[Frame], view: str | None, direction: str | None,
-               title: str | None, options: dict[str, Any]) -> Page:
+               title: str | None, options: dict[str, Any], lang: str | None = None) -> Page:
     if isinstance(source, Value):
-        return build_page(source, view=view or "ops", direction=direction or "both",
-                          title=title, **options)
+        with language(lang):
+            return build_page(source, view=view or "ops", direction=direction or "both",
+                              title=title, **options)
     if isinstance(source, (str, bytes)) or not isinstance(source, Iterable):
         raise TypeError(f"the page is made from a Value (the output of a computation) or from "
                         f"the frames of step_backward()/step_forward(), got "
@@ -182,14 +201,15 @@ def _page_from(source: Value | Iterable[Frame], view: str | None, direction: str
         raise TypeError(f"to_html() got draw options {sorted(options)} with frames, which "
                         f"carry their own; pass the Value instead to draw it with them")
     passes = {frame.direction for frame in frames}
-    return build_page(first.root, view=view or first.view,
-                      direction=direction or (passes.pop() if len(passes) == 1 else "both"),
-                      title=title, **first.options)
+    with language(lang or first.lang):  # the frames' language, unless the call names one
+        return build_page(first.root, view=view or first.view,
+                          direction=direction or (passes.pop() if len(passes) == 1 else "both"),
+                          title=title, **first.options)
 
 
 def to_html(source: Value | Iterable[Frame], path: str | os.PathLike[str], *,
             view: str | None = None, direction: str | None = None, title: str | None = None,
-            **options: Any) -> Path:
+            lang: str | None = None, **options: Any) -> Path:
     """Write the interactive page of ``source`` to ``path`` (UTF-8) and return the path.
 
     ``source`` is the output Value (``to_html(loss, "loss.html")``), or the frames of
@@ -201,9 +221,11 @@ def to_html(source: Value | Iterable[Frame], path: str | os.PathLike[str], *,
         direction: ``"both"`` (forward, then backward: the default for a Value),
             ``"forward"`` or ``"backward"``.
         title: the page's title (default: the output's name and value).
+        lang: the language of its words, "en" or "ko" (default: ``viz.set_language``'s;
+            frames keep the one they were made in).
         options: ``viz.draw``'s options (``fmt``, ``collapse``, ``sample``, ...).
     """
-    return write_page(_page_from(source, view, direction, title, options), path)
+    return write_page(_page_from(source, view, direction, title, options, lang), path)
 
 
 def write_page(page: Page, path: str | os.PathLike[str]) -> Path:
@@ -243,7 +265,7 @@ class Shown:
                 f'</iframe></div>')
 
     def __repr__(self) -> str:
-        views = " and ".join(VIEW_NAMES[v.name] for v in self.page.views)
+        views = " and ".join(VIEW_NAMES[v.name] for v in self.page.views)  # (for developers)
         steps = len(self.page.view(self.page.start).steps)
         return f"<autograd-viz page {self.page.title!r}: {views}, {steps} steps>"
 
@@ -257,17 +279,18 @@ def _standalone(svg: str) -> str:
 
 
 def show(root: Value, *, view: str = "ops", direction: str = "both", height: int = 620,
-         title: str | None = None, **options: Any) -> Shown:
+         title: str | None = None, lang: str | None = None, **options: Any) -> Shown:
     """The interactive page of ``root``'s graph, inline in Jupyter (``to_html``'s page).
 
-    ``view``, ``direction``, ``title`` and ``options`` as for :func:`to_html`;
+    ``view``, ``direction``, ``title``, ``lang`` and ``options`` as for :func:`to_html`;
     ``height`` is the frame's height in pixels. For a live kernel,
     ``viz.show_steps`` still gives the ipywidgets slider.
     """
     if isinstance(height, bool) or not isinstance(height, int) or height < 200:
         raise ValueError(f"height is the frame's height in pixels, at least 200, got {height!r}")
-    return Shown(build_page(root, view=view, direction=direction, title=title, **options),
-                 height)
+    with language(lang):
+        return Shown(build_page(root, view=view, direction=direction, title=title, **options),
+                     height)
 
 
 # -- the ipywidgets stepper, for a live kernel ------------------------------------

@@ -10,6 +10,7 @@
 (function () {
   "use strict";
   var data = JSON.parse(document.getElementById("avz-data").textContent);
+  var WORDS = data.words;  // what the script writes, in the page's language (viz.page.html)
   var $ = function (id) { return document.getElementById(id); };
   var stage = $("stage");
   var PX_PER_UNIT = 96 / 72;  // Graphviz draws in points: at zoom 1, text has its own size
@@ -309,19 +310,19 @@
     el.textContent = "";
     if (!state.card) {
       el.hidden = state.view !== "network" || !cardsReady;
-      if (!el.hidden) { el.textContent = "Click a neuron to open it to its ops."; }
+      if (!el.hidden) { el.textContent = WORDS.openHint; }
       return;
     }
     el.hidden = false;
     var back = document.createElement("button");
     back.id = "crumb-network";
     back.type = "button";
-    back.textContent = "Network";
-    back.title = "back to the whole network (Esc)";
+    back.textContent = WORDS.network;
+    back.title = WORDS.backTitle;
     back.onclick = closeCard;
     el.appendChild(back);
     el.appendChild(document.createTextNode(" › " + views.network.spec.titles[state.card] +
-      ": its ops"));
+      WORDS.itsOps));
   }
 
   // -- a step ----------------------------------------------------------------------------
@@ -400,8 +401,8 @@
   // -- play, buttons, keyboard --------------------------------------------------------
   function stop() {
     if (state.timer) { clearInterval(state.timer); state.timer = null; }
-    $("play").textContent = "▶ play";
-    $("play").title = "play the pass (space)";
+    $("play").textContent = WORDS.play;
+    $("play").title = WORDS.playTitle;
   }
   function play() {
     if (state.timer) { stop(); show(state.at); return; }
@@ -410,8 +411,8 @@
       if (state.at >= current().spec.steps.length - 1) { stop(); show(state.at); return; }
       show(state.at + 1);
     }, 900);
-    $("play").textContent = "❚❚ pause";
-    $("play").title = "pause (space)";
+    $("play").textContent = WORDS.pause;
+    $("play").title = WORDS.pauseTitle;
   }
   function go(k) { stop(); show(k); }
   $("first").onclick = function () { go(0); };
