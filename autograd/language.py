@@ -31,7 +31,7 @@ from typing import Any
 
 from autograd.translations import ko
 
-__all__ = ["LANGUAGES", "set_language", "get_language", "language", "tr"]
+__all__ = ["LANGUAGES", "check_language", "set_language", "get_language", "language", "tr"]
 
 TABLES: dict[str, dict[str, str]] = {"ko": ko.WORDS}
 LANGUAGES = ("en", "ko")  # English is the source text; each other language has a table
@@ -40,7 +40,8 @@ _default = "en"
 _local = threading.local()
 
 
-def _checked(lang: Any) -> str:
+def check_language(lang: Any) -> str:
+    """``lang`` when it is a language pictures can be drawn in, else a ValueError."""
     if lang not in LANGUAGES:
         raise ValueError(f"lang must be one of {', '.join(map(repr, LANGUAGES))}, got {lang!r}")
     return lang
@@ -50,7 +51,7 @@ def set_language(lang: str) -> None:
     """Draw every picture in ``lang`` ("en" or "ko") from now on, in every thread (a call's
     ``lang=`` still picks another for that call)."""
     global _default
-    _default = _checked(lang)
+    _default = check_language(lang)
 
 
 def get_language() -> str:
@@ -63,7 +64,7 @@ def language(lang: str | None) -> Iterator[str]:
     """Within the block, this thread draws in ``lang`` (None: the language set for the
     program). Public drawing functions wrap their work in it for their ``lang=``."""
     before = getattr(_local, "lang", None)
-    _local.lang = _checked(lang) if lang is not None else before
+    _local.lang = check_language(lang) if lang is not None else before
     try:
         yield get_language()
     finally:

@@ -32,9 +32,11 @@ import numpy as np
 
 from autograd import losses, nn, optim, regularizers
 from autograd.engine import Value
+from autograd.language import LANGUAGES, language, tr
 from autograd.training import EarlyStopping, History, Recorder, fit, predict, predict_proba
+from viz.common.text import text_width
 
-POSITIVE = "malignant"
+POSITIVE = "malignant"  # the class the demo looks for (label 1); tr() says it in the language
 
 # What the demo needs beyond the core package: the `ml` extra (import name, package name).
 NEEDS = {"matplotlib": "matplotlib", "sklearn": "scikit-learn"}
@@ -52,9 +54,14 @@ def check_imports() -> None:
 
 def _table(rows: dict[str, dict[str, float]]) -> str:
     names = ["accuracy", "precision", "recall", "f1"]
-    lines = [f"{'':<12}" + "".join(f"{n:>11}" for n in names)]
+
+    def right(text: str, width: int) -> str:  # a Hangul character takes two columns
+        return " " * (width - text_width(text)) + text
+
+    lines = [" " * 12 + "".join(right(tr(n), 11) for n in names)]
     for split, scores in rows.items():
-        lines.append(f"{split:<12}" + "".join(f"{scores[n]:>11.3f}" for n in names))
+        lines.append(tr(split) + " " * (12 - text_width(tr(split)))
+                     + "".join(f"{scores[n]:>11.3f}" for n in names))
     return "\n".join(lines)
 
 
@@ -121,47 +128,67 @@ def main(argv: list[str] | None = None) -> dict[str, Path]:
     parser.add_argument("--out", default="out", help="folder for the pictures (default out/)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.add_argument("--lang", choices=LANGUAGES, default=None,
+                        help="the language of the pictures and of what the demo prints "
+                             "(default: en)")
     args = parser.parse_args(argv)
     check_imports()
+    with language(args.lang):
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> dict[str, Path]:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
 
-    print("1-2. Problem and data: Wisconsin diagnostic breast cancer (569 samples, 30 features)")
+    print(tr("1-2. Problem and data: Wisconsin diagnostic breast cancer (569 samples, "
+             "30 features)"))
     splits = breast_cancer_splits(args.seed)
     Xtr, Xva, Xte, ytr, yva, yte = splits
     y = np.concatenate([ytr, yva, yte])
-    print(f"     {int(y.sum())} {POSITIVE} (label 1), {int(len(y) - y.sum())} benign (label 0)")
+    print("     " + tr("{positive} {malignant} (label 1), {negative} benign (label 0)",
+                       positive=int(y.sum()), malignant=tr(POSITIVE),
+                       negative=int(len(y) - y.sum())))
 
-    print("3.   Split 70/10/20 (stratified) and z-score with training statistics only")
-    print(f"     train {len(Xtr)}, validation {len(Xva)}, test {len(Xte)}")
+    print(tr("3.   Split 70/10/20 (stratified) and z-score with training statistics only"))
+    print("     " + tr("train {train}, validation {validation}, test {test}", train=len(Xtr),
+                       validation=len(Xva), test=len(Xte)))
 
-    print("4.   Train MLP(30, [16, 1]) with Adam, L2 penalty and early stopping")
+    print(tr("4.   Train MLP(30, [16, 1]) with Adam, L2 penalty and early stopping"))
     film = Recorder()
     model, history = train_breast_cancer(splits, args.epochs, args.seed, verbose=not args.quiet,
                                          record=film)
     kept = "" if history.best_epoch is None else \
-        f"; kept the weights of epoch {history.best_epoch + 1}"
-    print(f"     {history.epochs} epochs, {history.stop_reason}{kept}")
+        tr("; kept the weights of epoch {epoch}", epoch=history.best_epoch + 1)
+    print("     " + tr("{epochs} epochs, {reason}", epochs=history.epochs,
+                       reason=history.stop_reason) + kept)
 
-    print("5.   Evaluation")
+    print(tr("5.   Evaluation"))
     rows = {name: _scores(t, predict(model, Xs)) for name, Xs, t in
             (("train", Xtr, ytr), ("validation", Xva, yva), ("test", Xte, yte))}
     print("     " + _table(rows).replace("\n", "\n     "))
 
-    print("6.   Predictions on the first five test rows")
+    print(tr("6.   Predictions on the first five test rows"))
     proba = predict_proba(model, Xte[:5])
     for p, label in zip(proba, yte[:5]):
-        print(f"     P({POSITIVE}) = {p:.3f} -> predicted {int(p >= 0.5)}, true {int(label)}")
+        print("     " + tr("P({malignant}) = {p} -> predicted {predicted}, true {true}",
+                           malignant=tr(POSITIVE), p=f"{p:.3f}", predicted=int(p >= 0.5),
+                           true=int(label)))
 
-    print("7.   Pictures")
+    print(tr("7.   Pictures"))
     from sklearn.metrics import confusion_matrix
 
     paths = _pictures(out, history, confusion_matrix(yte, predict(model, Xte), labels=[0, 1]),
                       film, args.seed)
+    said = {"loss curve": tr("loss curve"), "confusion matrix": tr("confusion matrix"),
+            "training film": tr("training film"), "training film GIF": tr("training film GIF"),
+            "moons boundary": tr("moons boundary"), "moons film": tr("moons film"),
+            "moons film GIF": tr("moons film GIF"), "backprop diagram": tr("backprop diagram"),
+            "backprop stepper": tr("backprop stepper")}
     for name, path in paths.items():
-        print(f"     {name:<22} {path}")
-    print(f"done in {time.perf_counter() - started:.1f} s")
+        print(f"     {said[name]}{' ' * max(1, 23 - text_width(said[name]))}{path}")
+    print(tr("done in {seconds} s", seconds=f"{time.perf_counter() - started:.1f}"))
     return paths
 
 
@@ -176,13 +203,14 @@ def _pictures(out: Path, history, cm: np.ndarray, film: Recorder, seed: int
     fig = plots.plot_history(history)
     paths["loss curve"] = out / "loss_curve.png"
     fig.savefig(paths["loss curve"], dpi=110)
-    fig = plots.plot_confusion_matrix(cm, labels=["benign", POSITIVE])
+    fig = plots.plot_confusion_matrix(cm, labels=[tr("benign"), tr(POSITIVE)])
     paths["confusion matrix"] = out / "confusion_matrix.png"
     fig.savefig(paths["confusion matrix"], dpi=110)
     # The film of that training: the page opens the chain rule of the first and best epochs.
     held = [0] + ([film.best_epoch] if film.best_epoch else [film.epochs[-1]])
     paths["training film"] = viz.to_html(film, out / "training_film.html", steppers=held,
-                                         title="MLP(30, [16, 1]) learning the breast cancer data")
+                                         title=tr("MLP(30, [16, 1]) learning the breast "
+                                                  "cancer data"))
     paths["training film GIF"] = viz.save(film, out / "training_film.gif", frames=60)
 
     X, y = make_moons(100, noise=0.1, random_state=seed)
@@ -194,7 +222,7 @@ def _pictures(out: Path, history, cm: np.ndarray, film: Recorder, seed: int
     paths["moons boundary"] = out / "moons_decision_boundary.png"
     fig.savefig(paths["moons boundary"], dpi=110)
     paths["moons film"] = viz.to_html(watched, out / "moons_film.html", steppers=[0, 150],
-                                      title="MLP(2, [16, 16, 1]) learning two moons")
+                                      title=tr("MLP(2, [16, 16, 1]) learning two moons"))
     paths["moons film GIF"] = viz.save(watched, out / "moons_film.gif", frames=75)
 
     f = seed_example()

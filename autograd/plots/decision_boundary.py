@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from autograd.engine import Value
+from autograd.language import language, tr
 from autograd.plots.figures import CLASS_COLOURS, figure, lighten, pyplot
 
 __all__ = ["plot_decision_boundary"]
@@ -19,7 +20,7 @@ def plot_decision_boundary(predict_fn: Callable[[np.ndarray], Any], X: Any, y: A
                            threshold: float | None = None,
                            class_names: Sequence[str] | None = None,
                            feature_names: Sequence[str] = ("x1", "x2"),
-                           title: str = "Decision boundary") -> Any:
+                           title: str | None = None, lang: str | None = None) -> Any:
     """The regions a 2-D classifier assigns to each class, with the data on top.
 
     ``predict_fn`` is called once with an ``(m, 2)`` array of grid points
@@ -36,65 +37,70 @@ def plot_decision_boundary(predict_fn: Callable[[np.ndarray], Any], X: Any, y: A
     Values are accepted (their ``.data`` is used). ``X`` is ``(n, 2)``, ``y`` its
     labels. For a model on the engine: ``lambda G: predict(model, G)``.
 
+    Its words (titles, axes, legends) are in ``lang`` ("en" or "ko"; default: the
+    language ``autograd.language.set_language`` set).
+
     >>> fig = plot_decision_boundary(lambda G: (G[:, 0] > 0).astype(int),
     ...                              [[-1.0, 0.0], [1.0, 0.0]], [0, 1], resolution=20)
     >>> fig.axes[0].get_title()
     'Decision boundary'
     """
-    X = np.asarray(X, dtype=float)
-    if X.ndim != 2 or X.shape[1] != 2 or len(X) == 0:
-        raise ValueError(f"plot_decision_boundary needs X of shape (n_samples, 2), "
-                         f"got {X.shape}")
-    y = np.asarray(y).ravel()
-    if len(y) != len(X):
-        raise ValueError(f"X has {len(X)} rows but y has {len(y)} labels")
-    if isinstance(resolution, bool) or not isinstance(resolution, numbers.Integral) \
-            or resolution < 2:
-        raise ValueError(f"resolution must be an int >= 2, got {resolution!r}")
+    with language(lang):
+        X = np.asarray(X, dtype=float)
+        if X.ndim != 2 or X.shape[1] != 2 or len(X) == 0:
+            raise ValueError(f"plot_decision_boundary needs X of shape (n_samples, 2), "
+                             f"got {X.shape}")
+        y = np.asarray(y).ravel()
+        if len(y) != len(X):
+            raise ValueError(f"X has {len(X)} rows but y has {len(y)} labels")
+        if isinstance(resolution, bool) or not isinstance(resolution, numbers.Integral) \
+                or resolution < 2:
+            raise ValueError(f"resolution must be an int >= 2, got {resolution!r}")
 
-    lo, hi = X.min(axis=0), X.max(axis=0)
-    pad = padding * np.where(hi > lo, hi - lo, 1.0)
-    gx, gy = np.meshgrid(np.linspace(lo[0] - pad[0], hi[0] + pad[0], resolution),
-                         np.linspace(lo[1] - pad[1], hi[1] + pad[1], resolution))
-    out = _grid_output(predict_fn(np.column_stack([gx.ravel(), gy.ravel()])), gx.size)
+        lo, hi = X.min(axis=0), X.max(axis=0)
+        pad = padding * np.where(hi > lo, hi - lo, 1.0)
+        gx, gy = np.meshgrid(np.linspace(lo[0] - pad[0], hi[0] + pad[0], resolution),
+                             np.linspace(lo[1] - pad[1], hi[1] + pad[1], resolution))
+        out = _grid_output(predict_fn(np.column_stack([gx.ravel(), gy.ravel()])), gx.size)
 
-    classes = np.unique(y)
-    scores = None
-    if out.ndim == 2:  # several scores per point: the argmax is the class
-        scores, out = out, out.argmax(axis=1).astype(float)
-    labels_mode = scores is not None or np.array_equal(out, np.round(out))
-    if labels_mode:
-        classes = np.unique(np.concatenate([classes, out]))
-    if len(classes) > len(CLASS_COLOURS):
-        raise ValueError(f"plot_decision_boundary draws at most {len(CLASS_COLOURS)} classes, "
-                         f"got {len(classes)}")
-    names = [f"class {_plain_label(c)}" for c in classes] if class_names is None \
-        else [str(name) for name in class_names]
-    if len(names) < len(classes):
-        raise ValueError(f"class_names has {len(names)} names for {len(classes)} classes "
-                         f"{[_plain_label(c) for c in classes]}")
+        classes = np.unique(y)
+        scores = None
+        if out.ndim == 2:  # several scores per point: the argmax is the class
+            scores, out = out, out.argmax(axis=1).astype(float)
+        labels_mode = scores is not None or np.array_equal(out, np.round(out))
+        if labels_mode:
+            classes = np.unique(np.concatenate([classes, out]))
+        if len(classes) > len(CLASS_COLOURS):
+            raise ValueError(f"plot_decision_boundary draws at most {len(CLASS_COLOURS)} classes, "
+                             f"got {len(classes)}")
+        names = [tr("class {label}", label=_plain_label(c)) for c in classes] \
+            if class_names is None \
+            else [str(name) for name in class_names]
+        if len(names) < len(classes):
+            raise ValueError(f"class_names has {len(names)} names for {len(classes)} classes "
+                             f"{[_plain_label(c) for c in classes]}")
 
-    plt = pyplot()
-    fig, axes = figure(plt, 1, 1, (6.4, 5.2))
-    ax = axes[0, 0]
-    if labels_mode:
-        _draw_classes(ax, gx, gy, np.searchsorted(classes, out).reshape(gx.shape), len(classes),
-                      scores)
-    else:
-        _draw_scores(fig, ax, gx, gy, out.reshape(gx.shape), threshold)
-    for k, c in enumerate(classes):
-        mask = y == c
-        if mask.any():
-            ax.scatter(X[mask, 0], X[mask, 1], s=22, color=CLASS_COLOURS[k],
-                       edgecolors="white", linewidths=0.6, label=names[k], zorder=3)
-    ax.set_xlim(gx[0, 0], gx[0, -1])
-    ax.set_ylim(gy[0, 0], gy[-1, 0])
-    ax.set_xlabel(feature_names[0])
-    ax.set_ylabel(feature_names[1])
-    ax.set_title(title)
-    ax.legend(loc="best", framealpha=0.9)
-    fig.tight_layout()
-    return fig
+        plt = pyplot()
+        fig, axes = figure(plt, 1, 1, (6.4, 5.2))
+        ax = axes[0, 0]
+        if labels_mode:
+            _draw_classes(ax, gx, gy, np.searchsorted(classes, out).reshape(gx.shape), len(classes),
+                          scores)
+        else:
+            _draw_scores(fig, ax, gx, gy, out.reshape(gx.shape), threshold)
+        for k, c in enumerate(classes):
+            mask = y == c
+            if mask.any():
+                ax.scatter(X[mask, 0], X[mask, 1], s=22, color=CLASS_COLOURS[k],
+                           edgecolors="white", linewidths=0.6, label=names[k], zorder=3)
+        ax.set_xlim(gx[0, 0], gx[0, -1])
+        ax.set_ylim(gy[0, 0], gy[-1, 0])
+        ax.set_xlabel(feature_names[0])
+        ax.set_ylabel(feature_names[1])
+        ax.set_title(tr("Decision boundary") if title is None else title)
+        ax.legend(loc="best", framealpha=0.9)
+        fig.tight_layout()
+        return fig
 
 
 def _draw_classes(ax: Any, gx: np.ndarray, gy: np.ndarray, index: np.ndarray, n: int,
@@ -133,7 +139,7 @@ def _draw_scores(fig: Any, ax: Any, gx: np.ndarray, gy: np.ndarray, values: np.n
     if values.min() < threshold < values.max():
         ax.contour(gx, gy, values, levels=[threshold], colors="k", linewidths=1.6)
     bar = fig.colorbar(shade, ax=ax, shrink=0.85)
-    bar.set_label(f"score (boundary at {threshold:g})")
+    bar.set_label(tr("score (boundary at {threshold})", threshold=f"{threshold:g}"))
 
 
 def _grid_output(out: Any, m: int) -> np.ndarray:

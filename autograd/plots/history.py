@@ -10,13 +10,15 @@ from typing import Any
 import numpy as np
 
 from autograd.engine import Value
+from autograd.language import language, tr
 from autograd.plots.figures import CLASS_COLOURS, SPLIT_COLOURS, SPLIT_NAMES, figure, pyplot
 
 __all__ = ["plot_history"]
 
 
 def plot_history(history: Any, metrics: Sequence[str] | None = None,
-                 best_epoch: int | None = None, title: str | None = None) -> Any:
+                 best_epoch: int | None = None, title: str | None = None,
+                 lang: str | None = None) -> Any:
     """Per-epoch curves: one panel for the losses, one per metric, train vs validation.
 
     ``history`` is any of
@@ -36,51 +38,56 @@ def plot_history(history: Any, metrics: Sequence[str] | None = None,
     first epoch; default ``history.best_epoch`` if it exists) draws a dashed
     line, e.g. the epoch whose weights early stopping restored.
 
+    Its words (titles, axes, legends) are in ``lang`` ("en" or "ko"; default: the
+    language ``autograd.language.set_language`` set).
+
     >>> fig = plot_history({"train_loss": [0.9, 0.5, 0.3], "val_loss": [1.0, 0.7, 0.6],
     ...                     "train_accuracy": [0.6, 0.8, 0.9]})
     >>> [ax.get_title() for ax in fig.axes]
     ['loss', 'accuracy']
     """
-    series = _history_series(history)
-    if best_epoch is None:
-        best_epoch = _best_epoch(history)
-    panels: dict[str, list[tuple[str, str, np.ndarray]]] = {}
-    for name, values in series.items():
-        split, metric = _split_name(name)
-        panels.setdefault(metric, []).append((split, name, values))
-    order = [m for m in panels if "loss" in m] + [m for m in panels if "loss" not in m]
-    if metrics is not None:
-        unknown = [m for m in metrics if m not in panels]
-        if unknown:
-            raise ValueError(f"plot_history: no curves for metric(s) {unknown}; the history "
-                             f"has {[m for m in order if 'loss' not in m]}")
-        order = [m for m in order if "loss" in m or m in metrics]
+    with language(lang):
+        series = _history_series(history)
+        if best_epoch is None:
+            best_epoch = _best_epoch(history)
+        panels: dict[str, list[tuple[str, str, np.ndarray]]] = {}
+        for name, values in series.items():
+            split, metric = _split_name(name)
+            panels.setdefault(metric, []).append((split, name, values))
+        order = [m for m in panels if "loss" in m] + [m for m in panels if "loss" not in m]
+        if metrics is not None:
+            unknown = [m for m in metrics if m not in panels]
+            if unknown:
+                raise ValueError(f"plot_history: no curves for metric(s) {unknown}; the history "
+                                 f"has {[m for m in order if 'loss' not in m]}")
+            order = [m for m in order if "loss" in m or m in metrics]
 
-    plt = pyplot()
-    from matplotlib.ticker import MaxNLocator
+        plt = pyplot()
+        from matplotlib.ticker import MaxNLocator
 
-    fig, axes = figure(plt, 1, len(order), (5.0 * len(order), 3.8))
-    for ax, metric in zip(axes[0], order):
-        for k, (split, name, values) in enumerate(panels[metric]):
-            epochs = np.arange(1, len(values) + 1)
-            colour = SPLIT_COLOURS.get(split, CLASS_COLOURS[(k + 3) % len(CLASS_COLOURS)])
-            label = {"train": "train", "val": "validation", "test": "test"}.get(split, name)
-            ax.plot(epochs, values, color=colour, linewidth=2, label=label,
-                    linestyle="--" if split == "test" else "-",
-                    marker="o" if len(values) <= 25 else None, markersize=4)
-        if best_epoch is not None:
-            ax.axvline(best_epoch + 1, color="0.35", linestyle="--", linewidth=1.2,
-                       label=f"best epoch ({best_epoch + 1})")
-        ax.set_title(metric)
-        ax.set_xlabel("epoch")
-        ax.set_ylabel(metric)
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-        ax.grid(alpha=0.3)
-        ax.legend(frameon=False)
-    if title:
-        fig.suptitle(title)
-    fig.tight_layout()
-    return fig
+        fig, axes = figure(plt, 1, len(order), (5.0 * len(order), 3.8))
+        for ax, metric in zip(axes[0], order):
+            for k, (split, name, values) in enumerate(panels[metric]):
+                epochs = np.arange(1, len(values) + 1)
+                colour = SPLIT_COLOURS.get(split, CLASS_COLOURS[(k + 3) % len(CLASS_COLOURS)])
+                label = {"train": tr("train"), "val": tr("validation"),
+                         "test": tr("test")}.get(split, name)
+                ax.plot(epochs, values, color=colour, linewidth=2, label=label,
+                        linestyle="--" if split == "test" else "-",
+                        marker="o" if len(values) <= 25 else None, markersize=4)
+            if best_epoch is not None:
+                ax.axvline(best_epoch + 1, color="0.35", linestyle="--", linewidth=1.2,
+                           label=tr("best epoch ({epoch})", epoch=best_epoch + 1))
+            ax.set_title(tr("loss") if metric == "loss" else metric)
+            ax.set_xlabel(tr("epoch"))
+            ax.set_ylabel(tr("loss") if metric == "loss" else metric)
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+            ax.grid(alpha=0.3)
+            ax.legend(frameon=False)
+        if title:
+            fig.suptitle(title)
+        fig.tight_layout()
+        return fig
 
 
 def _history_series(history: Any) -> dict[str, np.ndarray]:

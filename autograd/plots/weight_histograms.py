@@ -10,13 +10,14 @@ from typing import Any
 import numpy as np
 
 from autograd.engine import Value
+from autograd.language import language, tr
 from autograd.plots.figures import figure, pyplot
 
 __all__ = ["plot_weight_histograms"]
 
 
 def plot_weight_histograms(weights: Any, bins: int = 41, zero_tol: float = 1e-3,
-                           title: str | None = None) -> Any:
+                           title: str | None = None, lang: str | None = None) -> Any:
     """Histograms of weights, one panel per group, on a shared axis: L1 makes a spike at 0.
 
     ``weights`` is any of
@@ -33,43 +34,48 @@ def plot_weight_histograms(weights: Any, bins: int = 41, zero_tol: float = 1e-3,
     are symmetric about 0, and with an odd ``bins`` one bin is centred on 0, so
     the spike of zeros stays in one bar.
 
+    Its words (titles, axes, legends) are in ``lang`` ("en" or "ko"; default: the
+    language ``autograd.language.set_language`` set).
+
     >>> fig = plot_weight_histograms({"dense": [0.5, -0.2, 0.0, 0.0], "sparse": [0.0] * 4})
     >>> [ax.get_title() for ax in fig.axes]
     ['dense', 'sparse']
     """
-    groups = _weight_groups(weights)
-    if isinstance(bins, bool) or not isinstance(bins, numbers.Integral) or bins < 1:
-        raise ValueError(f"bins must be a positive int, got {bins!r}")
-    limit = max(float(np.abs(w).max()) for w in groups.values())
-    limit = limit * 1.05 if limit > 0 else 1.0
-    edges = np.linspace(-limit, limit, int(bins) + 1)
+    with language(lang):
+        groups = _weight_groups(weights)
+        if isinstance(bins, bool) or not isinstance(bins, numbers.Integral) or bins < 1:
+            raise ValueError(f"bins must be a positive int, got {bins!r}")
+        limit = max(float(np.abs(w).max()) for w in groups.values())
+        limit = limit * 1.05 if limit > 0 else 1.0
+        edges = np.linspace(-limit, limit, int(bins) + 1)
 
-    plt = pyplot()
-    from matplotlib.ticker import MaxNLocator
+        plt = pyplot()
+        from matplotlib.ticker import MaxNLocator
 
-    cols = min(len(groups), 3)
-    rows = math.ceil(len(groups) / cols)
-    fig, axes = figure(plt, rows, cols, (4.4 * cols, 3.3 * rows), sharex=True)
-    for ax, (name, w) in zip(axes.ravel(), groups.items()):
-        counts, _, _ = ax.hist(w, bins=edges, color="#4c72b0", edgecolor="white",
-                               linewidth=0.5)
-        ax.set_ylim(0, max(counts.max(), 1) * 1.4)  # headroom: the summary box sits above bars
-        ax.axvline(0.0, color="0.3", linewidth=0.8)
-        dead = float(np.mean(np.abs(w) < zero_tol))
-        ax.text(0.97, 0.95, f"n = {w.size}\nmean |w| = {np.abs(w).mean():.3g}\n"
-                f"|w| < {zero_tol:g}: {dead:.0%}", transform=ax.transAxes, ha="right",
-                va="top", fontsize=9, bbox={"boxstyle": "round", "fc": "white", "ec": "0.8"})
-        ax.set_title(name)
-        ax.set_xlabel("weight")
-        ax.set_ylabel("count")
-        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-        ax.grid(alpha=0.3)
-    for ax in axes.ravel()[len(groups):]:
-        ax.set_visible(False)
-    if title:
-        fig.suptitle(title)
-    fig.tight_layout()
-    return fig
+        cols = min(len(groups), 3)
+        rows = math.ceil(len(groups) / cols)
+        fig, axes = figure(plt, rows, cols, (4.4 * cols, 3.3 * rows), sharex=True)
+        for ax, (name, w) in zip(axes.ravel(), groups.items()):
+            counts, _, _ = ax.hist(w, bins=edges, color="#4c72b0", edgecolor="white",
+                                   linewidth=0.5)
+            ax.set_ylim(0, max(counts.max(), 1) * 1.4)  # headroom: the summary box sits above bars
+            ax.axvline(0.0, color="0.3", linewidth=0.8)
+            dead = float(np.mean(np.abs(w) < zero_tol))
+            ax.text(0.97, 0.95, f"n = {w.size}\n"
+                    + tr("mean |w| = {mean}", mean=f"{np.abs(w).mean():.3g}")
+                    + f"\n|w| < {zero_tol:g}: {dead:.0%}", transform=ax.transAxes, ha="right",
+                    va="top", fontsize=9, bbox={"boxstyle": "round", "fc": "white", "ec": "0.8"})
+            ax.set_title(name)
+            ax.set_xlabel(tr("weight"))
+            ax.set_ylabel(tr("count"))
+            ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+            ax.grid(alpha=0.3)
+        for ax in axes.ravel()[len(groups):]:
+            ax.set_visible(False)
+        if title:
+            fig.suptitle(title)
+        fig.tight_layout()
+        return fig
 
 
 def _weight_groups(weights: Any) -> dict[str, np.ndarray]:

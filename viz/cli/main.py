@@ -2,6 +2,7 @@
 
     python -m viz "(x + y) * z" x=-2 y=5 z=-4 -o f.svg
     python -m viz "q = x + y; f = q * z" x=-2 y=5 z=-4 -o f.png --steps steps.html
+    python -m viz "(x + y) * z" x=-2 y=5 z=-4 --steps steps.html --lang ko
 
 The expression is parsed with ``ast`` against a whitelist (see ``viz.expr``),
 never ``eval``-ed. Prints each variable's value and gradient, writes the
@@ -24,6 +25,7 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from autograd.engine import Value, topological_order
+from autograd.language import LANGUAGES, language
 from viz.cli.expr import FUNCTIONS, MAX_LENGTH, ExpressionError, check_name, evaluate, one_line
 from viz.common.text import check_fmt, format_number
 from viz.errors import TooLargeError
@@ -66,6 +68,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--title", help="a caption on top of the diagram")
     parser.add_argument("--legend", action="store_true",
                         help="explain the colours under the diagram")
+    parser.add_argument("--lang", choices=LANGUAGES, default=None,
+                        help="the language of the pictures' words (default: en); the math "
+                             "and these messages stay as they are")
     return parser
 
 
@@ -148,16 +153,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
 
     _report(result, names, values, args.fmt, out)
     try:
-        if args.output:
-            graph = draw(result, fmt=args.fmt, rankdir=args.rankdir, color_by=args.color_by,
-                         title=args.title, legend=args.legend or None, max_nodes=MAX_NODES)
-            write(graph, args.output)
-            print(f"wrote {args.output}", file=out)
-        if args.steps:
-            page = build_page(result, title=f"{result.label} = {args.expression}",
-                              fmt=args.fmt, rankdir=args.rankdir, max_nodes=MAX_NODES)
-            write_page(page, args.steps)
-            print(f"wrote {args.steps} ({len(page.views[0].steps)} steps)", file=out)
+        with language(args.lang):
+            _draw(args, result, out)
     except GraphvizNotFoundError as e:
         return _error(err, e, EXIT_FAILED)
     except subprocess.CalledProcessError as e:  # dot ran and refused the diagram
@@ -168,6 +165,20 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
     except _BAD_INPUT as e:
         return _error(err, f"cannot draw: {one_line(str(e))}")
     return EXIT_OK
+
+
+def _draw(args: argparse.Namespace, result: Value, out: TextIO) -> None:
+    """Write the diagram (``-o``) and the stepper page (``--steps``) asked for."""
+    if args.output:
+        graph = draw(result, fmt=args.fmt, rankdir=args.rankdir, color_by=args.color_by,
+                     title=args.title, legend=args.legend or None, max_nodes=MAX_NODES)
+        write(graph, args.output)
+        print(f"wrote {args.output}", file=out)
+    if args.steps:
+        page = build_page(result, title=f"{result.label} = {args.expression}",
+                          fmt=args.fmt, rankdir=args.rankdir, max_nodes=MAX_NODES)
+        write_page(page, args.steps)
+        print(f"wrote {args.steps} ({len(page.views[0].steps)} steps)", file=out)
 
 
 def _report(result: Value, names: dict[str, Value], values: dict[str, float], fmt: str,

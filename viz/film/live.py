@@ -20,6 +20,7 @@ import time
 from collections.abc import Iterable
 from typing import Any
 
+from autograd.language import check_language, language, tr
 from autograd.recorder import Recorder
 from viz.common.text import printable
 from viz.film.page import film_html
@@ -37,8 +38,9 @@ class Film:
     """``viz.show(rec)``'s result: Jupyter displays the film (live while it is recorded)."""
 
     def __init__(self, rec: Recorder, *, height: int, frames: int, steppers: Iterable[int],
-                 title: str | None, samples: int) -> None:
+                 title: str | None, samples: int, lang: str | None = None) -> None:
         self.rec = rec
+        self.lang = lang  # None: the language set for the program when it is drawn
         self.height = height
         self.frames = frames
         self.steppers = list(steppers)
@@ -53,7 +55,8 @@ class Film:
     # -- the complete page -------------------------------------------------------------
     def page(self) -> str:
         """The film's page (``viz.to_html``'s), for what is recorded so far."""
-        return self._page(draw_film(self.rec, frames=self.frames))
+        with language(self.lang):
+            return self._page(draw_film(self.rec, frames=self.frames))
 
     def _page(self, picture: Picture) -> str:
         pages = _steppers(self.rec, picture, self.steppers, self.samples)
@@ -64,10 +67,11 @@ class Film:
         frame as a picture for where frames are stripped."""
         if not len(self.rec):
             return self._waiting()
-        picture = draw_film(self.rec, frames=self.frames)
-        text = self._page(picture)
+        with language(self.lang):
+            picture = draw_film(self.rec, frames=self.frames)
+            text = self._page(picture)
+            name = html.escape(printable(_title(self.rec, self.title)))
         still = base64.b64encode(composed_svg(picture).encode("utf-8")).decode("ascii")
-        name = html.escape(printable(_title(self.rec, self.title)))
         return (f'<div style="display:grid;width:100%">'
                 f'<img style="grid-area:1/1;max-width:100%;max-height:{self.height}px" '
                 f'alt="{name}" src="data:image/svg+xml;base64,{still}">'
@@ -77,20 +81,24 @@ class Film:
 
     def _still(self) -> str:
         """The latest epoch as one SVG: the network and the panels side by side."""
-        picture = draw_film(build_reel(self.rec, latest_only=True))
+        with language(self.lang):
+            picture = draw_film(build_reel(self.rec, latest_only=True))
         return composed_svg(picture)
 
     def _live(self) -> str:
-        latest = self.rec.latest.epoch
+        with language(self.lang):
+            words = tr("training… epoch {epoch} (live: the whole film, to play and explore, "
+                       "appears here when fit ends)", epoch=self.rec.latest.epoch)
         return (f'<div style="font-family:Helvetica,Arial,sans-serif">'
-                f'<p style="margin:.2em 0;color:#4b5563">training… epoch {latest} (live: '
-                f'the whole film, to play and explore, appears here when fit ends)</p>'
+                f'<p style="margin:.2em 0;color:#4b5563">{html.escape(words)}</p>'
                 f'<div style="max-width:100%;overflow:auto">{self._still()}</div></div>')
 
     def _waiting(self) -> str:
-        return ('<p style="font-family:Helvetica,Arial,sans-serif;color:#4b5563">waiting for '
-                'the first epoch: the film appears here as fit records them '
-                '(fit(..., record=rec))</p>')
+        with language(self.lang):
+            words = tr("waiting for the first epoch: the film appears here as fit records "
+                       "them (fit(..., record=rec))")
+        return ('<p style="font-family:Helvetica,Arial,sans-serif;color:#4b5563">'
+                f'{html.escape(words)}</p>')
 
     # -- Jupyter -------------------------------------------------------------------------
     def _repr_html_(self) -> str:
@@ -130,7 +138,7 @@ class Film:
     def save(self, path: Any) -> Any:
         """Write the page to ``path`` (as ``viz.to_html`` does); returns the path."""
         return film_to_html(self.rec, path, frames=self.frames, steppers=self.steppers,
-                            title=self.title, samples=self.samples)
+                            title=self.title, samples=self.samples, lang=self.lang)
 
     def __repr__(self) -> str:
         state = "finished" if self.rec.finished else "recording"
@@ -139,13 +147,15 @@ class Film:
 
 def show_film(rec: Recorder, *, height: int = 720, frames: int = FRAMES,
               steppers: Iterable[int] = (), title: str | None = None,
-              samples: int = STEPPER_SAMPLES) -> Film:
+              samples: int = STEPPER_SAMPLES, lang: str | None = None) -> Film:
     """The film of ``rec`` inline in Jupyter (see the module docstring); ``frames``,
-    ``steppers``, ``title`` and ``samples`` as for ``viz.to_html``, ``height`` the
-    frame's height in pixels."""
+    ``steppers``, ``title``, ``samples`` and ``lang`` as for ``viz.to_html``, ``height``
+    the frame's height in pixels."""
     if not isinstance(rec, Recorder):
         raise TypeError(f"show_film() takes a Recorder, got {type(rec).__name__}")
     if isinstance(height, bool) or not isinstance(height, int) or height < 200:
         raise ValueError(f"height is the frame's height in pixels, at least 200, got {height!r}")
+    if lang is not None:
+        check_language(lang)
     return Film(rec, height=height, frames=frames, steppers=steppers, title=title,
-                samples=samples)
+                samples=samples, lang=lang)

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from autograd.language import tr
+from viz.common.text import text_width
 from viz.film.reel import Reel, UnitInfo
 from viz.film.scene import Changes, Image, Path, Rect, Scene, Text
 from viz.film.style import INK, hex_colour, shade, weight_stroke
@@ -91,10 +93,10 @@ def _title(units: list[UnitInfo]) -> str:
     """A column's title: ``inputs``, ``L0 · ReLU``, ``L1 · BN``, ``h3 · tanh``."""
     first = units[0]
     if first.kind == "input":
-        return "input" if len(units) == 1 and re.fullmatch(r"x\d+", first.name) is None \
-            else "inputs"
+        return tr("input") if len(units) == 1 and re.fullmatch(r"x\d+", first.name) is None \
+            else tr("inputs")
     prefix = re.split(r"[.\[]", first.name)[0]
-    what = first.activation or ("linear" if first.kind == "neuron" else "")
+    what = first.activation or (tr("linear") if first.kind == "neuron" else "")
     return f"{prefix} · {what}" if what else prefix
 
 
@@ -215,23 +217,23 @@ def _name(scene: Scene, unit: UnitInfo, box: Box) -> None:
 
 def _legend_lines(reel: Reel) -> list[str]:
     """The legend, wrapped to lines that fit under the narrowest network."""
-    parts = ["line: a weight; blue positive, orange negative; wider for a larger |w| "
-             "(full width at |w| ≥ {scale})"]
+    parts = [tr("line: a weight; blue positive, orange negative; wider for a larger |w| "
+                "(full width at |w| ≥ {scale})")]
     if reel.mode == "plane":
-        parts.append("box: the unit's output over the input plane (blue > 0 > orange, each "
-                     "on its own scale)")
+        parts.append(tr("box: the unit's output over the input plane (blue > 0 > orange, each "
+                        "on its own scale)"))
     elif reel.mode == "stats":
-        parts.append("box: the unit's mean output over the training data (blue > 0 > orange, "
-                     "on its layer's scale); bar: the share of samples where it is inactive "
-                     "(a ReLU at 0, a tanh or sigmoid saturated); crossed out: inactive for "
-                     "every sample")
+        parts.append(tr("box: the unit's mean output over the training data (blue > 0 > "
+                        "orange, on its layer's scale); bar: the share of samples where it is "
+                        "inactive (a ReLU at 0, a tanh or sigmoid saturated); crossed out: "
+                        "inactive for every sample"))
     return [line for part in parts + reel.notes for line in _wrap(part, 62)]
 
 
 def _wrap(text: str, width: int) -> list[str]:
     lines, line = [], ""
     for word in text.split(" "):
-        if line and len(line) + 1 + len(word) > width:
+        if line and text_width(line) + 1 + text_width(word) > width:
             lines.append(line)
             line = word
         else:

@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from autograd.language import get_language, tr
 from viz.film.network import TINT
 from viz.film.panels import frame_texts
 from viz.film.picture import Picture
@@ -32,7 +33,7 @@ from viz.film.style import NEGATIVE, POSITIVE, WIDTH_MAX, WIDTH_MIN
 from viz.film.svg import scene_svg
 from viz.page.html import html_text, packed, script_json
 
-__all__ = ["film_html", "film_data"]
+__all__ = ["film_html", "film_data", "film_words"]
 
 
 @cache
@@ -42,6 +43,22 @@ def _asset(name: str) -> str:
 
 def _b64(array: np.ndarray, dtype: str) -> str:
     return base64.b64encode(np.ascontiguousarray(array, dtype=dtype).tobytes()).decode("ascii")
+
+
+def film_words() -> dict[str, str]:
+    """What the page's script writes, in the language in use; ``{field}``s are filled in
+    by the script."""
+    return {"epoch": tr("epoch {epoch}"), "play": tr("▶ play"),
+            "playTitle": tr("play the training (space)"), "pause": tr("❚❚ pause"),
+            "pauseTitle": tr("pause (space)"), "weightAt": tr("w = {w} at epoch {epoch}"),
+            "noGrad": tr("∂loss/∂w: none yet (no step before training)"),
+            "grad": tr("∂loss/∂w = {g} (the epoch's last step)"), "input": tr("an input"),
+            "linear": tr("linear"), "neuron": tr("{activation} neuron"),
+            "block": tr("{activation} block"), "bias": tr("bias b"),
+            "clickHistory": tr("click: its history"), "wFrom": tr("w from {unit}"),
+            "historyTitle": tr("{unit}: its weights over the epochs"),
+            "historyHead": tr("at epoch {epoch} (from {lo} to {hi} over the film):"),
+            "stepperTitle": tr("epoch {epoch}: the forward and backward pass")}
 
 
 def film_data(picture: Picture) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -56,7 +73,7 @@ def film_data(picture: Picture) -> tuple[dict[str, Any], dict[str, Any]]:
         "weights": [{"s": w.source, "t": w.target, "name": w.name}
                     for w in reel.weights],
         "boxes": [[b.x, b.y, b.width, b.height] for b in net.boxes],
-        "cursors": [list(c) for c in panels.cursors],
+        "cursors": [list(c) for c in panels.cursors], "words": film_words(),
     }
     frames: dict[str, Any] = {
         "texts": [list(frame_texts(reel, f)) for f in range(reel.frames)],
@@ -86,7 +103,8 @@ def film_data(picture: Picture) -> tuple[dict[str, Any], dict[str, Any]]:
 
 def film_html(picture: Picture, *, title: str, steppers: Mapping[int, str] | None = None,
               notes: list[str] | None = None) -> str:
-    """The page's HTML; ``steppers`` maps an epoch to the HTML of its stepper page."""
+    """The page's HTML, its words in the language in use; ``steppers`` maps an epoch to
+    the HTML of its stepper page."""
     steppers = dict(steppers or {})
     meta, frames = film_data(picture)
     meta["steppers"] = sorted(steppers)
@@ -104,13 +122,13 @@ def film_html(picture: Picture, *, title: str, steppers: Mapping[int, str] | Non
         raw = gzip.compress(page.encode("utf-8"), compresslevel=6, mtime=0)
         packs.append(f'<script type="application/octet-stream" id="stepper-{epoch}">'
                      f'{base64.b64encode(raw).decode("ascii")}</script>')
-    held = ", ".join(str(e) for e in sorted(steppers)) or "none"
+    held = ", ".join(str(e) for e in sorted(steppers)) or tr("none")
     notes_html = "".join(f'<p class="note">{html_text(n)}</p>' for n in notes or [])
     name = html_text(title)
     scene = picture.network.scene
     layout = "side" if scene.width < 1.2 * scene.height else "stack"  # film.css says why
     return f"""<!DOCTYPE html>
-<html lang="en">
+<html lang="{get_language()}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -120,39 +138,42 @@ def film_html(picture: Picture, *, title: str, steppers: Mapping[int, str] | Non
 <body>
 <header>
 <h1 title="{name}">{name}</h1>
-<div class="group" role="group" aria-label="frames">
-<button type="button" id="first" title="first epoch (Home)">⇤</button>
-<button type="button" id="prev" title="previous frame (←)">◀</button>
-<button type="button" id="play" title="play the training (space)">▶ play</button>
-<button type="button" id="next" title="next frame (→)">▶</button>
-<button type="button" id="last" title="last epoch (End)">⇥</button>
+<div class="group" role="group" aria-label="{tr("frames")}">
+<button type="button" id="first" title="{tr("first epoch (Home)")}">⇤</button>
+<button type="button" id="prev" title="{tr("previous frame (←)")}">◀</button>
+<button type="button" id="play" title="{tr("play the training (space)")}">{tr("▶ play")}</button>
+<button type="button" id="next" title="{tr("next frame (→)")}">▶</button>
+<button type="button" id="last" title="{tr("last epoch (End)")}">⇥</button>
 <input id="frame" type="range" min="0" max="{last}" value="{last}" list="held"
- aria-label="frame">
+ aria-label="{tr("frame")}">
 <datalist id="held">{marks}</datalist>
-<span id="counter">epoch {reel.epochs[last]}</span>
+<span id="counter">{tr("epoch {epoch}", epoch=reel.epochs[last])}</span>
 </div>
-<div class="group"><label for="speed">speed</label>
+<div class="group"><label for="speed">{tr("speed")}</label>
 <select id="speed">{"".join(f'<option value="{v}"{" selected" if v == 10 else ""}>{v} / s'
                              f'</option>' for v in (2, 5, 10, 20, 30))}</select></div>
 <div class="group"><button type="button" id="open-steps" disabled
- title="this epoch's forward and backward pass, step by step (held for epochs: {held})"
- >chain rule of this epoch</button></div>
+ title="{tr("this epoch's forward and backward pass, step by step (held for epochs: {held})",
+           held=held)}">{tr("chain rule of this epoch")}</button></div>
 </header>
 <main id="film" class="{layout}">
 <div id="net">{network}</div>
 <div id="side">{panels}</div>
 </main>
-<footer><p class="hint">← → a frame, Home / End the first and last epoch, space plays.
-Hover a weight for its value and gradient at this epoch; click a unit for its history.
-The slider's ticks mark the epochs whose chain rule this page holds ({held}); for any
-other epoch, in Python: <code>viz.show(rec[epoch])</code>.</p>{notes_html}</footer>
+<footer><p class="hint">{tr("← → a frame, Home / End the first and last epoch, space plays. "
+                              "Hover a weight for its value and gradient at this epoch; click "
+                              "a unit for its history. The slider's ticks mark the epochs "
+                              "whose chain rule this page holds ({held}); for any other epoch, "
+                              "in Python: {code}.", held=held,
+                              code="<code>viz.show(rec[epoch])</code>")}</p>{notes_html}</footer>
 <div id="tip" role="tooltip" hidden></div>
-<section id="history" hidden aria-label="a unit's history"><button type="button"
- id="close-history" title="close (Esc)">×</button><h2 id="history-title"></h2>
+<section id="history" hidden aria-label="{tr("a unit's history")}"><button type="button"
+ id="close-history" title="{tr("close (Esc)")}">×</button><h2 id="history-title"></h2>
 <div id="history-chart"></div><ul id="history-values"></ul></section>
 <section id="stepper" hidden><div class="bar"><button type="button" id="close-steps"
- title="back to the film (Esc)">◀ back to the film</button><span id="stepper-title"></span>
-</div><iframe id="stepper-frame" sandbox="allow-scripts" title="the chain rule"></iframe>
+ title="{tr("back to the film (Esc)")}">{tr("◀ back to the film")}</button><span
+ id="stepper-title"></span></div><iframe id="stepper-frame" sandbox="allow-scripts"
+ title="{tr("the chain rule")}"></iframe>
 </section>
 <script type="application/json" id="film-data">{script_json(meta)}</script>
 {"".join(packs)}

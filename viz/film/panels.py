@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from autograd.language import tr
 from viz.common.text import format_number
 from viz.film.reel import Reel
 from viz.film.scene import Changes, Dot, Image, Path, Rect, Scene, Text
@@ -100,19 +101,22 @@ def boundary_pixels(code: np.ndarray) -> np.ndarray:
 def frame_texts(reel: Reel, f: int) -> tuple[str, str, str]:
     """The epoch counter and the two lines of this epoch's numbers."""
     epoch = reel.epochs[f]
-    head = f"epoch {epoch}" + (" (before training)" if epoch == 0 else "") + \
-        (" · best (early stopping)" if epoch == reel.best else "")
+    head = tr("epoch {epoch}", epoch=epoch) + (tr(" (before training)") if epoch == 0 else "") \
+        + (tr(" · best (early stopping)") if epoch == reel.best else "")
     parts, metrics = [], []
     for name in ("train_loss", "val_loss"):
         value = _at(reel, name, epoch)
         if value is not None:
-            parts.append(f"{'training' if name == 'train_loss' else 'validation'} loss "
-                         f"{number(value)}")
+            parts.append(tr("training loss {value}" if name == "train_loss" else
+                            "validation loss {value}", value=number(value)))
     for name in reel.series:
         if name.startswith(("train_", "val_")) and not name.endswith("_loss"):
             value = _at(reel, name, epoch)
             if value is not None:
-                metrics.append(f"{name.replace('_', ' ')} {number(value)}")
+                split, metric = name.split("_", 1)
+                metrics.append(tr("train {metric} {value}" if split == "train" else
+                                  "val {metric} {value}", metric=metric.replace("_", " "),
+                                  value=number(value)))
     lr = _at(reel, "lr", epoch)
     if lr is not None:
         metrics.append(f"lr {number(lr)}")
@@ -178,13 +182,13 @@ def _boundary(scene: Scene, reel: Reel, picture: PanelsPicture, top: float,
               side: float) -> float:
     if reel.boundary_kind == "probability":
         picture.boundary_codes = np.rint(np.clip(reel.boundary, 0, 1) * 255).astype(np.uint8)
-        title = "prediction: P(class 1) over the input plane"
+        title = tr("prediction: P(class 1) over the input plane")
     else:
         scale = float(np.abs(reel.boundary).max()) or 1.0
         picture.boundary_codes = np.rint((np.clip(reel.boundary / scale, -1, 1) + 1) * 127.5
                                          ).astype(np.uint8)
-        title = "prediction: the output over the input plane (blue > 0 > orange)" if \
-            reel.boundary_kind == "output" else "prediction: the class over the input plane"
+        title = tr("prediction: the output over the input plane (blue > 0 > orange)") if \
+            reel.boundary_kind == "output" else tr("prediction: the class over the input plane")
     left = (WIDTH - side) / 2
     scene.add(Text(12, top + 12, title, 13, bold=True))
     top += 20
@@ -209,8 +213,8 @@ def _boundary(scene: Scene, reel: Reel, picture: PanelsPicture, top: float,
                    fill=INK["muted"]))
     scene.add(Text(left + side, top + side + 13, f"x1 {number(y0)} … {number(y1)}",
                    10, "end", INK["muted"]))
-    scene.add(Text(WIDTH / 2, top + side + 27, "● training · ○ validation · blue: class 1, "
-                   "orange: class 0", 10, "middle", INK["muted"]))
+    scene.add(Text(WIDTH / 2, top + side + 27, tr("● training · ○ validation · blue: class 1, "
+                                                  "orange: class 0"), 10, "middle", INK["muted"]))
     return top + side + 27
 
 
@@ -231,7 +235,7 @@ def _curve_panels(reel: Reel) -> list[Panel]:
     loss = [(n, INK["train" if n == "train_loss" else "val"]) for n in ("train_loss", "val_loss")
             if n in reel.series]
     if loss:
-        panels.append(("loss", [(label, colour, *map(list, reel.series[label]))
+        panels.append((tr("loss"), [(label, colour, *map(list, reel.series[label]))
                                 for label, colour in loss], False, False))
     metric = next((n[len("train_"):] for n in reel.series
                    if n.startswith("train_") and n != "train_loss"), None)
@@ -241,12 +245,13 @@ def _curve_panels(reel: Reel) -> list[Panel]:
                                 for s in ("train", "val") if f"{s}_{metric}" in reel.series],
                        True, False))
     if "lr" in reel.series and len(set(reel.series["lr"][1])) > 1:
-        panels.append(("learning rate", [("lr", INK["muted"], *map(list, reel.series["lr"]))],
+        panels.append((tr("learning rate"), [("lr", INK["muted"], *map(list, reel.series["lr"]))],
                        False, True))
     if reel.weight_values.size:  # L1 drives weights to exactly 0, L2 only shrinks them
         near = (np.abs(reel.weight_values) < NEAR_ZERO).mean(axis=1)
-        panels.append((f"weights near zero: the share with |w| < {NEAR_ZERO:g}",
-                       [("weights near 0", INK["muted"], list(reel.epochs), list(near))], True,
+        panels.append((tr("weights near zero: the share with |w| < {bound}",
+                          bound=f"{NEAR_ZERO:g}"),
+                       [(tr("weights near 0"), INK["muted"], list(reel.epochs), list(near))], True,
                        True))
     if reel.stats is not None:  # dead ReLUs, saturated tanh and sigmoid units, per layer
         lines = []
@@ -258,15 +263,16 @@ def _curve_panels(reel: Reel) -> list[Panel]:
                 lines.append((f"{name} {reel.units[members[0]].activation}", INK["saturated"],
                               list(reel.epochs), list(reel.stats[:, members, 1].mean(axis=1))))
         if lines:
-            panels.append(("inactive outputs: share of samples × units, per layer", lines,
+            panels.append((tr("inactive outputs: share of samples × units, per layer"), lines,
                            True, True))
     for key, values in reel.running.items():
         lines = [(f"{key} {j}", INK["muted"], list(reel.epochs), list(values[:, j]))
                  for j in range(values.shape[1])]
         layer, stat = key.rsplit(" ", 1)
         layer = re.sub(r"^layers\.(\d+)$", r"L\1", layer)  # as the network names it
-        panels.append((f"{layer} · BN: running {'variance' if stat == 'var' else stat}, a line "
-                       f"per feature", lines, False, True))
+        panels.append((tr("{layer} · BN: running variance, a line per feature" if stat == "var"
+                          else "{layer} · BN: running mean, a line per feature", layer=layer),
+                       lines, False, True))
     return panels
 
 
@@ -276,7 +282,7 @@ def _panel(scene: Scene, reel: Reel, picture: PanelsPicture, title: str,
     scene.add(Text(12, y + 12, title, 13, bold=True))
     legend_x = WIDTH - 14
     for name, colour, _, _ in reversed(lines if len(lines) <= 2 else []):
-        label = "validation" if name.startswith("val") else "training" \
+        label = tr("validation") if name.startswith("val") else tr("training") \
             if name.startswith("train") else name
         scene.add(Text(legend_x, y + 12, f"— {label}", 10.5, "end", colour))
         legend_x -= 78
@@ -286,12 +292,12 @@ def _panel(scene: Scene, reel: Reel, picture: PanelsPicture, title: str,
     for value in (axis.hi, axis.lo):
         scene.add(Text(LEFT - 5, axis.y(value) + 4, number(value), 11, "end", INK["muted"]))
     if axis.log:
-        scene.add(Text(LEFT - 5, top + height / 2 + 4, "log", 9, "end", INK["muted"]))
+        scene.add(Text(LEFT - 5, top + height / 2 + 4, tr("log"), 9, "end", INK["muted"]))
     if reel.best is not None:
         x = round(_x(reel, reel.best), 2)
         scene.add(Path(((x, top), (x, top + height)), INK["best"], 1.2, dash="4 3"))
         right = x > LEFT + PLOT - 30  # near the right edge: the word goes left of the line
-        scene.add(Text(x - 3 if right else x + 3, top + 11, "best", 10,
+        scene.add(Text(x - 3 if right else x + 3, top + 11, tr("best"), 10,
                        "end" if right else "start", INK["best"]))
     for _, colour, epochs, values in lines:
         points = tuple((round(_x(reel, e), 2), axis.y(v)) for e, v in zip(epochs, values)
@@ -325,7 +331,7 @@ def _steps(scene: Scene, reel: Reel, picture: PanelsPicture, y: float, height: f
     positive = norms[norms > 0]
     lo, hi = (float(positive.min()), float(positive.max())) if positive.size else (1e-3, 1.0)
     lo, hi = lo / 2, max(hi, lo * 10)  # the smallest bar still shows
-    scene.add(Text(12, y + 12, "gradient reaching each step: ||∂loss/∂h_t|| (log)", 12,
+    scene.add(Text(12, y + 12, tr("gradient reaching each step: ||∂loss/∂h_t|| (log)"), 12,
                    bold=True))
     top = y + 20
     axis = Axis(top, height, lo, hi, log=True)
@@ -344,7 +350,7 @@ def _steps(scene: Scene, reel: Reel, picture: PanelsPicture, y: float, height: f
         if steps <= 12 or t in (0, steps - 1) or (t + 1) % 5 == 0:
             scene.add(Text(x + width / 2, base + 12, f"t{t + 1}", 9.5, "middle", INK["muted"]))
     y = base + 22
-    scene.add(Text(12, y + 12, "… and over the epochs (dark: a large gradient)", 12, bold=True))
+    scene.add(Text(12, y + 12, tr("… and over the epochs (dark: a large gradient)"), 12, bold=True))
     top = y + 20
     logs = np.log10(np.where(norms > 0, norms, lo))
     level = (logs - math.log10(lo)) / (math.log10(hi) - math.log10(lo))
@@ -363,5 +369,6 @@ def _steps(scene: Scene, reel: Reel, picture: PanelsPicture, y: float, height: f
 
 
 def _epoch_axis(scene: Scene, reel: Reel, y: float) -> None:
-    scene.add(Text(LEFT, y + 4, f"epoch {reel.span[0]}", 10, fill=INK["muted"]))
-    scene.add(Text(LEFT + PLOT, y + 4, f"epoch {reel.span[1]}", 10, "end", INK["muted"]))
+    first, last = (tr("epoch {epoch}", epoch=e) for e in reel.span)
+    scene.add(Text(LEFT, y + 4, first, 10, fill=INK["muted"]))
+    scene.add(Text(LEFT + PLOT, y + 4, last, 10, "end", INK["muted"]))

@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from autograd.engine import Value, batch, topological_order
+from autograd.language import tr
 from autograd.nn import RNN
 from autograd.recorder import Recorder, Snapshot
 from viz.network.units import Network, gather, read_neurons
@@ -147,8 +148,8 @@ def build_reel(rec: Recorder, *, frames: int = FRAMES, samples: int = SAMPLES,
         _pictures(reel, rec, shots, twin, probe, _places(net, root))
     if any(getattr(m, "p", None) for _, m in twin.named_modules()
            if type(m).__name__ == "Dropout"):
-        reel.notes.append("dropout is active only in training: the pictures show the model "
-                          "as it predicts (evaluation mode)")
+        reel.notes.append(tr("dropout is active only in training: the pictures show the "
+                             "model as it predicts (evaluation mode)"))
     return reel
 
 

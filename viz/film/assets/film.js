@@ -9,6 +9,13 @@
   "use strict";
   var $ = function (id) { return document.getElementById(id); };
   var meta = JSON.parse($("film-data").textContent);
+  // What the script writes, in the page's language (viz.film.page): a template's {field}s
+  // are filled in here.
+  function say(key, fields) {
+    return meta.words[key].replace(/\{(\w+)\}/g, function (all, name) {
+      return String(fields[name]);
+    });
+  }
   var F = meta.frames, U = meta.units.length, W = meta.weights.length;
   var frames = null, state = { f: F - 1, timer: null, history: null };
   var POS = rgb(meta.colours.positive), NEG = rgb(meta.colours.negative);
@@ -99,7 +106,7 @@
     f = Math.max(0, Math.min(F - 1, f));
     state.f = f;
     $("frame").value = f;
-    $("counter").textContent = "epoch " + meta.epochs[f];
+    $("counter").textContent = say("epoch", { epoch: meta.epochs[f] });
     if (!frames) { return; }
     var k, el;
     for (k = 0; k < W; k++) {
@@ -159,14 +166,14 @@
   // -- play, step, jump ---------------------------------------------------------------
   function stop() {
     if (state.timer !== null) { clearInterval(state.timer); state.timer = null; }
-    $("play").textContent = "▶ play";
-    $("play").title = "play the training (space)";
+    $("play").textContent = say("play", {});
+    $("play").title = say("playTitle", {});
   }
   function play() {
     if (state.timer !== null) { stop(); return; }
     if (state.f >= F - 1) { show(0); }
-    $("play").textContent = "❚❚ pause";
-    $("play").title = "pause (space)";
+    $("play").textContent = say("pause", {});
+    $("play").title = say("pauseTitle", {});
     state.timer = setInterval(function () {
       if (state.f >= F - 1) { stop(); return; }
       show(state.f + 1);
@@ -213,20 +220,19 @@
     var lines = [meta.units[w.s].name + " → " + meta.units[w.t].name, w.name];
     if (!frames) { return lines; }
     var g = frames.grads[f * W + k];
-    lines.push("w = " + number(frames.weights[f * W + k]) + " at epoch " + meta.epochs[f]);
-    lines.push(g === Infinity ? "∂loss/∂w: none yet (no step before training)"
-      : "∂loss/∂w = " + number(g) + " (the epoch's last step)");
+    lines.push(say("weightAt", { w: number(frames.weights[f * W + k]), epoch: meta.epochs[f] }));
+    lines.push(g === Infinity ? say("noGrad", {}) : say("grad", { g: number(g) }));
     return lines;
   }
   function unitLines(u) {
     var unit = meta.units[u], lines = [unit.name];
-    lines.push(unit.kind === "input" ? "an input" : (unit.activation || "linear") + " " +
-      unit.kind);
+    lines.push(unit.kind === "input" ? say("input", {})
+      : say(unit.kind, { activation: unit.activation || say("linear", {}) }));
     if (frames) {
       var b = frames.biases[state.f * U + u];
-      if (b !== Infinity) { lines.push("bias b = " + number(b)); }
+      if (b !== Infinity) { lines.push(say("bias", {}) + " = " + number(b)); }
     }
-    if (unit.kind !== "input") { lines.push("click: its history"); }
+    if (unit.kind !== "input") { lines.push(say("clickHistory", {})); }
     return lines;
   }
   document.addEventListener("mousemove", function (e) {
@@ -249,14 +255,14 @@
     state.history = u;
     var f = state.f, series = [];
     meta.weights.forEach(function (w, k) {
-      if (w.t === u) { series.push({ name: "w from " + meta.units[w.s].name, k: k }); }
+      if (w.t === u) { series.push({ name: say("wFrom", { unit: meta.units[w.s].name }), k: k }); }
     });
     var biased = frames.biases[u] !== Infinity;
-    $("history-title").textContent = meta.units[u].name + ": its weights over the epochs";
+    $("history-title").textContent = say("historyTitle", { unit: meta.units[u].name });
     var values = function (s, i) {
       return s.k === undefined ? frames.biases[i * U + u] : frames.weights[i * W + s.k];
     };
-    if (biased) { series.push({ name: "bias b" }); }
+    if (biased) { series.push({ name: say("bias", {}) }); }
     var lo = Infinity, hi = -Infinity;
     series.forEach(function (s) {
       for (var i = 0; i < F; i++) {
@@ -284,8 +290,8 @@
     var list = $("history-values");
     list.textContent = "";
     var head = document.createElement("li");
-    head.textContent = "at epoch " + meta.epochs[f] + " (from " + number(lo) + " to " +
-      number(hi) + " over the film):";
+    head.textContent = say("historyHead", { epoch: meta.epochs[f], lo: number(lo),
+      hi: number(hi) });
     list.appendChild(head);
     series.forEach(function (s) {
       var li = document.createElement("li");
@@ -312,7 +318,7 @@
     var epoch = meta.epochs[state.f];
     stop();
     unpack("stepper-" + epoch).then(function (page) {
-      $("stepper-title").textContent = "epoch " + epoch + ": the forward and backward pass";
+      $("stepper-title").textContent = say("stepperTitle", { epoch: epoch });
       $("stepper-frame").srcdoc = page;
       $("stepper").hidden = false;
     });
