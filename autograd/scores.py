@@ -18,7 +18,9 @@ from collections.abc import Callable
 
 import numpy as np
 
-__all__ = ["SCORES", "accuracy", "precision", "recall", "f1", "mse", "mae", "r2"]
+from autograd.language import tr
+
+__all__ = ["SCORES", "accuracy", "precision", "recall", "f1", "mse", "mae", "r2", "score_name"]
 
 
 def accuracy(t: np.ndarray, p: np.ndarray) -> float:
@@ -67,6 +69,15 @@ SCORES: dict[str, Callable[[np.ndarray, np.ndarray], float]] = {
     "mse": mse, "mae": mae, "r2": r2,
 }
 """Each score by the name ``fit(metrics=[...])`` takes, as ``score(truth, predicted)``."""
+
+
+def score_name(name: str) -> str:
+    """A score's name as a picture writes it, in the language in use (``"accuracy"`` is
+    ``"정확도"`` in Korean); a name it does not know stays as it is."""
+    words = {"accuracy": tr("accuracy"), "precision": tr("precision"), "recall": tr("recall"),
+             "f1": tr("f1"), "mse": tr("mse"), "mae": tr("mae"), "r2": tr("r2"),
+             "loss": tr("loss")}
+    return words.get(name, name)
 
 
 def _per_class(t: np.ndarray, p: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

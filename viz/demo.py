@@ -33,10 +33,11 @@ import numpy as np
 from autograd import losses, nn, optim, regularizers
 from autograd.engine import Value
 from autograd.language import LANGUAGES, language, tr
+from autograd.scores import score_name
 from autograd.training import EarlyStopping, History, Recorder, fit, predict, predict_proba
 from viz.common.text import text_width
 
-POSITIVE = "malignant"  # the class the demo looks for (label 1); tr() says it in the language
+POSITIVE = "malignant"  # the class the demo looks for (label 1)
 
 # What the demo needs beyond the core package: the `ml` extra (import name, package name).
 NEEDS = {"matplotlib": "matplotlib", "sklearn": "scikit-learn"}
@@ -53,14 +54,15 @@ def check_imports() -> None:
 
 
 def _table(rows: dict[str, dict[str, float]]) -> str:
-    names = ["accuracy", "precision", "recall", "f1"]
+    names = {name: score_name(name) for name in ("accuracy", "precision", "recall", "f1")}
+    splits = {"train": tr("train"), "validation": tr("validation"), "test": tr("test")}
 
     def right(text: str, width: int) -> str:  # a Hangul character takes two columns
         return " " * (width - text_width(text)) + text
 
-    lines = [" " * 12 + "".join(right(tr(n), 11) for n in names)]
+    lines = [" " * 12 + "".join(right(said, 11) for said in names.values())]
     for split, scores in rows.items():
-        lines.append(tr(split) + " " * (12 - text_width(tr(split)))
+        lines.append(splits[split] + " " * (12 - text_width(splits[split]))
                      + "".join(f"{scores[n]:>11.3f}" for n in names))
     return "\n".join(lines)
 
@@ -148,7 +150,7 @@ def _run(args: argparse.Namespace) -> dict[str, Path]:
     Xtr, Xva, Xte, ytr, yva, yte = splits
     y = np.concatenate([ytr, yva, yte])
     print("     " + tr("{positive} {malignant} (label 1), {negative} benign (label 0)",
-                       positive=int(y.sum()), malignant=tr(POSITIVE),
+                       positive=int(y.sum()), malignant=tr("malignant"),
                        negative=int(len(y) - y.sum())))
 
     print(tr("3.   Split 70/10/20 (stratified) and z-score with training statistics only"))
@@ -173,7 +175,7 @@ def _run(args: argparse.Namespace) -> dict[str, Path]:
     proba = predict_proba(model, Xte[:5])
     for p, label in zip(proba, yte[:5]):
         print("     " + tr("P({malignant}) = {p} -> predicted {predicted}, true {true}",
-                           malignant=tr(POSITIVE), p=f"{p:.3f}", predicted=int(p >= 0.5),
+                           malignant=tr("malignant"), p=f"{p:.3f}", predicted=int(p >= 0.5),
                            true=int(label)))
 
     print(tr("7.   Pictures"))
@@ -203,7 +205,7 @@ def _pictures(out: Path, history, cm: np.ndarray, film: Recorder, seed: int
     fig = plots.plot_history(history)
     paths["loss curve"] = out / "loss_curve.png"
     fig.savefig(paths["loss curve"], dpi=110)
-    fig = plots.plot_confusion_matrix(cm, labels=[tr("benign"), tr(POSITIVE)])
+    fig = plots.plot_confusion_matrix(cm, labels=[tr("benign"), tr("malignant")])
     paths["confusion matrix"] = out / "confusion_matrix.png"
     fig.savefig(paths["confusion matrix"], dpi=110)
     # The film of that training: the page opens the chain rule of the first and best epochs.

@@ -12,6 +12,7 @@ import numpy as np
 from autograd.engine import Value
 from autograd.language import language, tr
 from autograd.plots.figures import CLASS_COLOURS, SPLIT_COLOURS, SPLIT_NAMES, figure, pyplot
+from autograd.scores import score_name
 
 __all__ = ["plot_history"]
 
@@ -78,9 +79,9 @@ def plot_history(history: Any, metrics: Sequence[str] | None = None,
             if best_epoch is not None:
                 ax.axvline(best_epoch + 1, color="0.35", linestyle="--", linewidth=1.2,
                            label=tr("best epoch ({epoch})", epoch=best_epoch + 1))
-            ax.set_title(tr("loss") if metric == "loss" else metric)
+            ax.set_title(score_name(metric))
             ax.set_xlabel(tr("epoch"))
-            ax.set_ylabel(tr("loss") if metric == "loss" else metric)
+            ax.set_ylabel(score_name(metric))
             ax.xaxis.set_major_locator(MaxNLocator(integer=True))
             ax.grid(alpha=0.3)
             ax.legend(frameon=False)

@@ -282,6 +282,9 @@ WORDS: dict[str, str] = {
     "precision": "정밀도",
     "recall": "재현율",
     "f1": "F1",
+    "mse": "평균 제곱 오차(MSE)",
+    "mae": "평균 절대 오차(MAE)",
+    "r2": "결정 계수(R²)",
     "benign": "양성",
     "malignant": "악성",
     "1-2. Problem and data: Wisconsin diagnostic breast cancer (569 samples, 30 features)":

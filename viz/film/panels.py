@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from autograd.language import tr
+from autograd.scores import score_name
 from viz.common.text import format_number
 from viz.film.reel import Reel
 from viz.film.scene import Changes, Dot, Image, Path, Rect, Scene, Text
@@ -114,9 +115,9 @@ def frame_texts(reel: Reel, f: int) -> tuple[str, str, str]:
             value = _at(reel, name, epoch)
             if value is not None:
                 split, metric = name.split("_", 1)
+                said = score_name(metric).replace("_", " ")
                 metrics.append(tr("train {metric} {value}" if split == "train" else
-                                  "val {metric} {value}", metric=metric.replace("_", " "),
-                                  value=number(value)))
+                                  "val {metric} {value}", metric=said, value=number(value)))
     lr = _at(reel, "lr", epoch)
     if lr is not None:
         metrics.append(f"lr {number(lr)}")
@@ -240,10 +241,10 @@ def _curve_panels(reel: Reel) -> list[Panel]:
     metric = next((n[len("train_"):] for n in reel.series
                    if n.startswith("train_") and n != "train_loss"), None)
     if metric is not None:
-        panels.append((metric, [(f"{s}_{metric}", INK["train" if s == "train" else "val"],
-                                 *map(list, reel.series[f"{s}_{metric}"]))
-                                for s in ("train", "val") if f"{s}_{metric}" in reel.series],
-                       True, False))
+        lines = [(f"{s}_{metric}", INK["train" if s == "train" else "val"],
+                  *map(list, reel.series[f"{s}_{metric}"]))
+                 for s in ("train", "val") if f"{s}_{metric}" in reel.series]
+        panels.append((score_name(metric), lines, True, False))
     if "lr" in reel.series and len(set(reel.series["lr"][1])) > 1:
         panels.append((tr("learning rate"), [("lr", INK["muted"], *map(list, reel.series["lr"]))],
                        False, True))

@@ -444,7 +444,9 @@ def _kind_legend(scene: Scene) -> str:
     shown = [kind for kind in ("input", "parameter", "value", "output") if kind in kinds]
     if any(b.penalty for b in scene.boxes) or any(g.penalty for g in scene.groups):
         shown.append("penalty")
-    chips = "".join(f'<td bgcolor="{PALETTE[kind]}">{_cell(tr(kind), size=10)}</td>'
+    names = {"input": tr("input"), "parameter": tr("parameter"), "value": tr("value"),
+             "output": tr("output"), "penalty": tr("penalty")}
+    chips = "".join(f'<td bgcolor="{PALETTE[kind]}">{_cell(names[kind], size=10)}</td>'
                     for kind in shown)
     numbers = "".join(
         f'<td border="0">{_cell(text, PALETTE[key], size=10)}</td>' for key, text in (
