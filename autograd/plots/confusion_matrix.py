@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from autograd.fonts import with_hangul_font
 from autograd.plots.figures import figure, pyplot
 
 __all__ = ["plot_confusion_matrix"]
@@ -62,5 +63,6 @@ def plot_confusion_matrix(cm: Any, labels: Sequence[Any] | None = None,
     if title is None:
         title = "Confusion matrix" + (f" (accuracy {np.trace(cm) / total:.1%})" if total else "")
     ax.set_title(title)
+    with_hangul_font(fig)   # before the layout measures its texts
     fig.tight_layout()
     return fig

@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from autograd.engine import Value
+from autograd.fonts import with_hangul_font
 from autograd.plots.figures import CLASS_COLOURS, SPLIT_COLOURS, SPLIT_NAMES, figure, pyplot
 
 __all__ = ["plot_history"]
@@ -79,6 +80,7 @@ def plot_history(history: Any, metrics: Sequence[str] | None = None,
         ax.legend(frameon=False)
     if title:
         fig.suptitle(title)
+    with_hangul_font(fig)   # before the layout measures its texts
     fig.tight_layout()
     return fig
 
