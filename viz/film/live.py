@@ -82,7 +82,8 @@ class Film:
 
     def _live(self) -> str:
         latest = self.rec.latest.epoch
-        return (f'<div style="font-family:Helvetica,Arial,sans-serif">'
+        return (f'<div style="font-family:Helvetica,Arial,DejaVu Sans,NanumGothic,'
+                f'Noto Sans CJK KR,Apple SD Gothic Neo,Malgun Gothic,sans-serif">'
                 f'<p style="margin:.2em 0;color:#4b5563">training… epoch {latest} (live: '
                 f'the whole film, to play and explore, appears here when fit ends)</p>'
                 f'<div style="max-width:100%;overflow:auto">{self._still()}</div></div>')
