@@ -65,15 +65,15 @@ def warned(drawer: str) -> bool:
     return drawer in _warned
 
 
-def warn_missing(drawer: str, where: str) -> bool:
+def warn_missing(drawer: str, found: str) -> bool:
     """Warn, once per ``drawer`` for the whole program, that it finds no font with Hangul
-    (``where`` says where it looked). Returns whether this call warned."""
+    (``found`` says where it looked). Returns whether this call warned."""
     with _lock:
         if drawer in _warned:
             return False
         _warned.add(drawer)
-    warnings.warn(f"Korean text is drawn by {drawer}, but {where} no font with Hangul, so "
-                  f"it shows as empty boxes. {INSTALL_HINT}.", MissingFontWarning, stacklevel=3)
+    warnings.warn(f"Korean text is drawn by {drawer}, but {found}, so it shows as empty "
+                  f"boxes. {INSTALL_HINT}.", MissingFontWarning, stacklevel=3)
     return True
 
 
@@ -150,7 +150,8 @@ def with_hangul_font(artist: Any) -> Any:
     if texts:
         name = matplotlib_font()
         if name is None:
-            warn_missing("matplotlib", "neither matplotlib nor fontconfig knows")
+            warn_missing("matplotlib", "neither its font list nor fontconfig has a font "
+                                       "with Hangul")
             warnings.filterwarnings("ignore", _GLYPH_WARNING, UserWarning)
         else:
             for text in texts:

@@ -143,10 +143,11 @@ def run_dot(graph: graphviz.Graph | graphviz.Digraph | str, args: Sequence[str],
 
 def _check_fonts(source: str) -> None:
     """Warn once when ``source`` has Hangul and fontconfig, which Graphviz draws its text
-    with, knows no font that has it (nor when there is no ``fc-list`` to ask)."""
+    with, knows no font that has it (without ``fc-list`` to ask, say nothing)."""
     if fonts.has_hangul(source) and not fonts.warned("Graphviz") \
             and fonts.fontconfig_korean() == []:
-        fonts.warn_missing("Graphviz", "fontconfig (which Graphviz draws text with) knows")
+        fonts.warn_missing("Graphviz", "fontconfig, which it draws text with, knows no font "
+                                       "with Hangul")
 
 
 def _format_arg(format: str, renderer: str | None, formatter: str | None) -> str:
