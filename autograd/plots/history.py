@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from autograd.engine import Value
+from autograd.fonts import with_hangul_font
 from autograd.language import language, tr
 from autograd.plots.figures import CLASS_COLOURS, SPLIT_COLOURS, SPLIT_NAMES, figure, pyplot
 from autograd.scores import score_name
@@ -87,6 +88,7 @@ def plot_history(history: Any, metrics: Sequence[str] | None = None,
             ax.legend(frameon=False)
         if title:
             fig.suptitle(title)
+        with_hangul_font(fig)   # before the layout measures its texts
         fig.tight_layout()
         return fig
 

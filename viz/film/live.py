@@ -27,6 +27,7 @@ from viz.film.page import film_html
 from viz.film.picture import Picture, draw_film
 from viz.film.reel import FRAMES, build_reel
 from viz.film.show import STEPPER_SAMPLES, _steppers, _title, film_to_html
+from viz.film.style import FONT
 from viz.film.svg import composed_svg
 
 __all__ = ["Film", "show_film", "UPDATES_PER_SECOND"]
@@ -89,7 +90,7 @@ class Film:
         with language(self.lang):
             words = tr("training… epoch {epoch} (live: the whole film, to play and explore, "
                        "appears here when fit ends)", epoch=self.rec.latest.epoch)
-        return (f'<div style="font-family:Helvetica,Arial,sans-serif">'
+        return (f'<div style="font-family:{FONT}">'
                 f'<p style="margin:.2em 0;color:#4b5563">{html.escape(words)}</p>'
                 f'<div style="max-width:100%;overflow:auto">{self._still()}</div></div>')
 
@@ -97,7 +98,7 @@ class Film:
         with language(self.lang):
             words = tr("waiting for the first epoch: the film appears here as fit records "
                        "them (fit(..., record=rec))")
-        return ('<p style="font-family:Helvetica,Arial,sans-serif;color:#4b5563">'
+        return (f'<p style="font-family:{FONT};color:#4b5563">'
                 f'{html.escape(words)}</p>')
 
     # -- Jupyter -------------------------------------------------------------------------

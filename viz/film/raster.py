@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from autograd.fonts import has_hangul, with_hangul_font
 from viz.common.text import printable
 from viz.film.picture import Picture
 from viz.film.reel import pick_frames
@@ -193,6 +194,8 @@ def _style(artist: Any, shape: Shape, dx: float) -> None:
         artist.set_visible(shape.display and fill != "none" and bool(text))
         artist.set_position((shape.x + dx, shape.y))
         artist.set_text(text)
+        if has_hangul(text):
+            with_hangul_font(artist)   # its fonts lack Hangul: a Korean one after them
         artist.set_fontsize(shape.size * POINTS)
         artist.set_horizontalalignment({"middle": "center", "end": "right"}
                                        .get(shape.anchor, "left"))

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from autograd.fonts import KOREAN_FONTS
+
 __all__ = ["POSITIVE", "NEGATIVE", "ZERO", "INK", "FONT", "shade", "hex_colour", "weight_stroke",
            "WIDTH_MIN", "WIDTH_MAX"]
 
@@ -23,7 +25,9 @@ ZERO = "#ffffff"
 INK = {"text": "#111827", "muted": "#4b5563", "line": "#9ca3af", "frame": "#d1d5db",
        "train": "#1f2937", "val": "#dc2626", "best": "#15803d", "cursor": "#111827",
        "panel": "#f9fafb", "dead": "#6b7280", "saturated": "#7c3aed", "link": "#d1d5db"}
-FONT = "Helvetica,Arial,Liberation Sans,sans-serif"
+# as viz.common.style's: the symbols Helvetica lacks in DejaVu Sans, Hangul in a Korean font
+FONT = ",".join(("Helvetica", "Arial", "Liberation Sans", "DejaVu Sans", *KOREAN_FONTS,
+                 "sans-serif"))
 
 WIDTH_MIN, WIDTH_MAX = 0.4, 4.5   # a weight line's width at 0 and at the scale's top
 

@@ -274,7 +274,8 @@ def _standalone(svg: str) -> str:
     """An inlined SVG as a file of its own again (an <img> needs its font and size)."""
     box = re.search(r'viewBox="[\d.]+ [\d.]+ ([\d.]+) ([\d.]+)"', svg)
     size = f' width="{box.group(1)}pt" height="{box.group(2)}pt"' if box else ""
-    font = ' font-family="Helvetica,Arial,Liberation Sans,sans-serif"'  # the page's, as dot's
+    font = (' font-family="Helvetica,Arial,Liberation Sans,DejaVu Sans,NanumGothic,'
+            'Noto Sans CJK KR,Apple SD Gothic Neo,Malgun Gothic,sans-serif"')  # the page's
     return svg.replace("<svg", f"<svg{size}{font}", 1)
 
 

@@ -12,7 +12,8 @@ in Jupyter) goes through :func:`run_dot`, which
   included, and on Linux has the kernel kill it if Python itself is killed:
   no ``dot`` outlives the render that started it;
 - says how to install Graphviz when ``dot`` is missing
-  (:class:`GraphvizNotFoundError`).
+  (:class:`GraphvizNotFoundError`), and, once, how to install a font with Hangul when
+  a diagram has Korean text and fontconfig knows none (``autograd.fonts``).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from typing import Any
 
 import graphviz
 
+from autograd import fonts
 from viz.errors import GraphvizNotFoundError, RenderTimeout
 from viz.render import budget as layout_budget
 
@@ -114,6 +116,7 @@ def run_dot(graph: graphviz.Graph | graphviz.Digraph | str, args: Sequence[str],
     timeout = RENDER_TIMEOUT if timeout is None else timeout
     source = graph if isinstance(graph, str) else graph.source
     encoding = "utf-8" if isinstance(graph, str) else graph.encoding
+    _check_fonts(source)
     cmd = ["dot", *layout_budget.layout_args(size), *args]
     try:
         process = _start(cmd, cwd)
@@ -136,6 +139,15 @@ def run_dot(graph: graphviz.Graph | graphviz.Digraph | str, args: Sequence[str],
     if err and not quiet:
         sys.stderr.write(err.decode(encoding, "replace"))
     return out
+
+
+def _check_fonts(source: str) -> None:
+    """Warn once when ``source`` has Hangul and fontconfig, which Graphviz draws its text
+    with, knows no font that has it (without ``fc-list`` to ask, say nothing)."""
+    if fonts.has_hangul(source) and not fonts.warned("Graphviz") \
+            and fonts.fontconfig_korean() == []:
+        fonts.warn_missing("Graphviz", "fontconfig, which it draws text with, knows no font "
+                                       "with Hangul")
 
 
 def _format_arg(format: str, renderer: str | None, formatter: str | None) -> str:
