@@ -64,6 +64,7 @@ chromium:
 lint: $(STAMP)
 	$(PY) -m ruff check autograd viz tests bench
 
+# The tests, then every notebook (nbmake collects notebooks/ and notebooks/ko/) on a fresh kernel.
 test: $(STAMP) graphviz fonts chromium lint
 	$(PY) -m pytest tests
 	@if ls notebooks/*.ipynb >/dev/null 2>&1; then $(PY) -m pytest --nbmake notebooks; fi
@@ -77,15 +78,14 @@ bench: $(STAMP)
 	$(PY) bench/memory.py
 	$(PY) bench/film.py
 
-# Re-run every notebook in place on a fresh kernel, so the committed outputs are a clean run's;
-# without timing metadata, so a re-run diffs cleanly.
-# Re-run every notebook in place: no timings, and each cell's printed lines as one
-# block however the kernel happened to flush them, so a re-run diffs cleanly.
+# Re-run every notebook, English and Korean, in place on a fresh kernel, so the committed
+# outputs are a clean run's: no timings, and each cell's printed lines as one block however
+# the kernel happened to flush them, so a re-run diffs cleanly.
 notebooks-run: $(STAMP) graphviz fonts
 	$(PY) -m jupyter nbconvert --to notebook --execute --inplace \
 	  --ExecutePreprocessor.record_timing=False \
 	  --NotebookExporter.preprocessors='["nbconvert.preprocessors.CoalesceStreamsPreprocessor"]' \
-	  --CoalesceStreamsPreprocessor.enabled=True notebooks/*.ipynb
+	  --CoalesceStreamsPreprocessor.enabled=True notebooks/*.ipynb notebooks/ko/*.ipynb
 
 notebooks: $(STAMP) graphviz fonts
 	$(PY) -m jupyter lab notebooks
