@@ -15,10 +15,10 @@ from ops_helpers import needs_dot
 
 import viz
 from autograd import plots
-from autograd.engine import Value
 from autograd.language import get_language, language
 from autograd.translations import ko
 from viz.common.text import text_width
+from viz.demo import seed_example as seed
 from viz.film.page import film_data
 from viz.film.picture import draw_film
 from viz.film.show import film_page
@@ -56,16 +56,6 @@ def test_the_check_finds_english_when_it_is_there():
     assert len(PHRASES) > 60
     assert english_left("<p>End of the backward pass: every gradient is known.</p>")
     assert english_left("역전파 끝: 모든 기울기를 구했습니다.") == []
-
-
-def seed() -> Value:
-    x, y, z = Value(-2.0, "x"), Value(5.0, "y"), Value(-4.0, "z")
-    q = x + y
-    q.label = "q"
-    f = q * z
-    f.label = "f"
-    f.backward()
-    return f
 
 
 @needs_dot
