@@ -47,6 +47,13 @@ def drawn_with_hangul_font(driver, selector: str) -> None:
     assert set(used) & families, (selector, used)
 
 
+@pytest.fixture(autouse=True)
+def window(browser):
+    """The shared browser as the other tests expect it: 1400 x 900, whatever a test set."""
+    yield
+    browser.set_window_size(1400, 900)
+
+
 @pytest.fixture(scope="module")
 def seed_page(tmp_path_factory):
     return viz.to_html(seed(), tmp_path_factory.mktemp("ko") / "seed.html", lang="ko")
