@@ -61,8 +61,7 @@ def code_difference(english: str, korean: str) -> str | None:
 def english_and_korean(name: str) -> tuple[list[dict], list[dict]]:
     """Both notebooks' cells, the Korean one's without its first code cell (the language)."""
     korean = KOREAN / name
-    if not korean.exists():
-        pytest.skip(f"notebooks/ko/{name} is not written yet")
+    assert korean.exists(), f"every English notebook has its Korean edition: no notebooks/ko/{name}"
     ko = cells(korean)
     first_code = next(i for i, cell in enumerate(ko) if cell["cell_type"] == "code")
     return cells(NOTEBOOKS / name), ko[:first_code] + ko[first_code + 1:]
@@ -80,8 +79,7 @@ def test_the_comparison_masks_comments_only():
 @pytest.mark.parametrize("name", ENGLISH)
 def test_korean_notebook_first_sets_the_language(name):
     korean = KOREAN / name
-    if not korean.exists():
-        pytest.skip(f"notebooks/ko/{name} is not written yet")
+    assert korean.exists(), f"every English notebook has its Korean edition: no notebooks/ko/{name}"
     first = next(cell for cell in cells(korean) if cell["cell_type"] == "code")
     assert source(first).strip() == LANGUAGE_CELL
 
