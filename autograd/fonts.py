@@ -21,6 +21,7 @@ This module sits below ``autograd`` and ``viz`` both, like ``autograd.language``
 
 from __future__ import annotations
 
+import logging
 import re
 import shutil
 import subprocess
@@ -116,8 +117,7 @@ def matplotlib_font() -> str | None:
     have = {font.name for font in font_manager.fontManager.ttflist}
     for name in KOREAN_FONTS:
         if name in have:
-            _found["matplotlib"] = name
-            return name
+            return _drawing_with(name)
     fonts = fontconfig_korean() or []
     preferred = sorted(fonts, key=lambda font: (
         KOREAN_FONTS.index(font[0]) if font[0] in KOREAN_FONTS else len(KOREAN_FONTS),
@@ -134,9 +134,28 @@ def matplotlib_font() -> str | None:
                     font_manager.fontManager.addfont(more)
                 except (OSError, RuntimeError, ValueError):
                     pass
-        _found["matplotlib"] = name
-        return name
+        return _drawing_with(name)
     return None
+
+
+class _HeavierFace(logging.Filter):
+    """Drops matplotlib's note that a Korean font's bold face is a little lighter than bold
+    (NanumGothic's is weight 600): printed at each bold title, it is no news to a user."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.font = name
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.msg.startswith("findfont: Failed to find font weight")
+                    and len(record.args or ()) > 1 and record.args[1] == self.font)
+
+
+def _drawing_with(name: str) -> str:
+    """Remember ``name`` as matplotlib's Korean font (and quiet its note about its bold)."""
+    _found["matplotlib"] = name
+    logging.getLogger("matplotlib.font_manager").addFilter(_HeavierFace(name))
+    return name
 
 
 def with_hangul_font(artist: Any) -> Any:

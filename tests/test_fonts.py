@@ -178,6 +178,21 @@ def test_a_korean_plot_draws_without_a_missing_glyph_warning():
     assert dict(matplotlib.rcParams) == rc   # the user's settings are left alone
 
 
+def test_a_bold_korean_title_draws_without_a_note_about_the_weight(caplog):
+    """NanumGothic's bold face is weight 600: matplotlib's note that it uses it is dropped."""
+    pytest.importorskip("matplotlib")
+    from autograd.plots import plot_history
+
+    if fonts.matplotlib_font() is None:
+        pytest.skip("no font with Hangul is installed (`make fonts` installs one)")
+    with caplog.at_level("WARNING", logger="matplotlib.font_manager"):
+        fig = plot_history(HISTORY, title=KOREAN, lang="ko")
+        fig.suptitle(KOREAN, fontweight="bold")
+        fonts.with_hangul_font(fig)
+        _saved(fig)
+    assert [r.getMessage() for r in caplog.records if "findfont" in r.getMessage()] == []
+
+
 def test_matplotlib_says_once_that_no_font_has_hangul(monkeypatch, fresh):
     pytest.importorskip("matplotlib")
     from autograd.plots import plot_history
