@@ -7,9 +7,8 @@ from typing import Any
 
 import numpy as np
 
-from autograd.fonts import with_hangul_font
 from autograd.language import language, tr
-from autograd.plots.figures import figure, pyplot
+from autograd.plots.figures import figure, finished, pyplot
 
 __all__ = ["plot_confusion_matrix"]
 
@@ -69,6 +68,4 @@ def plot_confusion_matrix(cm: Any, labels: Sequence[Any] | None = None,
             title = tr("Confusion matrix (accuracy {accuracy})",
                        accuracy=f"{np.trace(cm) / total:.1%}") if total else tr("Confusion matrix")
         ax.set_title(title)
-        with_hangul_font(fig)   # before the layout measures its texts
-        fig.tight_layout()
-        return fig
+        return finished(fig)

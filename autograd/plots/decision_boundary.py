@@ -9,9 +9,8 @@ from typing import Any
 import numpy as np
 
 from autograd.engine import Value
-from autograd.fonts import with_hangul_font
 from autograd.language import language, tr
-from autograd.plots.figures import CLASS_COLOURS, figure, lighten, pyplot
+from autograd.plots.figures import CLASS_COLOURS, figure, finished, lighten, pyplot
 
 __all__ = ["plot_decision_boundary"]
 
@@ -100,9 +99,7 @@ def plot_decision_boundary(predict_fn: Callable[[np.ndarray], Any], X: Any, y: A
         ax.set_ylabel(feature_names[1])
         ax.set_title(tr("Decision boundary") if title is None else title)
         ax.legend(loc="best", framealpha=0.9)
-        with_hangul_font(fig)   # before the layout measures its texts
-        fig.tight_layout()
-        return fig
+        return finished(fig)
 
 
 def _draw_classes(ax: Any, gx: np.ndarray, gy: np.ndarray, index: np.ndarray, n: int,

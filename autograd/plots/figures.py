@@ -1,11 +1,13 @@
 """What every plot shares: pyplot imported on first use (headless: Agg), a figure that
-pyplot does not keep open, and the colours."""
+pyplot does not keep open and is laid out the same way once drawn, and the colours."""
 
 from __future__ import annotations
 
 import os
 import sys
 from typing import Any
+
+from autograd.fonts import with_hangul_font
 
 MISSING_MATPLOTLIB = ("autograd.plots needs matplotlib, which is not installed. Install the "
                       "optional extra with `pip install autograd-viz[notebooks]`, or just "
@@ -47,6 +49,14 @@ def figure(plt: Any, nrows: int, ncols: int, figsize: tuple[float, float], **kwa
     # value), and nothing accumulates. Drawing and saving still work.
     plt.close(fig)
     return fig, axes
+
+
+def finished(fig: Any) -> Any:
+    """``fig`` laid out, its Korean texts given a font with Hangul first (the layout
+    measures the texts as they will be drawn); returns ``fig``."""
+    with_hangul_font(fig)
+    fig.tight_layout()
+    return fig
 
 
 def lighten(colour: str, amount: float = 0.7) -> tuple[float, float, float]:

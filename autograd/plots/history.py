@@ -10,9 +10,15 @@ from typing import Any
 import numpy as np
 
 from autograd.engine import Value
-from autograd.fonts import with_hangul_font
 from autograd.language import language, tr
-from autograd.plots.figures import CLASS_COLOURS, SPLIT_COLOURS, SPLIT_NAMES, figure, pyplot
+from autograd.plots.figures import (
+    CLASS_COLOURS,
+    SPLIT_COLOURS,
+    SPLIT_NAMES,
+    figure,
+    finished,
+    pyplot,
+)
 from autograd.scores import score_name
 
 __all__ = ["plot_history"]
@@ -88,9 +94,7 @@ def plot_history(history: Any, metrics: Sequence[str] | None = None,
             ax.legend(frameon=False)
         if title:
             fig.suptitle(title)
-        with_hangul_font(fig)   # before the layout measures its texts
-        fig.tight_layout()
-        return fig
+        return finished(fig)
 
 
 def _history_series(history: Any) -> dict[str, np.ndarray]:

@@ -10,9 +10,8 @@ from typing import Any
 import numpy as np
 
 from autograd.engine import Value
-from autograd.fonts import with_hangul_font
 from autograd.language import language, tr
-from autograd.plots.figures import figure, pyplot
+from autograd.plots.figures import figure, finished, pyplot
 
 __all__ = ["plot_weight_histograms"]
 
@@ -75,9 +74,7 @@ def plot_weight_histograms(weights: Any, bins: int = 41, zero_tol: float = 1e-3,
             ax.set_visible(False)
         if title:
             fig.suptitle(title)
-        with_hangul_font(fig)   # before the layout measures its texts
-        fig.tight_layout()
-        return fig
+        return finished(fig)
 
 
 def _weight_groups(weights: Any) -> dict[str, np.ndarray]:
