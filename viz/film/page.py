@@ -19,8 +19,6 @@ from __future__ import annotations
 import base64
 import gzip
 from collections.abc import Mapping
-from functools import cache
-from importlib import resources
 from typing import Any
 
 import numpy as np
@@ -31,14 +29,9 @@ from viz.film.panels import frame_texts
 from viz.film.picture import Picture
 from viz.film.style import NEGATIVE, POSITIVE, WIDTH_MAX, WIDTH_MIN
 from viz.film.svg import scene_svg
-from viz.page.html import html_text, packed, script_json
+from viz.page.html import asset, html_text, packed, page_head, script_json
 
 __all__ = ["film_html", "film_data", "film_words"]
-
-
-@cache
-def _asset(name: str) -> str:
-    return resources.files("viz.film").joinpath("assets", name).read_text(encoding="utf-8")
 
 
 def _b64(array: np.ndarray, dtype: str) -> str:
@@ -127,15 +120,7 @@ def film_html(picture: Picture, *, title: str, steppers: Mapping[int, str] | Non
     name = html_text(title)
     scene = picture.network.scene
     layout = "side" if scene.width < 1.2 * scene.height else "stack"  # film.css says why
-    return f"""<!DOCTYPE html>
-<html lang="{get_language()}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{name}</title>
-<style>{_asset("film.css")}</style>
-</head>
-<body>
+    return f"""{page_head(get_language(), name, asset("viz.film", "film.css"))}<body>
 <header>
 <h1 title="{name}">{name}</h1>
 <div class="group" role="group" aria-label="{tr("frames")}">
@@ -177,7 +162,7 @@ def film_html(picture: Picture, *, title: str, steppers: Mapping[int, str] | Non
 </section>
 <script type="application/json" id="film-data">{script_json(meta)}</script>
 {"".join(packs)}
-<script>{_asset("film.js")}</script>
+<script>{asset("viz.film", "film.js")}</script>
 </body>
 </html>
 """

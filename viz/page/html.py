@@ -37,14 +37,29 @@ from viz.page.build import Page, build_page, choice_state, view_state
 from viz.render.diagram import replace_file
 
 __all__ = ["to_html", "show", "show_steps", "page_html", "write_page", "Shown", "html_text",
-           "script_json", "packed"]
+           "script_json", "packed", "asset", "page_head"]
 
 VIEW_NAMES = {"ops": "op view", "network": "network view"}  # each drawn through tr()
 
 
 @cache
-def _asset(name: str) -> str:
-    return resources.files("viz.page").joinpath("assets", name).read_text(encoding="utf-8")
+def asset(package: str, name: str) -> str:
+    """A page's script or style, shipped in ``package``'s ``assets`` folder (read once)."""
+    return resources.files(package).joinpath("assets", name).read_text(encoding="utf-8")
+
+
+def page_head(lang: str, title: str, style: str) -> str:
+    """An offline page's start, up to its body: its language, ``title`` (HTML text already)
+    and its ``style`` inline."""
+    return f"""<!DOCTYPE html>
+<html lang="{lang}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title>
+<style>{style}</style>
+</head>
+"""
 
 
 def html_text(text: str) -> str:
@@ -131,15 +146,8 @@ def _page_html(page: Page) -> str:
                     f'</div>\n')
     first = start.steps[0]
     title = html_text(page.title)
-    return f"""<!DOCTYPE html>
-<html lang="{page.lang}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title}</title>
-<style>{_asset("page.css")}</style>
-</head>
-<body data-view="{page.start}" data-step="0">
+    head = page_head(page.lang, title, asset("viz.page", "page.css"))
+    return f"""{head}<body data-view="{page.start}" data-step="0">
 <header>
 <h1 title="{title}">{title}</h1>
 <div class="group">{toggle}</div>
@@ -172,7 +180,7 @@ def _page_html(page: Page) -> str:
 </aside>
 <script type="application/json" id="avz-data">{script_json(data)}</script>
 {"".join(packs)}
-<script>{_asset("page.js")}</script>
+<script>{asset("viz.page", "page.js")}</script>
 </body>
 </html>
 """
