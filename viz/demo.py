@@ -37,8 +37,6 @@ from autograd.scores import score_name
 from autograd.training import EarlyStopping, History, Recorder, fit, predict, predict_proba
 from viz.common.text import text_width
 
-POSITIVE = "malignant"  # the class the demo looks for (label 1)
-
 # What the demo needs beyond the core package: the `ml` extra (import name, package name).
 NEEDS = {"matplotlib": "matplotlib", "sklearn": "scikit-learn"}
 
