@@ -11,7 +11,9 @@ both passes). Targets: every network view under 2 s, the 37,740-node graph's net
 view under 5 s (issue "See a whole network"); the network page of MLP 2-16-16-1 and
 the op page of MLP 2-4-4-1 with an L2 penalty each under 2 MB, written in under 3 s
 (issue "The interactive page"), with eleven choices of sample each (issue "Every picture
-tells the truth").
+tells the truth"). The language rows write the network pages in English and in Korean,
+taking turns (``lang="ko"``: every word looked up in the Korean table), and time one
+lookup, ``tr``.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import viz  # noqa: E402
 from autograd import Value, batch, losses, nn, regularizers, topological_order  # noqa: E402
+from autograd.language import language, tr  # noqa: E402
 from autograd.rnn import RNN  # noqa: E402
 from viz.demo import seed_example as seed  # noqa: E402
 
@@ -131,6 +134,31 @@ def median_seconds(repeats: int, fn: Callable[..., object], *args: object,
     return statistics.median(times), result
 
 
+def language_rows(repeats: int, folder: str) -> None:
+    """The pages in English and in Korean, taking turns; the ratio of the medians."""
+    print(f"{'page, English and Korean':<36}{'en s':>8}{'ko s':>9}{'ko / en':>10}")
+    path = Path(folder) / "page.html"
+    for name, make, options in PAGES:
+        if options.get("view") != "network":
+            continue
+        root = make()
+        times: dict[str, list[float]] = {"en": [], "ko": []}
+        for _ in range(repeats):
+            for lang in times:
+                start = time.perf_counter()
+                viz.to_html(root, path, lang=lang, **options)
+                times[lang].append(time.perf_counter() - start)
+        en, ko = (statistics.median(times[lang]) for lang in ("en", "ko"))
+        print(f"{name:<36}{en:>8.3f}{ko:>9.3f}{ko / en:>10.3f}")
+    calls = 100_000
+    with language("ko"):
+        start = time.perf_counter()
+        for _ in range(calls):
+            tr("epoch {epoch}", epoch=3)
+    print(f"{'tr(), one lookup with a field (µs)':<36}"
+          f"{(time.perf_counter() - start) / calls * 1e6:>8.2f}")
+
+
 def all_frames(root: Value, **options: object) -> list:
     return list(viz.step_backward(root, **options))
 
@@ -167,6 +195,8 @@ def main() -> None:
             page = path.read_text(encoding="utf-8")
             steps = page.split('<span id="counter">1 / ', 1)[1].split("<", 1)[0]
             print(f"{name:<36}{steps:>8}{write:>9.3f}{len(page.encode()) / 1024:>10.0f}")
+        print()
+        language_rows(args.repeats, folder)
 
 
 if __name__ == "__main__":
